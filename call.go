@@ -1,0 +1,334 @@
+package pickle
+
+import (
+	"math"
+	"math/big"
+	"unicode/utf8"
+)
+
+// This file evaluates the few calls whose result has a natural place in the
+// value model: the builtin constructors CPython's pickles of builtin data use
+// (set, frozenset, bytearray, bytes through _codecs.encode, complex,
+// OrderedDict, ...). Every other call becomes a symbolic *Object.
+
+// builtinCall evaluates a call. It returns handled=false when the arguments
+// are not a form it knows; the call then stays symbolic.
+type builtinCall func(args Tuple, kind CallKind) (v any, handled bool, err error)
+
+var builtinCalls map[Global]builtinCall
+
+func init() {
+	builtinCalls = map[Global]builtinCall{
+		{"builtins", "set"}:            callSet,
+		{"builtins", "frozenset"}:      callFrozenSet,
+		{"builtins", "bytearray"}:      callByteArray,
+		{"builtins", "bytes"}:          callBytes,
+		{"builtins", "complex"}:        callComplex,
+		{"builtins", "int"}:            callInt,
+		{"builtins", "float"}:          callFloat,
+		{"builtins", "str"}:            callStr,
+		{"_codecs", "encode"}:          callCodecsEncode,
+		{"collections", "OrderedDict"}: callOrderedDict,
+	}
+}
+
+// call performs REDUCE, NEWOBJ, NEWOBJ_EX, INST or OBJ.
+func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (any, error) {
+	if g, ok := callable.(Global); ok && (kwargs == nil || kwargs.Len() == 0) {
+		if fn := builtinCalls[g]; fn != nil {
+			if kind == CallInst || kind == CallObj {
+				// Python's _instantiate: no arguments means cls.__new__(cls).
+				if len(args) == 0 {
+					kind = CallNewObj
+				} else {
+					kind = CallReduce
+				}
+			}
+			v, handled, err := fn(args, kind)
+			if err != nil || handled {
+				return v, err
+			}
+		}
+	}
+	return &Object{Class: callable, Kind: kind, Args: args, Kwargs: kwargs}, nil
+}
+
+// iterableItems returns the items of an iterable argument.
+func iterableItems(v any) ([]any, bool) {
+	switch x := v.(type) {
+	case Tuple:
+		return x, true
+	case *List:
+		return *x, true
+	case *Set:
+		return x.items, true
+	case *FrozenSet:
+		return x.s.items, true
+	case *Dict:
+		return x.Keys(), true
+	}
+	return nil, false
+}
+
+func callSet(args Tuple, kind CallKind) (any, bool, error) {
+	if kind == CallNewObj || len(args) == 0 {
+		return &Set{}, true, nil // set.__new__ ignores its arguments
+	}
+	items, ok := iterableItems(args[0])
+	if !ok || len(args) != 1 {
+		return nil, false, nil
+	}
+	s, err := NewSet(items...)
+	return s, true, err
+}
+
+func callFrozenSet(args Tuple, kind CallKind) (any, bool, error) {
+	if len(args) == 0 {
+		return &FrozenSet{}, true, nil
+	}
+	items, ok := iterableItems(args[0])
+	if !ok || len(args) != 1 {
+		return nil, false, nil
+	}
+	f, err := NewFrozenSet(items...)
+	return f, true, err
+}
+
+func callByteArray(args Tuple, kind CallKind) (any, bool, error) {
+	if kind == CallNewObj || len(args) == 0 {
+		return &ByteArray{}, true, nil // bytearray.__new__ ignores its arguments
+	}
+	b, ok, err := bytesFromArgs(args)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	ba := ByteArray(b)
+	return &ba, true, nil
+}
+
+func callBytes(args Tuple, kind CallKind) (any, bool, error) {
+	if len(args) == 0 {
+		return []byte{}, true, nil
+	}
+	b, ok, err := bytesFromArgs(args)
+	return b, ok, err
+}
+
+// bytesFromArgs handles bytes(x) and bytearray(x) for a bytes-like or a list
+// of ints, and (text, encoding).
+func bytesFromArgs(args Tuple) ([]byte, bool, error) {
+	switch len(args) {
+	case 1:
+		switch x := args[0].(type) {
+		case []byte:
+			return append([]byte{}, x...), true, nil
+		case *ByteArray:
+			return append([]byte{}, *x...), true, nil
+		}
+		items, ok := iterableItems(args[0])
+		if !ok {
+			return nil, false, nil
+		}
+		b := make([]byte, len(items))
+		for i, it := range items {
+			n, ok := it.(int64)
+			if !ok || n < 0 || n > 255 {
+				return nil, true, malformed("bytes must be in range(0, 256)")
+			}
+			b[i] = byte(n)
+		}
+		return b, true, nil
+	case 2, 3:
+		return encodeText(args)
+	}
+	return nil, false, nil
+}
+
+func callCodecsEncode(args Tuple, kind CallKind) (any, bool, error) {
+	if len(args) == 1 {
+		args = Tuple{args[0], "utf-8"}
+	}
+	return encodeText(args)
+}
+
+// encodeText implements str.encode(encoding[, errors]) for the encodings
+// pickles use, strictly.
+func encodeText(args Tuple) ([]byte, bool, error) {
+	text, ok := args[0].(string)
+	if !ok {
+		return nil, false, nil
+	}
+	enc, ok := args[1].(string)
+	if !ok {
+		return nil, false, nil
+	}
+	if len(args) == 3 {
+		if errs, ok := args[2].(string); !ok || errs != "strict" {
+			return nil, false, nil
+		}
+	}
+	switch normalizeCodec(enc) {
+	case "latin1", "ascii":
+		limit := rune(0xff)
+		if normalizeCodec(enc) == "ascii" {
+			limit = 0x7f
+		}
+		out := make([]byte, 0, len(text))
+		for i := 0; i < len(text); {
+			r, size := decodeSurrogatepass(text[i:])
+			if r > limit || r < 0 {
+				return nil, true, malformed("%q codec can't encode character at position %d", enc, i)
+			}
+			out = append(out, byte(r))
+			i += size
+		}
+		return out, true, nil
+	case "utf8":
+		if !utf8.ValidString(text) {
+			return nil, true, malformed("'utf-8' codec can't encode surrogates")
+		}
+		return []byte(text), true, nil
+	}
+	return nil, false, nil
+}
+
+func normalizeCodec(name string) string {
+	switch name {
+	case "latin1", "latin-1", "latin_1", "iso-8859-1", "iso8859-1", "l1", "ISO-8859-1":
+		return "latin1"
+	case "utf-8", "utf8", "UTF-8", "utf_8":
+		return "utf8"
+	case "ascii", "ASCII", "us-ascii":
+		return "ascii"
+	}
+	return name
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f, !math.IsInf(f, 0)
+	}
+	return 0, false
+}
+
+func callComplex(args Tuple, kind CallKind) (any, bool, error) {
+	var re, im float64
+	var ok bool
+	switch len(args) {
+	case 0:
+		return complex128(0), true, nil
+	case 2:
+		if im, ok = toFloat(args[1]); !ok {
+			return nil, false, nil
+		}
+		fallthrough
+	case 1:
+		if re, ok = toFloat(args[0]); !ok {
+			return nil, false, nil
+		}
+		return complex(re, im), true, nil
+	}
+	return nil, false, nil
+}
+
+func callInt(args Tuple, kind CallKind) (any, bool, error) {
+	if len(args) == 0 {
+		return int64(0), true, nil
+	}
+	if len(args) != 1 {
+		return nil, false, nil
+	}
+	switch x := args[0].(type) {
+	case int64, *big.Int:
+		return x, true, nil
+	case bool:
+		if x {
+			return int64(1), true, nil
+		}
+		return int64(0), true, nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, true, malformed("cannot convert float %v to integer", x)
+		}
+		t := math.Trunc(x)
+		if t >= -(1<<63) && t < 1<<63 {
+			return int64(t), true, nil
+		}
+		i, _ := big.NewFloat(t).Int(nil)
+		return i, true, nil
+	case string:
+		n, b, err := parseTextInt([]byte(x), 10, DefaultMaxIntDigits)
+		if err != nil {
+			return nil, true, err
+		}
+		if b != nil {
+			return b, true, nil
+		}
+		return n, true, nil
+	}
+	return nil, false, nil
+}
+
+func callFloat(args Tuple, kind CallKind) (any, bool, error) {
+	if len(args) == 0 {
+		return 0.0, true, nil
+	}
+	if len(args) != 1 {
+		return nil, false, nil
+	}
+	if f, ok := toFloat(args[0]); ok {
+		return f, true, nil
+	}
+	return nil, false, nil
+}
+
+func callStr(args Tuple, kind CallKind) (any, bool, error) {
+	if len(args) == 0 {
+		return "", true, nil
+	}
+	if s, ok := args[0].(string); ok && len(args) == 1 {
+		return s, true, nil
+	}
+	return nil, false, nil
+}
+
+func callOrderedDict(args Tuple, kind CallKind) (any, bool, error) {
+	od := NewOrderedDict()
+	if kind == CallNewObj || len(args) == 0 {
+		return od, true, nil
+	}
+	if len(args) != 1 {
+		return nil, false, nil
+	}
+	if d, ok := args[0].(*Dict); ok {
+		for _, it := range d.items {
+			_ = od.Set(it.Key, it.Value)
+		}
+		return od, true, nil
+	}
+	pairs, ok := iterableItems(args[0])
+	if !ok {
+		return nil, false, nil
+	}
+	for _, p := range pairs {
+		kv, ok := iterableItems(p)
+		if !ok || len(kv) != 2 {
+			return nil, false, nil
+		}
+		if err := od.Set(kv[0], kv[1]); err != nil {
+			return nil, true, err
+		}
+	}
+	return od, true, nil
+}

@@ -1,0 +1,710 @@
+package pickle
+
+import (
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+	"unicode/utf8"
+)
+
+// This file is the pickle machine: a stack, a mark stack and a memo, driven
+// by the opcode table one opcode at a time. It never recurses, so deep input
+// cannot overflow the Go stack, and it never executes anything: globals are
+// checked against the allowlist and calls become values.
+
+// machine decodes one pickle at a time from its source.
+type machine struct {
+	src   *source
+	cfg   *config
+	stack []any
+	marks []int // stack lengths at each MARK; the last is the fence
+	memo  memo
+	proto int
+	// nextBuffer is the index of the next out-of-band buffer.
+	nextBuffer int
+}
+
+// decode runs the machine until STOP and returns the pickled value. At a clean
+// end of input before the first opcode it returns io.EOF.
+func (m *machine) decode() (any, error) {
+	m.stack = m.stack[:0]
+	m.marks = m.marks[:0]
+	m.memo.reset()
+	m.proto = 0
+	m.nextBuffer = 0
+	if m.src.atEOF() {
+		if m.src.rerr != nil && m.src.rerr != io.EOF {
+			return nil, m.src.rerr
+		}
+		return nil, io.EOF
+	}
+	for {
+		start := m.src.offset()
+		code, err := m.src.readByte()
+		if err != nil {
+			return nil, &DecodeError{Offset: start, Err: err}
+		}
+		op := opcodes[code]
+		if op == nil {
+			return nil, &DecodeError{Offset: start, Err: malformed("invalid load key, %s", invalidKey(code))}
+		}
+		arg, err := m.src.readArg(op.arg)
+		if err == nil {
+			if code == opStop {
+				var v any
+				if v, err = m.pop(); err == nil {
+					m.src.endPickle()
+					return v, nil
+				}
+			} else {
+				err = m.exec(code, &arg)
+			}
+		}
+		if err != nil {
+			return nil, &DecodeError{Offset: start, Op: op.name, Err: err}
+		}
+	}
+}
+
+// invalidKey spells a byte as CPython's "invalid load key" message does.
+func invalidKey(c byte) string {
+	if c >= 0x20 && c < 0x7f && c != '\'' && c != '\\' {
+		return "'" + string(rune(c)) + "'."
+	}
+	return fmt.Sprintf("'\\x%02x'.", c)
+}
+
+// exec executes one opcode other than STOP.
+func (m *machine) exec(code byte, a *argument) error {
+	switch code {
+	case opMark:
+		if len(m.marks) >= m.cfg.maxDepth {
+			return &LimitError{"MaxDepth", int64(m.cfg.maxDepth)}
+		}
+		m.marks = append(m.marks, len(m.stack))
+		return nil
+	case opPop:
+		if len(m.stack) > m.fence() {
+			m.stack = m.stack[:len(m.stack)-1]
+			return nil
+		}
+		if len(m.marks) > 0 {
+			// With nothing above the topmost mark, POP removes the mark:
+			// CPython's protocol 0 recursive tuples rely on it.
+			m.marks = m.marks[:len(m.marks)-1]
+			return nil
+		}
+		return m.underflow()
+	case opPopMark:
+		_, err := m.popMark()
+		return err
+	case opDup:
+		v, err := m.top()
+		if err != nil {
+			return err
+		}
+		return m.push(v)
+
+	// Scalars.
+	case opNone:
+		return m.push(nil)
+	case opNewTrue:
+		return m.push(true)
+	case opNewFalse:
+		return m.push(false)
+	case opBinInt, opBinInt1, opBinInt2:
+		return m.push(a.n)
+	case opInt:
+		n, bi, isBool, err := parseCInt(a.b, m.cfg.maxIntDigits)
+		switch {
+		case err != nil:
+			return err
+		case isBool:
+			return m.push(n == 1)
+		case bi != nil:
+			return m.push(bi)
+		}
+		return m.push(n)
+	case opLong:
+		return m.pushLong(a.b)
+	case opLong1, opLong4:
+		if a.bi != nil {
+			return m.push(a.bi)
+		}
+		return m.push(a.n)
+	case opFloat:
+		f, err := parseTextFloat(a.b)
+		if err != nil {
+			return err
+		}
+		return m.push(f)
+	case opBinFloat:
+		return m.push(a.f)
+
+	// Strings.
+	case opBinBytes, opShortBinBytes, opBinBytes8:
+		return m.push(append([]byte{}, a.b...))
+	case opByteArray8:
+		ba := ByteArray(append([]byte{}, a.b...))
+		return m.push(&ba)
+	case opString, opBinString, opShortBinString:
+		v, err := m.pythonTwoString(a.b)
+		if err != nil {
+			return err
+		}
+		return m.push(v)
+	case opUnicode, opBinUnicode, opShortBinUnicode, opBinUnicode8:
+		return m.push(a.s)
+
+	// Containers.
+	case opEmptyTuple:
+		return m.push(emptyTuple)
+	case opTuple:
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return m.push(emptyTuple)
+		}
+		return m.push(Tuple(append([]any(nil), items...)))
+	case opTuple1, opTuple2, opTuple3:
+		items, err := m.popN(int(code-opTuple1) + 1)
+		if err != nil {
+			return err
+		}
+		return m.push(Tuple(append([]any(nil), items...)))
+	case opEmptyList:
+		return m.push(new(List))
+	case opList:
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		l := List(append([]any(nil), items...))
+		return m.push(&l)
+	case opAppend:
+		v, err := m.pop()
+		if err != nil {
+			return err
+		}
+		return m.appendItems(code, []any{v})
+	case opAppends:
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		return m.appendItems(code, items)
+	case opEmptyDict:
+		return m.push(&Dict{})
+	case opDict:
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		if len(items)%2 != 0 {
+			return malformed("odd number of items for DICT")
+		}
+		d := NewDict(len(items) / 2)
+		for i := 0; i < len(items); i += 2 {
+			if err := d.Set(items[i], items[i+1]); err != nil {
+				return err
+			}
+		}
+		return m.push(d)
+	case opSetItem:
+		kv, err := m.popN(2)
+		if err != nil {
+			return err
+		}
+		return m.setItems(code, kv)
+	case opSetItems:
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		if len(items)%2 != 0 {
+			return malformed("odd number of items for SETITEMS")
+		}
+		return m.setItems(code, items)
+	case opEmptySet:
+		return m.push(&Set{})
+	case opAddItems:
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		target, err := m.top()
+		if err != nil {
+			return err
+		}
+		s, ok := target.(*Set)
+		if !ok {
+			return malformed("ADDITEMS needs a set, not %s", typeName(target))
+		}
+		for _, it := range items {
+			if err := s.Add(it); err != nil {
+				return err
+			}
+		}
+		return nil
+	case opFrozenSet:
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		f, err := NewFrozenSet(items...)
+		if err != nil {
+			return err
+		}
+		return m.push(f)
+
+	// Memo.
+	case opPut:
+		i, err := m.textIndex(a.b)
+		if err != nil {
+			return err
+		}
+		return m.memoPut(i)
+	case opBinPut, opLongBinPut:
+		return m.memoPut(uint64(a.n))
+	case opMemoize:
+		return m.memoPut(uint64(m.memo.n))
+	case opGet:
+		i, err := m.textIndex(a.b)
+		if err != nil {
+			return err
+		}
+		return m.memoGet(i)
+	case opBinGet, opLongBinGet:
+		return m.memoGet(uint64(a.n))
+
+	// Protocol and framing.
+	case opProto:
+		if a.n > HighestProtocol {
+			return malformed("unsupported pickle protocol: %d", a.n)
+		}
+		m.proto = int(a.n)
+		return nil
+	case opFrame:
+		return m.src.startFrame(uint64(a.n))
+
+	// Globals and calls.
+	case opGlobal:
+		if !utf8.ValidString(a.s) || !utf8.ValidString(a.s2) {
+			return malformed("GLOBAL names must be UTF-8")
+		}
+		g, err := m.resolveGlobal(a.s, a.s2)
+		if err != nil {
+			return err
+		}
+		return m.push(g)
+	case opStackGlobal:
+		mn, err := m.popN(2)
+		if err != nil {
+			return err
+		}
+		module, ok1 := mn[0].(string)
+		name, ok2 := mn[1].(string)
+		if !ok1 || !ok2 {
+			return malformed("STACK_GLOBAL requires str")
+		}
+		g, err := m.resolveGlobal(module, name)
+		if err != nil {
+			return err
+		}
+		return m.push(g)
+	case opExt1, opExt2, opExt4:
+		if a.n <= 0 {
+			return malformed("EXT specifies code <= 0")
+		}
+		g, ok := m.cfg.extensions[int32(a.n)]
+		if !ok {
+			return unsupported("unregistered extension code %d", a.n)
+		}
+		v, err := m.resolveGlobal(g.Module, g.Name)
+		if err != nil {
+			return err
+		}
+		return m.push(v)
+	case opReduce:
+		ca, err := m.popN(2)
+		if err != nil {
+			return err
+		}
+		args, ok := ca[1].(Tuple)
+		if !ok {
+			return malformed("REDUCE argument list must be a tuple, not %s", typeName(ca[1]))
+		}
+		if !maybeCallable(ca[0]) {
+			return malformed("'%s' object is not callable", typeName(ca[0]))
+		}
+		return m.pushCall(ca[0], args, nil, CallReduce)
+	case opNewObj:
+		ca, err := m.popN(2)
+		if err != nil {
+			return err
+		}
+		args, ok := ca[1].(Tuple)
+		if !ok {
+			return malformed("NEWOBJ args argument must be a tuple, not %s", typeName(ca[1]))
+		}
+		if !maybeCallable(ca[0]) {
+			return malformed("NEWOBJ class argument must be a type, not %s", typeName(ca[0]))
+		}
+		return m.pushCall(ca[0], args, nil, CallNewObj)
+	case opNewObjEx:
+		cak, err := m.popN(3)
+		if err != nil {
+			return err
+		}
+		args, ok := cak[1].(Tuple)
+		if !ok {
+			return malformed("NEWOBJ_EX args argument must be a tuple, not %s", typeName(cak[1]))
+		}
+		kwargs, ok := cak[2].(*Dict)
+		if !ok {
+			return malformed("NEWOBJ_EX kwargs argument must be a dict, not %s", typeName(cak[2]))
+		}
+		if !maybeCallable(cak[0]) {
+			return malformed("NEWOBJ_EX class argument must be a type, not %s", typeName(cak[0]))
+		}
+		return m.pushCall(cak[0], args, kwargs, CallNewObjEx)
+	case opInst:
+		if !isASCII(a.s) || !isASCII(a.s2) {
+			return malformed("INST names must be ASCII")
+		}
+		args, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		args = append([]any(nil), args...)
+		cls, err := m.resolveGlobal(a.s, a.s2)
+		if err != nil {
+			return err
+		}
+		return m.pushCall(cls, args, nil, CallInst)
+	case opObj:
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return m.underflow()
+		}
+		if !maybeCallable(items[0]) {
+			return malformed("OBJ class argument must be a class, not %s", typeName(items[0]))
+		}
+		return m.pushCall(items[0], append(Tuple(nil), items[1:]...), nil, CallObj)
+	case opBuild:
+		state, err := m.pop()
+		if err != nil {
+			return err
+		}
+		target, err := m.top()
+		if err != nil {
+			return err
+		}
+		return build(target, state)
+
+	// Persistent ids and buffers.
+	case opPersID:
+		if !isASCII(string(a.b)) {
+			return malformed("persistent IDs in protocol 0 must be ASCII strings")
+		}
+		return m.persistentLoad(string(a.b))
+	case opBinPersID:
+		pid, err := m.pop()
+		if err != nil {
+			return err
+		}
+		return m.persistentLoad(pid)
+	case opNextBuffer:
+		if !m.cfg.buffersSet {
+			return unsupported("pickle stream refers to out-of-band data but no Buffers option was given")
+		}
+		if m.nextBuffer >= len(m.cfg.buffers) {
+			return malformed("not enough out-of-band buffers")
+		}
+		b := m.cfg.buffers[m.nextBuffer]
+		m.nextBuffer++
+		return m.push(&PickleBuffer{Data: b})
+	case opReadOnlyBuffer:
+		v, err := m.pop()
+		if err != nil {
+			return err
+		}
+		switch x := v.(type) {
+		case []byte:
+			// Already read-only.
+		case *PickleBuffer:
+			v = &PickleBuffer{Data: x.Data, ReadOnly: true}
+		case *ByteArray:
+			v = &PickleBuffer{Data: *x, ReadOnly: true}
+		default:
+			return malformed("READONLY_BUFFER needs a buffer, not %s", typeName(v))
+		}
+		return m.push(v)
+	}
+	panic("pickle: opcode " + opName(code) + " has no implementation")
+}
+
+var emptyTuple any = Tuple{}
+
+func (m *machine) fence() int {
+	if len(m.marks) == 0 {
+		return 0
+	}
+	return m.marks[len(m.marks)-1]
+}
+
+func (m *machine) underflow() error {
+	if len(m.marks) > 0 {
+		return malformed("unexpected MARK found")
+	}
+	return malformed("unpickling stack underflow")
+}
+
+func (m *machine) push(v any) error {
+	if len(m.stack) >= m.cfg.maxStack {
+		return &LimitError{"MaxStack", int64(m.cfg.maxStack)}
+	}
+	m.stack = append(m.stack, v)
+	return nil
+}
+
+func (m *machine) pop() (any, error) {
+	if len(m.stack) <= m.fence() {
+		return nil, m.underflow()
+	}
+	v := m.stack[len(m.stack)-1]
+	m.stack = m.stack[:len(m.stack)-1]
+	return v, nil
+}
+
+func (m *machine) top() (any, error) {
+	if len(m.stack) <= m.fence() {
+		return nil, m.underflow()
+	}
+	return m.stack[len(m.stack)-1], nil
+}
+
+// popN pops n items above the fence. The slice aliases the stack: use it
+// before the next push.
+func (m *machine) popN(n int) ([]any, error) {
+	if len(m.stack)-m.fence() < n {
+		return nil, m.underflow()
+	}
+	items := m.stack[len(m.stack)-n:]
+	m.stack = m.stack[:len(m.stack)-n]
+	return items, nil
+}
+
+// popMark pops the topmost mark and everything above it. The slice aliases
+// the stack: use it before the next push.
+func (m *machine) popMark() ([]any, error) {
+	if len(m.marks) == 0 {
+		return nil, malformed("could not find MARK")
+	}
+	k := m.marks[len(m.marks)-1]
+	m.marks = m.marks[:len(m.marks)-1]
+	items := m.stack[k:]
+	m.stack = m.stack[:k]
+	return items, nil
+}
+
+// pushLong pushes the value of LONG's text: decimal with an optional 'L'.
+func (m *machine) pushLong(text []byte) error {
+	if text[len(text)-1] == 'L' {
+		text = text[:len(text)-1]
+	}
+	n, b, err := parseTextInt(text, 0, m.cfg.maxIntDigits)
+	if err != nil {
+		return err
+	}
+	if b != nil {
+		return m.push(b)
+	}
+	return m.push(n)
+}
+
+// textIndex parses the decimal memo index of PUT and GET.
+func (m *machine) textIndex(text []byte) (uint64, error) {
+	n, b, err := parseTextInt(text, 10, 30)
+	if err != nil {
+		return 0, err
+	}
+	if b != nil {
+		return 0, malformed("memo index %s is too large", b)
+	}
+	if n < 0 {
+		return 0, malformed("negative memo index %d", n)
+	}
+	return uint64(n), nil
+}
+
+func (m *machine) memoPut(i uint64) error {
+	v, err := m.top()
+	if err != nil {
+		return err
+	}
+	if m.memo.put(i, v) && m.memo.n > m.cfg.maxMemo {
+		return &LimitError{"MaxMemo", int64(m.cfg.maxMemo)}
+	}
+	return nil
+}
+
+func (m *machine) memoGet(i uint64) error {
+	v, ok := m.memo.get(i)
+	if !ok {
+		return malformed("memo value not found at index %d", i)
+	}
+	return m.push(v)
+}
+
+// pythonTwoString decodes a Python 2 str per the Encoding option.
+func (m *machine) pythonTwoString(b []byte) (any, error) {
+	switch m.cfg.encoding {
+	case encBytes:
+		return append([]byte{}, b...), nil
+	case encLatin1:
+		out := make([]byte, 0, len(b))
+		for _, c := range b {
+			out = utf8.AppendRune(out, rune(c))
+		}
+		return string(out), nil
+	case encUTF8:
+		if !utf8.Valid(b) {
+			return nil, malformed("'utf-8' codec can't decode Python 2 str %s", strconv.QuoteToASCII(string(b)))
+		}
+		return string(b), nil
+	}
+	for i, c := range b {
+		if c >= 0x80 {
+			return nil, malformed("'ascii' codec can't decode byte 0x%02x in position %d of a Python 2 str (see the Encoding option)", c, i)
+		}
+	}
+	return string(b), nil
+}
+
+func (m *machine) appendItems(code byte, items []any) error {
+	target, err := m.top()
+	if err != nil {
+		return err
+	}
+	switch t := target.(type) {
+	case *List:
+		*t = append(*t, items...)
+	case *Object:
+		t.ListItems = append(t.ListItems, items...)
+	default:
+		return malformed("%s needs a list, not %s", opName(code), typeName(target))
+	}
+	return nil
+}
+
+func (m *machine) setItems(code byte, kv []any) error {
+	target, err := m.top()
+	if err != nil {
+		return err
+	}
+	var d *Dict
+	switch t := target.(type) {
+	case *Dict:
+		d = t
+	case *OrderedDict:
+		d = &t.Dict
+	case *Object:
+		for i := 0; i < len(kv); i += 2 {
+			t.DictItems = append(t.DictItems, DictItem{kv[i], kv[i+1]})
+		}
+		return nil
+	default:
+		return malformed("%s needs a dict, not %s", opName(code), typeName(target))
+	}
+	for i := 0; i < len(kv); i += 2 {
+		if err := d.Set(kv[i], kv[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *machine) pushCall(callable any, args Tuple, kwargs *Dict, kind CallKind) error {
+	v, err := m.call(callable, args, kwargs, kind)
+	if err != nil {
+		return err
+	}
+	return m.push(v)
+}
+
+// maybeCallable rules out the values that certainly cannot be called.
+func maybeCallable(v any) bool {
+	switch v.(type) {
+	case Global, *Object, *PersistentID:
+		return true
+	}
+	return false
+}
+
+// build applies BUILD: it records the state on the object the pickle made.
+// BUILD on anything else would, in Python, set attributes on an object the
+// pickle did not create (a module-level global, say), so it is refused.
+func build(target, state any) error {
+	obj, ok := target.(*Object)
+	if !ok {
+		return malformed("BUILD applies state to a %s, which has no place for it", typeName(target))
+	}
+	if obj.HasState {
+		// A second BUILD updates the instance dict again in Python.
+		old, ok1 := obj.State.(*Dict)
+		upd, ok2 := state.(*Dict)
+		if !ok1 || !ok2 {
+			return malformed("BUILD applied twice to one %s", typeName(target))
+		}
+		merged := NewDict(old.Len() + upd.Len())
+		for _, it := range old.items {
+			_ = merged.Set(it.Key, it.Value)
+		}
+		for _, it := range upd.items {
+			_ = merged.Set(it.Key, it.Value)
+		}
+		obj.State = merged
+		return nil
+	}
+	obj.State = state
+	obj.HasState = true
+	return nil
+}
+
+func (m *machine) persistentLoad(pid any) error {
+	if m.cfg.persistentLoad != nil {
+		v, err := m.cfg.persistentLoad(pid)
+		if err != nil {
+			return fmt.Errorf("PersistentLoad(%v): %w", pid, err)
+		}
+		return m.push(v)
+	}
+	if m.cfg.allowAll {
+		return m.push(&PersistentID{ID: pid})
+	}
+	return unsupported("a persistent id was found but no PersistentLoad hook was given")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// bigOrInt64 is the integer type the model uses: int64 when it fits.
+func bigOrInt64(x *big.Int) any {
+	if x.IsInt64() {
+		return x.Int64()
+	}
+	return x
+}

@@ -1,0 +1,192 @@
+package pickle
+
+import "iter"
+
+// DictItem is one key/value pair of a Dict.
+type DictItem struct {
+	Key, Value any
+}
+
+// Dict is a Python dict: insertion-ordered, keyed by any hashable value with
+// Python's key equality (1, 1.0 and True are one key; setting an existing key
+// keeps its position and replaces its value). The zero value is an empty dict.
+// The decoder produces *Dict.
+type Dict struct {
+	items []DictItem
+	keys  keyIndex
+}
+
+// NewDict returns an empty Dict with room for n items.
+func NewDict(n int) *Dict {
+	return &Dict{items: make([]DictItem, 0, n)}
+}
+
+// Len returns the number of items.
+func (d *Dict) Len() int { return len(d.items) }
+
+// Set sets d[key] = value. It fails only for an unhashable key.
+func (d *Dict) Set(key, value any) error {
+	hk, err := hashKey(key)
+	if err != nil {
+		return err
+	}
+	if i := d.keys.find(hk); i >= 0 {
+		d.items[i].Value = value
+		return nil
+	}
+	d.items = append(d.items, DictItem{key, value})
+	d.keys.add(hk)
+	return nil
+}
+
+// Get returns d[key] and whether it is present. An unhashable key is absent.
+func (d *Dict) Get(key any) (any, bool) {
+	hk, err := hashKey(key)
+	if err != nil {
+		return nil, false
+	}
+	if i := d.keys.find(hk); i >= 0 {
+		return d.items[i].Value, true
+	}
+	return nil, false
+}
+
+// Delete removes key and reports whether it was present.
+func (d *Dict) Delete(key any) bool {
+	hk, err := hashKey(key)
+	if err != nil {
+		return false
+	}
+	i := d.keys.find(hk)
+	if i < 0 {
+		return false
+	}
+	d.items = append(d.items[:i], d.items[i+1:]...)
+	d.keys.remove(i)
+	return true
+}
+
+// Items returns a copy of the items in insertion order.
+func (d *Dict) Items() []DictItem {
+	return append([]DictItem(nil), d.items...)
+}
+
+// Keys returns the keys in insertion order.
+func (d *Dict) Keys() []any {
+	keys := make([]any, len(d.items))
+	for i, it := range d.items {
+		keys[i] = it.Key
+	}
+	return keys
+}
+
+// All iterates over the items in insertion order.
+func (d *Dict) All() iter.Seq2[any, any] {
+	return func(yield func(any, any) bool) {
+		for _, it := range d.items {
+			if !yield(it.Key, it.Value) {
+				return
+			}
+		}
+	}
+}
+
+// Set is a Python set with Python's element equality. It keeps insertion
+// order, so that encoding what was decoded reproduces the pickle's order. The
+// zero value is an empty set. The decoder produces *Set.
+type Set struct {
+	items []any
+	keys  keyIndex
+}
+
+// NewSet returns a set of the given items.
+func NewSet(items ...any) (*Set, error) {
+	s := &Set{}
+	for _, it := range items {
+		if err := s.Add(it); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Len returns the number of elements.
+func (s *Set) Len() int { return len(s.items) }
+
+// Add adds v; adding an element equal to a present one changes nothing. It
+// fails only for an unhashable value.
+func (s *Set) Add(v any) error {
+	hk, err := hashKey(v)
+	if err != nil {
+		return err
+	}
+	if s.keys.find(hk) < 0 {
+		s.items = append(s.items, v)
+		s.keys.add(hk)
+	}
+	return nil
+}
+
+// Contains reports whether v is an element.
+func (s *Set) Contains(v any) bool {
+	hk, err := hashKey(v)
+	return err == nil && s.keys.find(hk) >= 0
+}
+
+// Remove removes v and reports whether it was present.
+func (s *Set) Remove(v any) bool {
+	hk, err := hashKey(v)
+	if err != nil {
+		return false
+	}
+	i := s.keys.find(hk)
+	if i < 0 {
+		return false
+	}
+	s.items = append(s.items[:i], s.items[i+1:]...)
+	s.keys.remove(i)
+	return true
+}
+
+// Items returns a copy of the elements in insertion order.
+func (s *Set) Items() []any { return append([]any(nil), s.items...) }
+
+// All iterates over the elements in insertion order.
+func (s *Set) All() iter.Seq[any] {
+	return func(yield func(any) bool) {
+		for _, v := range s.items {
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// FrozenSet is a Python frozenset: an immutable, hashable Set. The decoder
+// produces *FrozenSet.
+type FrozenSet struct {
+	s Set
+}
+
+// NewFrozenSet returns a frozenset of the given items.
+func NewFrozenSet(items ...any) (*FrozenSet, error) {
+	f := &FrozenSet{}
+	for _, it := range items {
+		if err := f.s.Add(it); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// Len returns the number of elements.
+func (f *FrozenSet) Len() int { return f.s.Len() }
+
+// Contains reports whether v is an element.
+func (f *FrozenSet) Contains(v any) bool { return f.s.Contains(v) }
+
+// Items returns a copy of the elements in insertion order.
+func (f *FrozenSet) Items() []any { return f.s.Items() }
+
+// All iterates over the elements in insertion order.
+func (f *FrozenSet) All() iter.Seq[any] { return f.s.All() }

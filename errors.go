@@ -1,0 +1,88 @@
+package pickle
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Sentinel errors. Every error the decoder returns wraps one of them, so that
+// errors.Is tells what went wrong; errors.As with *DecodeError tells where.
+var (
+	// ErrMalformed: the input is not a pickle Python could load.
+	ErrMalformed = errors.New("malformed pickle")
+	// ErrTruncated: the input ends inside a pickle. It also matches
+	// io.ErrUnexpectedEOF.
+	ErrTruncated = fmt.Errorf("pickle data was truncated: %w", io.ErrUnexpectedEOF)
+	// ErrForbiddenGlobal: the pickle references a global that the allowlist
+	// does not admit. errors.As with *GlobalError gives its name.
+	ErrForbiddenGlobal = errors.New("forbidden global")
+	// ErrLimit: decoding would exceed a configured limit. errors.As with
+	// *LimitError tells which.
+	ErrLimit = errors.New("limit exceeded")
+	// ErrUnsupported: the pickle is valid but asks for something this package
+	// cannot represent without more configuration (a persistent id without a
+	// PersistentLoad hook, an unregistered extension code, out-of-band buffers
+	// without the Buffers option).
+	ErrUnsupported = errors.New("unsupported pickle feature")
+)
+
+// DecodeError reports where decoding failed: the byte offset of the opcode
+// being executed and its name.
+type DecodeError struct {
+	Offset int64  // offset of the opcode's first byte in the stream
+	Op     string // opcode name, or "" before any opcode was read
+	Err    error  // what went wrong; wraps one of the sentinels
+}
+
+func (e *DecodeError) Error() string {
+	if e.Op == "" {
+		return fmt.Sprintf("pickle: at offset %d: %v", e.Offset, e.Err)
+	}
+	return fmt.Sprintf("pickle: %s at offset %d: %v", e.Op, e.Offset, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// GlobalError reports a global the allowlist refused.
+type GlobalError struct {
+	Module, Name string
+}
+
+func (e *GlobalError) Error() string {
+	return fmt.Sprintf("global %s.%s is not allowed (see AllowGlobals)", e.Module, e.Name)
+}
+
+func (e *GlobalError) Unwrap() error { return ErrForbiddenGlobal }
+
+// LimitError reports which limit was exceeded.
+type LimitError struct {
+	Limit string // the option that sets it, e.g. "MaxDepth"
+	Value int64  // the limit in force
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("%s limit of %d exceeded", e.Limit, e.Value)
+}
+
+func (e *LimitError) Unwrap() error { return ErrLimit }
+
+// kindError is a message that wraps a sentinel without repeating its text.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+func malformed(format string, args ...any) error {
+	return &kindError{ErrMalformed, fmt.Sprintf(format, args...)}
+}
+
+func unsupported(format string, args ...any) error {
+	return &kindError{ErrUnsupported, fmt.Sprintf(format, args...)}
+}
+
+// errTruncated is returned by the input layer; the decoder adds the position.
+var errTruncated = ErrTruncated

@@ -1,0 +1,98 @@
+package pickle
+
+import "strings"
+
+// This file decides which globals a pickle may reference: Python 2 to 3
+// renames (fix_imports), the user's FindClass hook, and the allowlist.
+
+// defaultAllowed lists the globals admitted without options: what CPython's
+// own pickles of builtin data need, all of which build plain data and run no
+// code of consequence.
+var defaultAllowed = map[string]bool{}
+
+func init() {
+	for _, name := range []string{
+		"set", "frozenset", "bytearray", "bytes", "complex", "int", "float",
+		"str", "range", "slice", "object",
+	} {
+		defaultAllowed["builtins."+name] = true
+		defaultAllowed["__builtin__."+name] = true
+	}
+	for _, name := range []string{
+		"__builtin__.long", "__builtin__.unicode", "__builtin__.xrange",
+		"_codecs.encode",
+		"copyreg._reconstructor", "copy_reg._reconstructor",
+		"collections.OrderedDict",
+	} {
+		defaultAllowed[name] = true
+	}
+}
+
+// allowed reports whether the allowlist admits module.name.
+func (c *config) allowed(module, name string) bool {
+	if c.allowAll {
+		return true
+	}
+	full := module + "." + name
+	return defaultAllowed[full] || c.allow[full] || c.allow[module+".*"]
+}
+
+// fixImports maps a Python 2 module and name to their Python 3 spelling, as
+// Python's unpickler does for protocols below 3.
+func fixImports(module, name string) (string, string) {
+	if v, ok := compatNameMapping[module+"\x00"+name]; ok {
+		m, n, _ := strings.Cut(v, "\x00")
+		return m, n
+	}
+	if m, ok := compatImportMapping[module]; ok {
+		return m, name
+	}
+	return module, name
+}
+
+// reverseFixImports maps a Python 3 module and name to the spelling Python 2
+// understands, as Python's pickler does for protocols below 3.
+func reverseFixImports(module, name string) (string, string) {
+	if v, ok := compatReverseNameMapping[module+"\x00"+name]; ok {
+		m, n, _ := strings.Cut(v, "\x00")
+		return m, n
+	}
+	if m, ok := compatReverseImportMapping[module]; ok {
+		return m, name
+	}
+	return module, name
+}
+
+// resolveGlobal turns a module and name read from the pickle into the value
+// the decoder pushes, or refuses it.
+func (m *machine) resolveGlobal(module, name string) (any, error) {
+	if module == "" {
+		return nil, malformed("empty module name")
+	}
+	if name == "" {
+		return nil, malformed("empty global name in module %q", module)
+	}
+	if m.proto < 3 {
+		module, name = fixImports(module, name)
+	}
+	if m.cfg.findClass != nil {
+		var err error
+		if module, name, err = m.cfg.findClass(module, name); err != nil {
+			return nil, err
+		}
+	}
+	for _, part := range strings.Split(name, ".") {
+		if part == "<locals>" {
+			return nil, malformed("can't get local object %s.%s", module, name)
+		}
+	}
+	if m.proto < 4 && strings.Contains(name, ".") {
+		// Python looks dotted names up attribute by attribute only from
+		// protocol 4 on; before, "str.upper" is a missing attribute.
+		return nil, malformed("can't get attribute %q on module %q at protocol %d", name, module, m.proto)
+	}
+	if !m.cfg.allowed(module, name) {
+		return nil, &GlobalError{Module: module, Name: name}
+	}
+	return Global{module, name}, nil
+}

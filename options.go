@@ -1,0 +1,223 @@
+package pickle
+
+import (
+	"fmt"
+	"strings"
+)
+
+// An Option configures encoding or decoding. Options are values: build them
+// once and pass them to any number of calls, from any number of goroutines.
+// An option that does not apply to an operation is ignored by it.
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// Default limits. Each can be changed with the option of the same name.
+const (
+	DefaultMaxDepth      = 10000
+	DefaultMaxMemo       = 1 << 26
+	DefaultMaxStack      = 1 << 26
+	DefaultMaxIntDigits  = 4300 // Python's sys.get_int_max_str_digits()
+	defaultMaxFrameBytes = 1<<63 - 1
+)
+
+// stringEncoding is how Python 2 str values (STRING, BINSTRING,
+// SHORT_BINSTRING) are decoded.
+type stringEncoding uint8
+
+const (
+	encASCII stringEncoding = iota
+	encLatin1
+	encBytes
+	encUTF8
+)
+
+type config struct {
+	err error // the first invalid option
+
+	// Encoding.
+	protocol int
+
+	// Decoding.
+	allowAll       bool
+	allow          map[string]bool // "module.name" or "module.*"
+	encoding       stringEncoding
+	findClass      func(module, name string) (string, string, error)
+	persistentLoad func(pid any) (any, error)
+	buffers        [][]byte
+	buffersSet     bool
+	extensions     map[int32]Global
+	maxDepth       int
+	maxMemo        int
+	maxStack       int
+	maxIntDigits   int
+}
+
+func newConfig(opts []Option) (*config, error) {
+	c := &config{
+		protocol:     DefaultProtocol,
+		maxDepth:     DefaultMaxDepth,
+		maxMemo:      DefaultMaxMemo,
+		maxStack:     DefaultMaxStack,
+		maxIntDigits: DefaultMaxIntDigits,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(c)
+		}
+	}
+	return c, c.err
+}
+
+func (c *config) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+// Protocol selects the pickle protocol the encoder writes, 0 to 5.
+// DefaultProtocol is 4.
+func Protocol(n int) Option {
+	return optionFunc(func(c *config) {
+		if n < 0 || n > HighestProtocol {
+			c.fail(fmt.Errorf("pickle: protocol %d is not between 0 and %d", n, HighestProtocol))
+			return
+		}
+		c.protocol = n
+	})
+}
+
+// AllowGlobals admits more globals when decoding, in addition to the default
+// allowlist. Each name is "module.qualname" (for example "collections.deque"
+// or "mymod.Outer.Inner"), or "module.*" for every name in a module. Admitted
+// globals that this package does not know how to build are decoded as Global
+// and Object values.
+func AllowGlobals(names ...string) Option {
+	return optionFunc(func(c *config) {
+		for _, n := range names {
+			if !strings.Contains(n, ".") {
+				c.fail(fmt.Errorf("pickle: AllowGlobals(%q): want \"module.name\" or \"module.*\"", n))
+				return
+			}
+		}
+		m := make(map[string]bool, len(c.allow)+len(names))
+		for k := range c.allow {
+			m[k] = true
+		}
+		for _, n := range names {
+			m[n] = true
+		}
+		c.allow = m
+	})
+}
+
+// AllowAllGlobals admits every global. Nothing is executed still: unknown
+// globals become Global values and calls become Object values that record the
+// call, its arguments and its state, so that an encoder can write them back.
+func AllowAllGlobals() Option {
+	return optionFunc(func(c *config) { c.allowAll = true })
+}
+
+// Encoding selects how Python 2 8-bit strings (the STRING, BINSTRING and
+// SHORT_BINSTRING opcodes) decode, as Python's pickle.load(encoding=...) does:
+// "ASCII" (the default: a string with bytes above 0x7f is an error), "latin1"
+// (each byte is one code point), "utf-8", or "bytes" (they decode as []byte).
+func Encoding(name string) Option {
+	return optionFunc(func(c *config) {
+		switch strings.ToLower(strings.ReplaceAll(name, "_", "-")) {
+		case "ascii", "us-ascii":
+			c.encoding = encASCII
+		case "latin1", "latin-1", "iso-8859-1", "iso8859-1", "l1":
+			c.encoding = encLatin1
+		case "bytes":
+			c.encoding = encBytes
+		case "utf-8", "utf8":
+			c.encoding = encUTF8
+		default:
+			c.fail(fmt.Errorf("pickle: Encoding(%q): want \"ASCII\", \"latin1\", \"utf-8\" or \"bytes\"", name))
+		}
+	})
+}
+
+// FindClass installs a hook that maps a global's module and name, after
+// Python 2 to 3 renames, to the ones to use, as overriding Python's
+// Unpickler.find_class does: the place to follow renamed modules and classes.
+// The mapped name must still pass the allowlist. An error from the hook stops
+// decoding.
+func FindClass(hook func(module, name string) (newModule, newName string, err error)) Option {
+	return optionFunc(func(c *config) { c.findClass = hook })
+}
+
+// PersistentLoad installs the hook that resolves persistent ids (PERSID,
+// BINPERSID), as Python's Unpickler.persistent_load. Without it, a persistent
+// id is an error, or a *PersistentID value with AllowAllGlobals.
+func PersistentLoad(hook func(pid any) (any, error)) Option {
+	return optionFunc(func(c *config) { c.persistentLoad = hook })
+}
+
+// Buffers supplies the out-of-band buffers that a protocol 5 pickle refers to
+// with NEXT_BUFFER, in order, as Python's pickle.loads(buffers=...). The
+// decoder does not copy them.
+func Buffers(bufs ...[]byte) Option {
+	return optionFunc(func(c *config) {
+		c.buffers = bufs
+		c.buffersSet = true
+	})
+}
+
+// Extension registers an extension code (EXT1, EXT2, EXT4) for a global, as
+// Python's copyreg.add_extension. The global must still pass the allowlist.
+func Extension(code int32, module, name string) Option {
+	return optionFunc(func(c *config) {
+		if code <= 0 {
+			c.fail(fmt.Errorf("pickle: Extension code %d must be positive", code))
+			return
+		}
+		m := make(map[int32]Global, len(c.extensions)+1)
+		for k, v := range c.extensions {
+			m[k] = v
+		}
+		m[code] = Global{module, name}
+		c.extensions = m
+	})
+}
+
+func positiveLimit(name string, n int, set func(*config)) Option {
+	return optionFunc(func(c *config) {
+		if n <= 0 {
+			c.fail(fmt.Errorf("pickle: %s(%d) must be positive", name, n))
+			return
+		}
+		set(c)
+	})
+}
+
+// MaxDepth limits nesting: marks open at once while decoding, and the depth
+// of containers that encoding, typed decoding and printing walk. Default
+// DefaultMaxDepth.
+func MaxDepth(n int) Option {
+	return positiveLimit("MaxDepth", n, func(c *config) { c.maxDepth = n })
+}
+
+// MaxMemo limits the number of memo entries a pickle may define. Default
+// DefaultMaxMemo.
+func MaxMemo(n int) Option {
+	return positiveLimit("MaxMemo", n, func(c *config) { c.maxMemo = n })
+}
+
+// MaxStack limits the number of items on the decoder's stack. Default
+// DefaultMaxStack.
+func MaxStack(n int) Option {
+	return positiveLimit("MaxStack", n, func(c *config) { c.maxStack = n })
+}
+
+// MaxIntDigits limits the digits of a decimal integer in a protocol 0 or 1
+// pickle (INT, LONG), as Python's sys.set_int_max_str_digits does. Default
+// DefaultMaxIntDigits, Python's own default.
+func MaxIntDigits(n int) Option {
+	return positiveLimit("MaxIntDigits", n, func(c *config) { c.maxIntDigits = n })
+}

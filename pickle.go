@@ -1,0 +1,214 @@
+// Package pickle reads and writes Python's pickle format, protocols 0 to 5,
+// as CPython 2.7 and 3.x write and read it.
+//
+// The package has two layers. The pickle machine (opcodes, stack, marks,
+// memo, frames) decodes a pickle into a value model and encodes the model
+// back; it is exact, and it never executes anything. The mapping between the
+// model and ordinary Go types unmarshals and marshals, with encoding/json's
+// conventions.
+//
+// # Entry points
+//
+// Unmarshal and Marshal work on byte slices; NewDecoder and NewEncoder on
+// streams, one pickle per Decode or Encode call. All take Options.
+//
+// # Python values in Go
+//
+// Decoding into an `any` produces these Go values:
+//
+//	Python                      Go
+//	None                        nil
+//	bool                        bool
+//	int                         int64, or *big.Int when it does not fit
+//	float                       float64
+//	complex                     complex128
+//	str (and Python 2 unicode)  string (see "Strings" below)
+//	bytes                       []byte
+//	bytearray                   *ByteArray
+//	tuple                       Tuple
+//	list                        *List
+//	dict                        *Dict (insertion-ordered, any hashable key)
+//	set                         *Set
+//	frozenset                   *FrozenSet
+//	collections.OrderedDict     *OrderedDict
+//	Python 2 str                string, or []byte with Encoding("bytes")
+//	pickle.PickleBuffer         *PickleBuffer (protocol 5 buffers)
+//	a class or function         Global (with AllowGlobals or AllowAllGlobals)
+//	any other object            *Object: the call and state that build it
+//	a persistent id             what the PersistentLoad hook returns, or
+//	                            *PersistentID with AllowAllGlobals
+//
+// Mutable containers are pointers: a list referenced twice in a pickle decodes
+// to one *List, so a change through one reference shows through the other,
+// and a list that contains itself decodes to a *List that contains itself.
+// Code that walks decoded values must therefore expect cycles.
+//
+// Dict and Set follow Python's equality: 1, 1.0 and True are one key, and a
+// later write to an equal key replaces the value but keeps the first key and
+// its position. An unhashable key (a list, say) is an error.
+//
+// # Strings
+//
+// Python strings may hold lone surrogates (U+D800 to U+DFFF), which UTF-8
+// cannot. The decoder keeps them as the 3-byte sequences Python's
+// "surrogatepass" error handler writes, so a decoded string is valid UTF-8
+// except for those sequences, and encoding it back reproduces them.
+//
+// Python 2 str values are bytes with no declared encoding. The Encoding
+// option chooses, as Python's pickle.load(encoding=...) does: "ASCII" (the
+// default), "latin1", "utf-8", or "bytes".
+//
+// # Security
+//
+// Unpickling in Python can run arbitrary code: a pickle names functions to
+// call. This package never calls anything. A pickle may only name globals the
+// allowlist admits; the default admits what CPython uses to pickle builtin
+// data (builtins.set, frozenset, bytearray, bytes, complex, int, float, str,
+// range, slice, object; _codecs.encode; copyreg._reconstructor;
+// collections.OrderedDict; and their Python 2 spellings). Any other global is
+// an error naming it (ErrForbiddenGlobal), unless AllowGlobals admits it or
+// AllowAllGlobals admits everything; admitted globals decode to inert Global
+// and Object values.
+//
+// No input can make the decoder panic, loop, or allocate much more than the
+// input's size: declared lengths are checked against the data before
+// anything is allocated, memo indices never size an allocation, frame
+// boundaries are enforced as Python's own unpickler does, and the limits
+// MaxDepth, MaxMemo, MaxStack and MaxIntDigits bound the rest.
+//
+// Where Go cannot follow CPython exactly: float NaN keys never compare equal
+// (CPython compares one NaN object equal to itself), BUILD is applied only to
+// objects the pickle created, and calls are recorded rather than made.
+package pickle
+
+import (
+	"fmt"
+	"io"
+	"reflect"
+)
+
+// Protocol numbers.
+const (
+	// DefaultProtocol is what Marshal writes without a Protocol option: 4,
+	// which CPython 3.8 to 3.13 write by default and every Python since 3.4
+	// reads. Use Protocol(2) for Python 2 readers.
+	DefaultProtocol = 4
+	// HighestProtocol is the newest protocol, 5 (Python 3.8, PEP 574).
+	HighestProtocol = 5
+)
+
+// Unmarshal decodes the pickle in data and stores the result in the value
+// that v points to. It rejects data with bytes after the pickle's STOP.
+func Unmarshal(data []byte, v any, opts ...Option) error {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return err
+	}
+	if err := checkTarget(v); err != nil {
+		return err
+	}
+	m := machine{src: newBytesSource(data), cfg: cfg}
+	val, err := m.decode()
+	if err == io.EOF {
+		return &DecodeError{Offset: 0, Err: ErrTruncated}
+	}
+	if err != nil {
+		return err
+	}
+	if m.src.pos < len(data) {
+		return &DecodeError{Offset: int64(m.src.pos), Err: malformed("%d bytes of trailing data after STOP", len(data)-m.src.pos)}
+	}
+	return store(v, val, cfg)
+}
+
+// A Decoder reads consecutive pickles from a stream.
+type Decoder struct {
+	src source
+	m   machine
+	err error
+}
+
+// NewDecoder returns a Decoder that reads from r. It buffers its input, so it
+// may read past the end of the pickle it decodes; Buffered returns that data.
+func NewDecoder(r io.Reader, opts ...Option) *Decoder {
+	d := &Decoder{src: source{r: r}}
+	cfg, err := newConfig(opts)
+	d.err = err
+	d.m = machine{src: &d.src, cfg: cfg}
+	return d
+}
+
+// Decode reads the next pickle and stores its value in the value v points to.
+// At the end of the stream it returns io.EOF; a pickle cut off by the end of
+// the stream is an error matching io.ErrUnexpectedEOF. Each pickle starts
+// with an empty memo, as when Python calls pickle.load once per pickle.
+// After an error other than io.EOF, the Decoder keeps returning that error.
+func (d *Decoder) Decode(v any) error {
+	if d.err != nil {
+		return d.err
+	}
+	if err := checkTarget(v); err != nil {
+		return err
+	}
+	val, err := d.m.decode()
+	if err != nil {
+		if err != io.EOF {
+			d.err = err
+		}
+		return err
+	}
+	return store(v, val, d.m.cfg)
+}
+
+// Buffered returns the data the Decoder has read from its reader but not yet
+// decoded.
+func (d *Decoder) Buffered() io.Reader {
+	return &sliceReader{d.src.buf[d.src.pos:]}
+}
+
+// InputOffset returns the stream offset just after the last decoded pickle.
+func (d *Decoder) InputOffset() int64 { return d.src.offset() }
+
+type sliceReader struct{ b []byte }
+
+func (r *sliceReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// InvalidUnmarshalError describes an invalid argument passed to Unmarshal or
+// Decode: it must be a non-nil pointer.
+type InvalidUnmarshalError struct {
+	Type reflect.Type
+}
+
+func (e *InvalidUnmarshalError) Error() string {
+	if e.Type == nil {
+		return "pickle: Unmarshal(nil)"
+	}
+	if e.Type.Kind() != reflect.Pointer {
+		return "pickle: Unmarshal(non-pointer " + e.Type.String() + ")"
+	}
+	return "pickle: Unmarshal(nil " + e.Type.String() + ")"
+}
+
+func checkTarget(v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return &InvalidUnmarshalError{reflect.TypeOf(v)}
+	}
+	return nil
+}
+
+// store puts a decoded value where v points.
+func store(v any, val any, cfg *config) error {
+	if p, ok := v.(*any); ok {
+		*p = val
+		return nil
+	}
+	return fmt.Errorf("pickle: cannot unmarshal into %T: only *any is supported so far", v)
+}

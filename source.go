@@ -1,0 +1,217 @@
+package pickle
+
+import (
+	"bytes"
+	"io"
+	"math"
+)
+
+// source is the decoder's input: a whole []byte, or a buffered io.Reader. It
+// enforces frame boundaries the way Python's own unpickler does (PEP 3154: no
+// read may straddle the end of a frame, and a frame must be fully present), and
+// it never trusts a declared length: on a []byte it checks the length against
+// what is left, and on a stream it grows its buffer only as data arrives.
+type source struct {
+	buf  []byte    // buffered input; all of it for a []byte source
+	pos  int       // next unread byte in buf
+	base int64     // stream offset of buf[0]
+	r    io.Reader // nil for a []byte source
+	rerr error     // sticky read error from r
+
+	// limit is the end of what may be read now: the end of the current
+	// frame, or len(buf) outside frames.
+	limit   int
+	inFrame bool
+}
+
+func newBytesSource(data []byte) *source {
+	return &source{buf: data, limit: len(data)}
+}
+
+// offset is the stream offset of the next unread byte.
+func (s *source) offset() int64 { return s.base + int64(s.pos) }
+
+// minReadChunk is the first allocation for data whose length the stream
+// declares; the buffer then doubles only as data actually arrives.
+const minReadChunk = 64 << 10
+
+// more reads at least one more byte into buf. It fails with io.EOF (or the
+// reader's error) when none arrives.
+func (s *source) more() error {
+	if s.r == nil {
+		return io.EOF
+	}
+	if s.rerr != nil {
+		return s.rerr
+	}
+	if s.pos > 0 && !s.inFrame {
+		// Drop consumed bytes; nothing keeps them.
+		n := copy(s.buf, s.buf[s.pos:])
+		s.base += int64(s.pos)
+		s.buf = s.buf[:n]
+		s.pos = 0
+	}
+	if len(s.buf) == cap(s.buf) {
+		// Double only a full buffer: whatever length the input declares, the
+		// buffer stays within twice the data that really arrived.
+		nb := make([]byte, len(s.buf), max(2*cap(s.buf), minReadChunk))
+		copy(nb, s.buf)
+		s.buf = nb
+	}
+	for {
+		n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+		s.buf = s.buf[:len(s.buf)+n]
+		if err != nil {
+			s.rerr = err
+		}
+		if n > 0 {
+			if !s.inFrame {
+				s.limit = len(s.buf)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// ensure makes n bytes readable at pos, leaving a frame that is exactly used
+// up. It returns errTruncated at the end of input, and a malformed error for
+// a read that would straddle the end of a frame.
+func (s *source) ensure(n int) error {
+	for s.limit-s.pos < n {
+		if s.inFrame {
+			if s.pos < s.limit {
+				return malformed("pickle exhausted before end of frame")
+			}
+			s.inFrame = false
+			s.limit = len(s.buf)
+			continue
+		}
+		if err := s.more(); err != nil {
+			return readErr(err)
+		}
+	}
+	return nil
+}
+
+func readErr(err error) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return errTruncated
+	}
+	return err
+}
+
+// atEOF reports whether no byte is left, reading if needed.
+func (s *source) atEOF() bool {
+	for s.pos >= s.limit {
+		if s.inFrame {
+			s.inFrame = false
+			s.limit = len(s.buf)
+			continue
+		}
+		if s.more() != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// readByte returns the next byte.
+func (s *source) readByte() (byte, error) {
+	if s.pos < s.limit {
+		b := s.buf[s.pos]
+		s.pos++
+		return b, nil
+	}
+	if err := s.ensure(1); err != nil {
+		return 0, err
+	}
+	b := s.buf[s.pos]
+	s.pos++
+	return b, nil
+}
+
+// next returns the next n bytes. The slice aliases the buffer: it is valid
+// until the next read.
+func (s *source) next(n int) ([]byte, error) {
+	if n <= s.limit-s.pos {
+		b := s.buf[s.pos : s.pos+n : s.pos+n]
+		s.pos += n
+		return b, nil
+	}
+	if err := s.ensure(n); err != nil {
+		return nil, err
+	}
+	b := s.buf[s.pos : s.pos+n : s.pos+n]
+	s.pos += n
+	return b, nil
+}
+
+// nextLength returns the next n bytes for a length the input declared.
+// Unlike next, n may be any uint64; a length the input cannot back fails
+// without allocating for it.
+func (s *source) nextLength(n uint64) ([]byte, error) {
+	if n > math.MaxInt {
+		if s.r == nil {
+			return nil, errTruncated
+		}
+		return nil, malformed("length %d exceeds the maximum size", n)
+	}
+	return s.next(int(n))
+}
+
+// readLine returns the bytes up to the next '\n', without it. The slice
+// aliases the buffer.
+func (s *source) readLine() ([]byte, error) {
+	for {
+		if i := bytes.IndexByte(s.buf[s.pos:s.limit], '\n'); i >= 0 {
+			line := s.buf[s.pos : s.pos+i : s.pos+i]
+			s.pos += i + 1
+			return line, nil
+		}
+		if s.inFrame {
+			if s.pos < s.limit {
+				return nil, malformed("pickle exhausted before end of frame")
+			}
+			s.inFrame = false
+			s.limit = len(s.buf)
+			continue
+		}
+		if err := s.more(); err != nil {
+			return nil, readErr(err)
+		}
+	}
+}
+
+// startFrame begins a frame of n bytes at pos. The whole frame must be present
+// (a stream reads it now), and the previous frame must be used up.
+func (s *source) startFrame(n uint64) error {
+	if s.inFrame && s.pos < s.limit {
+		return malformed("beginning of a new frame before end of current frame")
+	}
+	if n > math.MaxInt64 {
+		return malformed("FRAME length %d exceeds the maximum size", n)
+	}
+	s.inFrame = false
+	s.limit = len(s.buf)
+	if n > math.MaxInt {
+		return errTruncated
+	}
+	if err := s.ensure(int(n)); err != nil {
+		return err
+	}
+	s.inFrame = true
+	s.limit = s.pos + int(n)
+	return nil
+}
+
+// endPickle is called after STOP. A frame may legally extend past STOP only
+// by accident of hand-made input; CPython does not look, and neither do we.
+func (s *source) endPickle() {
+	if s.inFrame {
+		s.inFrame = false
+		s.limit = len(s.buf)
+	}
+}

@@ -1,0 +1,152 @@
+package pickle
+
+import (
+	"fmt"
+	"math/big"
+)
+
+// This file holds the value model: the Go types that decoding into `any`
+// produces, one per Python builtin. Mutable Python containers are pointers so
+// that a value referenced twice in a pickle is one Go value, and cycles can be
+// represented. The package documentation has the full table.
+
+// Tuple is a Python tuple. Tuples are immutable, so a Tuple is a plain slice;
+// two references to one Python tuple share one backing array.
+type Tuple []any
+
+// List is a Python list. The decoder produces *List, so that every reference to
+// one Python list is the same Go value.
+type List []any
+
+// ByteArray is a Python bytearray. The decoder produces *ByteArray.
+type ByteArray []byte
+
+// Global is a reference to a module-level Python object, such as a class or a
+// function, spelled with its module and (possibly dotted) qualified name. The
+// decoder produces it only for globals that the allowlist admits.
+type Global struct {
+	Module string
+	Name   string
+}
+
+func (g Global) String() string { return g.Module + "." + g.Name }
+
+// CallKind says which opcode created an Object.
+type CallKind uint8
+
+const (
+	// CallReduce is callable(*args), from REDUCE.
+	CallReduce CallKind = iota
+	// CallNewObj is cls.__new__(cls, *args), from NEWOBJ.
+	CallNewObj
+	// CallNewObjEx is cls.__new__(cls, *args, **kwargs), from NEWOBJ_EX.
+	CallNewObjEx
+	// CallInst is a Python 2 classic instance from INST.
+	CallInst
+	// CallObj is a Python 2 classic instance from OBJ.
+	CallObj
+)
+
+var callKindNames = [...]string{"reduce", "newobj", "newobj_ex", "inst", "obj"}
+
+func (k CallKind) String() string {
+	if int(k) < len(callKindNames) {
+		return callKindNames[k]
+	}
+	return fmt.Sprintf("CallKind(%d)", k)
+}
+
+// Object is the symbolic result of a call the pickle asks for: an instance of a
+// class, or the result of a function. Nothing is executed; the Object records
+// what Python would have called and everything the pickle then did to the
+// result, so that an encoder can write it back and a resolver can interpret it.
+type Object struct {
+	// Class is what was called: usually a Global, but any value the pickle
+	// placed in the callable position.
+	Class any
+	// Kind says which opcode made the call.
+	Kind CallKind
+	// Args are the positional arguments.
+	Args Tuple
+	// Kwargs are the keyword arguments of NEWOBJ_EX; nil otherwise.
+	Kwargs *Dict
+	// State is the argument of BUILD (Python's __setstate__ argument, or the
+	// attribute dict, or a (dict, slots) pair); valid when HasState is set.
+	State    any
+	HasState bool
+	// ListItems are the items APPEND and APPENDS added (list subclasses).
+	ListItems []any
+	// DictItems are the pairs SETITEM and SETITEMS added (dict subclasses).
+	DictItems []DictItem
+}
+
+// PersistentID is a reference to an object stored outside the pickle, as
+// Python's persistent_id writes it. The decoder produces it (with
+// AllowAllGlobals and no PersistentLoad hook) for PERSID and BINPERSID.
+type PersistentID struct {
+	ID any
+}
+
+// PickleBuffer is a protocol 5 buffer, Python's pickle.PickleBuffer: the
+// decoder produces it for NEXT_BUFFER (with the data given by the Buffers
+// option) and for READONLY_BUFFER applied to a bytearray.
+type PickleBuffer struct {
+	Data     []byte
+	ReadOnly bool
+}
+
+// OrderedDict is collections.OrderedDict. Its entries behave as a Dict's.
+type OrderedDict struct {
+	Dict
+}
+
+// NewOrderedDict returns an empty OrderedDict.
+func NewOrderedDict() *OrderedDict { return &OrderedDict{} }
+
+// typeName returns the Python type name of a value of the model, for error
+// messages ("list", "NoneType", ...).
+func typeName(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "NoneType"
+	case bool:
+		return "bool"
+	case int64, int, int32, int16, int8, uint64, uint, uint32, uint16, uint8, *big.Int:
+		return "int"
+	case float64, float32:
+		return "float"
+	case complex128, complex64:
+		return "complex"
+	case string:
+		return "str"
+	case []byte:
+		return "bytes"
+	case *ByteArray:
+		return "bytearray"
+	case Tuple:
+		return "tuple"
+	case *List:
+		return "list"
+	case *Dict:
+		return "dict"
+	case *OrderedDict:
+		return "collections.OrderedDict"
+	case *Set:
+		return "set"
+	case *FrozenSet:
+		return "frozenset"
+	case Global:
+		return v.String()
+	case *Object:
+		if g, ok := v.Class.(Global); ok {
+			return g.String()
+		}
+		return "object"
+	case *PersistentID:
+		return "persistent id"
+	case *PickleBuffer:
+		return "pickle.PickleBuffer"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
