@@ -34,6 +34,14 @@ func init() {
 
 // call performs REDUCE, NEWOBJ, NEWOBJ_EX, INST or OBJ.
 func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (any, error) {
+	if kind == CallReduce {
+		if v, ok, err := m.foldGetattr(callable, args); ok || err != nil {
+			return v, err
+		}
+	}
+	if p, ok := callable.(pendingGlobal); ok {
+		return nil, &GlobalError{Module: p.g.Module, Name: p.g.Name}
+	}
 	if g, ok := callable.(Global); ok && (kwargs == nil || kwargs.Len() == 0) {
 		if fn := builtinCalls[g]; fn != nil {
 			if kind == CallInst || kind == CallObj {

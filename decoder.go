@@ -23,6 +23,9 @@ type machine struct {
 	proto int
 	// nextBuffer is the index of the next out-of-band buffer.
 	nextBuffer int
+	// pending counts pendingGlobal values on the stack; see admit.
+	pending     int
+	lastPending Global
 }
 
 // decode runs the machine until STOP and returns the pickled value. At a clean
@@ -33,6 +36,7 @@ func (m *machine) decode() (any, error) {
 	m.memo.reset()
 	m.proto = 0
 	m.nextBuffer = 0
+	m.pending = 0
 	if m.src.atEOF() {
 		if m.src.rerr != nil && m.src.rerr != io.EOF {
 			return nil, m.src.rerr
@@ -54,8 +58,14 @@ func (m *machine) decode() (any, error) {
 			if code == opStop {
 				var v any
 				if v, err = m.pop(); err == nil {
-					m.src.endPickle()
-					return v, nil
+					if m.pending != 0 {
+						// A global admitted on probation was used for
+						// something other than getattr.
+						err = &GlobalError{Module: m.lastPending.Module, Name: m.lastPending.Name}
+					} else {
+						m.src.endPickle()
+						return v, nil
+					}
 				}
 			} else {
 				err = m.exec(code, &arg)
@@ -86,6 +96,7 @@ func (m *machine) exec(code byte, a *argument) error {
 		return nil
 	case opPop:
 		if len(m.stack) > m.fence() {
+			m.discard(m.stack[len(m.stack)-1:])
 			m.stack = m.stack[:len(m.stack)-1]
 			return nil
 		}
@@ -97,13 +108,15 @@ func (m *machine) exec(code byte, a *argument) error {
 		}
 		return m.underflow()
 	case opPopMark:
-		_, err := m.popMark()
+		items, err := m.popMark()
+		m.discard(items)
 		return err
 	case opDup:
 		v, err := m.top()
 		if err != nil {
 			return err
 		}
+		m.countPending(v)
 		return m.push(v)
 
 	// Scalars.
@@ -560,7 +573,27 @@ func (m *machine) memoGet(i uint64) error {
 	if !ok {
 		return malformed("memo value not found at index %d", i)
 	}
+	m.countPending(v)
 	return m.push(v)
+}
+
+// countPending counts a new stack reference to a pendingGlobal.
+func (m *machine) countPending(v any) {
+	if _, ok := v.(pendingGlobal); ok {
+		m.pending++
+	}
+}
+
+// discard uncounts the pendingGlobals among items dropped from the stack.
+func (m *machine) discard(items []any) {
+	if m.pending == 0 {
+		return
+	}
+	for _, v := range items {
+		if _, ok := v.(pendingGlobal); ok {
+			m.pending--
+		}
+	}
 }
 
 // pythonTwoString decodes a Python 2 str per the Encoding option.

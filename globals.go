@@ -91,8 +91,67 @@ func (m *machine) resolveGlobal(module, name string) (any, error) {
 		// protocol 4 on; before, "str.upper" is a missing attribute.
 		return nil, malformed("can't get attribute %q on module %q at protocol %d", name, module, m.proto)
 	}
-	if !m.cfg.allowed(module, name) {
-		return nil, &GlobalError{Module: module, Name: name}
+	return m.admit(Global{module, name})
+}
+
+// admit checks a global against the allowlist. A global that is not allowed
+// itself but may still become an allowed one (builtins.getattr, or mod.A when
+// mod.A.B is allowed) is admitted as a pendingGlobal: the only thing a pickle
+// may do with it is getattr(mod.A, "B"), which CPython 3.13 writes for nested
+// classes below protocol 4.
+func (m *machine) admit(g Global) (any, error) {
+	if m.cfg.allowed(g.Module, g.Name) {
+		return g, nil
 	}
-	return Global{module, name}, nil
+	if g == getattrGlobal || m.cfg.allowsBelow(g) {
+		m.pending++
+		m.lastPending = g
+		return pendingGlobal{g}, nil
+	}
+	return nil, &GlobalError{Module: g.Module, Name: g.Name}
+}
+
+var getattrGlobal = Global{"builtins", "getattr"}
+
+// pendingGlobal is a global on probation; see admit. Each one on the stack
+// is counted in machine.pending, and STOP fails unless all were consumed.
+type pendingGlobal struct{ g Global }
+
+// allowsBelow reports whether the allowlist admits a name nested in g.
+func (c *config) allowsBelow(g Global) bool {
+	prefix := g.Module + "." + g.Name + "."
+	for name := range c.allow {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// foldGetattr turns getattr(mod.A, "B") into the global mod.A.B, as Python
+// resolves it; ok is false when the call has another shape.
+func (m *machine) foldGetattr(callable any, args Tuple) (v any, ok bool, err error) {
+	isGetattr := callable == any(getattrGlobal) || callable == any(pendingGlobal{getattrGlobal})
+	if !isGetattr || len(args) != 2 {
+		return nil, false, nil
+	}
+	attr, ok := args[1].(string)
+	if !ok || !isIdentifier(attr) {
+		return nil, false, nil
+	}
+	var owner Global
+	switch x := args[0].(type) {
+	case Global:
+		owner = x
+	case pendingGlobal:
+		owner = x.g
+		m.pending--
+	default:
+		return nil, false, nil
+	}
+	if _, ok := callable.(pendingGlobal); ok {
+		m.pending--
+	}
+	v, err = m.admit(Global{owner.Module, owner.Name + "." + attr})
+	return v, true, err
 }

@@ -40,7 +40,9 @@ type config struct {
 	err error // the first invalid option
 
 	// Encoding.
-	protocol int
+	protocol       int
+	persistentID   func(v any) (pid any, ok bool, err error)
+	bufferCallback func(b *PickleBuffer) (inBand bool)
 
 	// Decoding.
 	allowAll       bool
@@ -170,7 +172,9 @@ func Buffers(bufs ...[]byte) Option {
 }
 
 // Extension registers an extension code (EXT1, EXT2, EXT4) for a global, as
-// Python's copyreg.add_extension. The global must still pass the allowlist.
+// Python's copyreg.add_extension: the decoder reads the code as the global
+// (which must still pass the allowlist), and the encoder writes the global as
+// the code at protocol 2 and up.
 func Extension(code int32, module, name string) Option {
 	return optionFunc(func(c *config) {
 		if code <= 0 {
@@ -220,4 +224,32 @@ func MaxStack(n int) Option {
 // DefaultMaxIntDigits, Python's own default.
 func MaxIntDigits(n int) Option {
 	return positiveLimit("MaxIntDigits", n, func(c *config) { c.maxIntDigits = n })
+}
+
+// PersistentIDFunc installs the encoder's persistent id hook, as Python's
+// Pickler.persistent_id: for every value about to be written, fn may return a
+// persistent id (ok true) to write instead of the value. The id itself is
+// written as an ordinary value.
+func PersistentIDFunc(fn func(v any) (pid any, ok bool, err error)) Option {
+	return optionFunc(func(c *config) { c.persistentID = fn })
+}
+
+// BufferCallback sets the encoder's out-of-band buffer hook, as Python's
+// pickle.dumps(buffer_callback=...), for protocol 5: fn is called with each
+// *PickleBuffer written; when it returns false the buffer is left out of the
+// pickle (NEXT_BUFFER) and the caller must hand it to the decoder with the
+// Buffers option, in the same order; when it returns true the data is
+// written in the pickle.
+func BufferCallback(fn func(b *PickleBuffer) (inBand bool)) Option {
+	return optionFunc(func(c *config) { c.bufferCallback = fn })
+}
+
+// extensionCode returns the extension code registered for g.
+func (c *config) extensionCode(g Global) (int32, bool) {
+	for code, eg := range c.extensions {
+		if eg == g {
+			return code, true
+		}
+	}
+	return 0, false
 }

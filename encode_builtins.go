@@ -1,0 +1,631 @@
+package pickle
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/big"
+	"math/bits"
+	"strconv"
+)
+
+// This file writes the builtin types of the value model, each as CPython's C
+// pickler writes it at each protocol (_pickle.c: save_bool, save_long,
+// save_float, save_unicode, save_bytes, save_tuple, save_list, save_dict,
+// save_set, save_frozenset, save_bytearray).
+
+// batchSize is how many items APPENDS, SETITEMS and ADDITEMS carry at most.
+const batchSize = 1000
+
+// Identity keys for values without a pointer of their own.
+type (
+	tupleID struct {
+		first *any
+		n     int
+	}
+	bytesID struct {
+		first *byte
+		n     int
+	}
+	// bytesValue keys empty and one-byte bytes by value: CPython keeps one
+	// object for each of them, so they are always shared.
+	bytesValue string
+)
+
+func (e *encoder) saveBool(b bool) {
+	switch {
+	case e.proto >= 2 && b:
+		e.write(opNewTrue)
+	case e.proto >= 2:
+		e.write(opNewFalse)
+	case b:
+		e.writeString("I01\n")
+	default:
+		e.writeString("I00\n")
+	}
+}
+
+func (e *encoder) saveInt(v int64) {
+	if v >= math.MinInt32 && v <= math.MaxInt32 {
+		switch {
+		case e.proto == 0:
+			e.open()
+			e.buf = append(e.buf, opInt)
+			e.buf = strconv.AppendInt(e.buf, v, 10)
+			e.buf = append(e.buf, '\n')
+		case v >= 0 && v <= 0xff:
+			e.write(opBinInt1, byte(v))
+		case v >= 0 && v <= 0xffff:
+			e.write(opBinInt2, byte(v), byte(v>>8))
+		default:
+			e.write(opBinInt, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+		}
+		return
+	}
+	if e.proto >= 2 {
+		// Minimal little-endian two's complement, as encode_long.
+		var b [9]byte
+		binary.LittleEndian.PutUint64(b[:], uint64(v))
+		if v < 0 {
+			b[8] = 0xff
+		}
+		abs := uint64(v)
+		if v < 0 {
+			abs = -abs
+		}
+		n := bits.Len64(abs)/8 + 1
+		if v < 0 && n > 1 && b[n-1] == 0xff && b[n-2]&0x80 != 0 {
+			n--
+		}
+		e.write(opLong1, byte(n))
+		e.buf = append(e.buf, b[:n]...)
+		return
+	}
+	e.open()
+	e.buf = append(e.buf, opLong)
+	e.buf = strconv.AppendInt(e.buf, v, 10)
+	e.buf = append(e.buf, 'L', '\n')
+}
+
+func (e *encoder) saveBigInt(x *big.Int) error {
+	if x.IsInt64() {
+		e.saveInt(x.Int64())
+		return nil
+	}
+	if e.proto >= 2 {
+		b := encodeLong(x)
+		if len(b) > math.MaxInt32 {
+			return &EncodeError{Err: fmt.Errorf("int too large to pickle")}
+		}
+		if len(b) < 256 {
+			e.write(opLong1, byte(len(b)))
+		} else {
+			e.open()
+			e.buf = append(e.buf, opLong4)
+			e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(len(b)))
+		}
+		e.buf = append(e.buf, b...)
+		return nil
+	}
+	digits := x.String()
+	if n := len(digits) - boolToInt(x.Sign() < 0); n > DefaultMaxIntDigits {
+		// Python refuses to read (and to write) such text since
+		// CVE-2020-10735.
+		return &EncodeError{Err: fmt.Errorf("int of %d decimal digits exceeds Python's limit of %d for protocol %d; use protocol 2 or higher", n, DefaultMaxIntDigits, e.proto)}
+	}
+	e.open()
+	e.buf = append(e.buf, opLong)
+	e.buf = append(e.buf, digits...)
+	e.buf = append(e.buf, 'L', '\n')
+	return nil
+}
+
+func boolToInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// encodeLong returns x as minimal little-endian two's complement, as
+// pickle.encode_long.
+func encodeLong(x *big.Int) []byte {
+	n := x.BitLen()/8 + 1
+	var mag *big.Int
+	if x.Sign() >= 0 {
+		mag = x
+	} else {
+		mag = new(big.Int).Lsh(big.NewInt(1), uint(8*n))
+		mag.Add(mag, x)
+	}
+	be := mag.FillBytes(make([]byte, n))
+	b := make([]byte, n)
+	for i, c := range be {
+		b[n-1-i] = c
+	}
+	if x.Sign() < 0 && n > 1 && b[n-1] == 0xff && b[n-2]&0x80 != 0 {
+		b = b[:n-1]
+	}
+	return b
+}
+
+func (e *encoder) saveFloat(f float64) {
+	if e.proto >= 1 {
+		e.write(opBinFloat)
+		e.buf = binary.BigEndian.AppendUint64(e.buf, math.Float64bits(f))
+		return
+	}
+	e.open()
+	e.buf = append(e.buf, opFloat)
+	e.buf = appendPyFloatRepr(e.buf, f)
+	e.buf = append(e.buf, '\n')
+}
+
+// saveStr writes a str. Strings are memoized by value: CPython shares equal
+// strings whenever they are one object, and sharing equal strings that were
+// not is invisible to Python code that does not test identity.
+func (e *encoder) saveStr(s string) error {
+	if idx, ok := e.strMemo[s]; ok {
+		e.writeGet(idx)
+		return nil
+	}
+	if err := e.writeStr(s); err != nil {
+		return err
+	}
+	e.memoPutString(s)
+	return nil
+}
+
+// saveFreshStr writes a str that CPython creates anew while pickling (such as
+// the text of bytes at protocols 0 to 2): numbered in the memo, never shared.
+func (e *encoder) saveFreshStr(s string) error {
+	if err := e.writeStr(s); err != nil {
+		return err
+	}
+	e.memoPut(nil)
+	return nil
+}
+
+func (e *encoder) writeStr(s string) error {
+	if !isSurrogatepassUTF8Str(s) {
+		return &EncodeError{Err: fmt.Errorf("string %q is not valid UTF-8", truncateForError(s))}
+	}
+	if e.proto == 0 {
+		e.open()
+		e.buf = append(e.buf, opUnicode)
+		e.buf = appendRawUnicodeEscape(e.buf, s)
+		e.buf = append(e.buf, '\n')
+		return nil
+	}
+	var hdr [9]byte
+	var h []byte
+	switch n := uint64(len(s)); {
+	case n <= 0xff && e.proto >= 4:
+		hdr[0], hdr[1] = opShortBinUnicode, byte(n)
+		h = hdr[:2]
+	case n <= 0xffffffff:
+		hdr[0] = opBinUnicode
+		binary.LittleEndian.PutUint32(hdr[1:], uint32(n))
+		h = hdr[:5]
+	case e.proto >= 4:
+		hdr[0] = opBinUnicode8
+		binary.LittleEndian.PutUint64(hdr[1:], n)
+		h = hdr[:9]
+	default:
+		return &EncodeError{Err: fmt.Errorf("serializing a string larger than 4 GiB requires pickle protocol 4 or higher")}
+	}
+	return e.writeLargeString(h, s)
+}
+
+// writeLargeString is writeLarge for a string payload, without copying it to
+// a []byte first.
+func (e *encoder) writeLargeString(header []byte, s string) error {
+	if len(s) < frameSizeTarget || e.w != nil {
+		if len(s) >= frameSizeTarget {
+			return e.writeLarge(header, []byte(s))
+		}
+		e.write(header...)
+		e.buf = append(e.buf, s...)
+		return nil
+	}
+	e.commitFrame()
+	e.buf = append(e.buf, header...)
+	e.buf = append(e.buf, s...)
+	return nil
+}
+
+func isSurrogatepassUTF8Str(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return isSurrogatepassUTF8([]byte(s[i:]))
+		}
+	}
+	return true
+}
+
+func truncateForError(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
+func bytesMemoKey(b []byte) any {
+	if len(b) <= 1 {
+		return bytesValue(b)
+	}
+	return bytesID{&b[0], len(b)}
+}
+
+func (e *encoder) saveBytes(b []byte) error {
+	key := bytesMemoKey(b)
+	if e.memoGet(key) {
+		return nil
+	}
+	if e.proto < 3 {
+		// No bytes opcode before protocol 3: CPython writes
+		// _codecs.encode(text, 'latin1'), which Python 2 loads as str.
+		if len(b) == 0 {
+			return e.saveReduce(Global{"builtins", "bytes"}, emptyTupleValue, key)
+		}
+		return e.saveReduce(Global{"_codecs", "encode"}, Tuple{freshStr(latin1Text(b)), "latin1"}, key)
+	}
+	var hdr [9]byte
+	h, err := e.bytesHeader(&hdr, uint64(len(b)))
+	if err != nil {
+		return err
+	}
+	if err := e.writeLarge(h, b); err != nil {
+		return err
+	}
+	e.memoPut(key)
+	return nil
+}
+
+// bytesHeader returns the opcode and length for a bytes payload of n bytes.
+func (e *encoder) bytesHeader(hdr *[9]byte, n uint64) ([]byte, error) {
+	switch {
+	case n <= 0xff:
+		hdr[0], hdr[1] = opShortBinBytes, byte(n)
+		return hdr[:2], nil
+	case n <= 0xffffffff:
+		hdr[0] = opBinBytes
+		binary.LittleEndian.PutUint32(hdr[1:], uint32(n))
+		return hdr[:5], nil
+	case e.proto >= 4:
+		hdr[0] = opBinBytes8
+		binary.LittleEndian.PutUint64(hdr[1:], n)
+		return hdr[:9], nil
+	}
+	return nil, &EncodeError{Err: fmt.Errorf("serializing a bytes object larger than 4 GiB requires pickle protocol 4 or higher")}
+}
+
+// freshStr marks a string CPython creates while pickling; see saveFreshStr.
+type freshStr string
+
+var emptyTupleValue = Tuple{}
+
+// latin1Text decodes bytes as Latin-1.
+func latin1Text(b []byte) string {
+	out := make([]byte, 0, len(b)+len(b)/4)
+	for _, c := range b {
+		if c < 0x80 {
+			out = append(out, c)
+		} else {
+			out = append(out, 0xc0|c>>6, 0x80|c&0x3f)
+		}
+	}
+	return string(out)
+}
+
+func (e *encoder) saveByteArray(ba *ByteArray) error {
+	if e.memoGet(ba) {
+		return nil
+	}
+	if e.proto < 5 {
+		if len(*ba) == 0 {
+			return e.saveReduce(Global{"builtins", "bytearray"}, emptyTupleValue, ba)
+		}
+		return e.saveReduce(Global{"builtins", "bytearray"}, Tuple{append([]byte(nil), *ba...)}, ba)
+	}
+	if err := e.writeByteArray8(*ba); err != nil {
+		return err
+	}
+	e.memoPut(ba)
+	return nil
+}
+
+func (e *encoder) writeByteArray8(b []byte) error {
+	var hdr [9]byte
+	hdr[0] = opByteArray8
+	binary.LittleEndian.PutUint64(hdr[1:], uint64(len(b)))
+	return e.writeLarge(hdr[:], b)
+}
+
+func (e *encoder) saveTuple(t Tuple) error {
+	n := len(t)
+	if n == 0 {
+		if e.proto >= 1 {
+			e.write(opEmptyTuple)
+		} else {
+			e.write(opMark, opTuple)
+		}
+		return nil
+	}
+	key := tupleID{&t[0], n}
+	if e.memoGet(key) {
+		return nil
+	}
+	if n <= 3 && e.proto >= 2 {
+		if err := e.saveItems(t); err != nil {
+			return err
+		}
+		if idx, ok := e.memo[key]; ok {
+			// The tuple was reached through its own items: drop what
+			// was pushed and fetch it from the memo.
+			for range n {
+				e.write(opPop)
+			}
+			e.writeGet(idx)
+			return nil
+		}
+		e.write(opTuple1 + byte(n-1))
+		e.memoPut(key)
+		return nil
+	}
+	e.write(opMark)
+	if err := e.saveItems(t); err != nil {
+		return err
+	}
+	if idx, ok := e.memo[key]; ok {
+		if e.proto >= 1 {
+			e.write(opPopMark)
+		} else {
+			for range n + 1 {
+				e.write(opPop)
+			}
+		}
+		e.writeGet(idx)
+		return nil
+	}
+	e.write(opTuple)
+	e.memoPut(key)
+	return nil
+}
+
+func (e *encoder) saveItems(items []any) error {
+	for i, it := range items {
+		if err := e.save(it); err != nil {
+			return atIndex(err, i)
+		}
+	}
+	return nil
+}
+
+func (e *encoder) saveList(l *List) error {
+	if e.memoGet(l) {
+		return nil
+	}
+	if e.proto >= 1 {
+		e.write(opEmptyList)
+	} else {
+		e.write(opMark, opList)
+	}
+	e.memoPut(l)
+	items := *l
+	switch {
+	case len(items) == 0:
+		return nil
+	case e.proto == 0:
+		return e.batchList(items)
+	case len(items) == 1:
+		if err := e.save(items[0]); err != nil {
+			return atIndex(err, 0)
+		}
+		e.write(opAppend)
+		return nil
+	}
+	// The C pickler's exact-list path: every batch, even a trailing batch
+	// of one item, is MARK ... APPENDS.
+	for start := 0; start < len(items); start += batchSize {
+		e.write(opMark)
+		end := min(start+batchSize, len(items))
+		for i := start; i < end; i++ {
+			if err := e.save(items[i]); err != nil {
+				return atIndex(err, i)
+			}
+		}
+		e.write(opAppends)
+	}
+	return nil
+}
+
+// batchList writes list items added by a reduce (or a protocol 0 list), as
+// _pickle.c's batch_list: a trailing batch of one item is a plain APPEND.
+func (e *encoder) batchList(items []any) error {
+	if e.proto == 0 {
+		for i, it := range items {
+			if err := e.save(it); err != nil {
+				return atIndex(err, i)
+			}
+			e.write(opAppend)
+		}
+		return nil
+	}
+	for start := 0; start < len(items); start += batchSize {
+		end := min(start+batchSize, len(items))
+		if end-start == 1 {
+			if err := e.save(items[start]); err != nil {
+				return atIndex(err, start)
+			}
+			e.write(opAppend)
+			break
+		}
+		e.write(opMark)
+		for i := start; i < end; i++ {
+			if err := e.save(items[i]); err != nil {
+				return atIndex(err, i)
+			}
+		}
+		e.write(opAppends)
+	}
+	return nil
+}
+
+func (e *encoder) saveDict(d *Dict) error {
+	if e.memoGet(d) {
+		return nil
+	}
+	if e.proto >= 1 {
+		e.write(opEmptyDict)
+	} else {
+		e.write(opMark, opDict)
+	}
+	e.memoPut(d)
+	items := d.items
+	switch {
+	case len(items) == 0:
+		return nil
+	case e.proto == 0:
+		return e.batchDict(items)
+	case len(items) == 1:
+		if err := e.saveItem(items[0]); err != nil {
+			return err
+		}
+		e.write(opSetItem)
+		return nil
+	}
+	// The C pickler's exact-dict path: batches of MARK ... SETITEMS, and
+	// after a full batch always one more, empty if nothing is left.
+	for start := 0; ; start += batchSize {
+		e.write(opMark)
+		end := min(start+batchSize, len(items))
+		for i := start; i < end; i++ {
+			if err := e.saveItem(items[i]); err != nil {
+				return err
+			}
+		}
+		e.write(opSetItems)
+		if end-start < batchSize {
+			return nil
+		}
+	}
+}
+
+func (e *encoder) saveItem(it DictItem) error {
+	if err := e.save(it.Key); err != nil {
+		return atKey(err, it.Key)
+	}
+	if err := e.save(it.Value); err != nil {
+		return atKey(err, it.Key)
+	}
+	return nil
+}
+
+// batchDict writes dict items added by a reduce, as _pickle.c's batch_dict:
+// a trailing batch of one pair is a plain SETITEM.
+func (e *encoder) batchDict(items []DictItem) error {
+	if e.proto == 0 {
+		for _, it := range items {
+			if err := e.saveItem(it); err != nil {
+				return err
+			}
+			e.write(opSetItem)
+		}
+		return nil
+	}
+	for start := 0; start < len(items); start += batchSize {
+		end := min(start+batchSize, len(items))
+		if end-start == 1 {
+			if err := e.saveItem(items[start]); err != nil {
+				return err
+			}
+			e.write(opSetItem)
+			break
+		}
+		e.write(opMark)
+		for i := start; i < end; i++ {
+			if err := e.saveItem(items[i]); err != nil {
+				return err
+			}
+		}
+		e.write(opSetItems)
+	}
+	return nil
+}
+
+func (e *encoder) saveSet(s *Set) error {
+	if e.memoGet(s) {
+		return nil
+	}
+	if e.proto < 4 {
+		items := List(append([]any(nil), s.items...))
+		return e.saveReduce(Global{"builtins", "set"}, Tuple{&items}, s)
+	}
+	e.write(opEmptySet)
+	e.memoPut(s)
+	if len(s.items) == 0 {
+		return nil
+	}
+	for start := 0; ; start += batchSize {
+		e.write(opMark)
+		end := min(start+batchSize, len(s.items))
+		if err := e.saveItems(s.items[start:end]); err != nil {
+			return err
+		}
+		e.write(opAddItems)
+		if end-start < batchSize {
+			return nil
+		}
+	}
+}
+
+func (e *encoder) saveFrozenSet(f *FrozenSet) error {
+	if e.memoGet(f) {
+		return nil
+	}
+	if e.proto < 4 {
+		items := List(append([]any(nil), f.s.items...))
+		return e.saveReduce(Global{"builtins", "frozenset"}, Tuple{&items}, f)
+	}
+	e.write(opMark)
+	if err := e.saveItems(f.s.items); err != nil {
+		return err
+	}
+	if idx, ok := e.memo[f]; ok {
+		e.write(opPopMark)
+		e.writeGet(idx)
+		return nil
+	}
+	e.write(opFrozenSet)
+	e.memoPut(f)
+	return nil
+}
+
+func (e *encoder) saveComplex(c complex128) error {
+	// copyreg's dispatch table reduces complex to complex(real, imag).
+	return e.saveReduce(Global{"builtins", "complex"}, Tuple{real(c), imag(c)}, nil)
+}
+
+// atIndex and atKey add a path element to an encoding error.
+func atIndex(err error, i int) error {
+	return prependPath(err, "["+strconv.Itoa(i)+"]")
+}
+
+func atKey(err error, key any) error {
+	if s, ok := key.(string); ok {
+		return prependPath(err, "["+strconv.Quote(s)+"]")
+	}
+	return prependPath(err, "["+Repr(key)+"]")
+}
+
+func prependPath(err error, elem string) error {
+	if ee, ok := err.(*EncodeError); ok {
+		path := elem + ee.Path
+		if len(ee.Path) > 0 && ee.Path[0] != '[' && ee.Path[0] != '.' {
+			path = elem + "." + ee.Path
+		}
+		return &EncodeError{Path: path, Err: ee.Err}
+	}
+	return err
+}

@@ -1,0 +1,358 @@
+package pickle
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// This file writes the symbolic parts of the value model: globals, reduce
+// calls, objects, persistent ids and protocol 5 buffers, each with CPython's
+// fallbacks at the protocols that lack an opcode for it.
+
+// saveOther handles the model types saveValue does not.
+func (e *encoder) saveOther(v any) error {
+	switch x := v.(type) {
+	case freshStr:
+		return e.saveFreshStr(string(x))
+	case *big.Int:
+		return e.saveBigInt(x)
+	case complex128:
+		return e.saveComplex(x)
+	case *ByteArray:
+		return e.saveByteArray(x)
+	case *Set:
+		return e.saveSet(x)
+	case *FrozenSet:
+		return e.saveFrozenSet(x)
+	case *OrderedDict:
+		if e.memoGet(x) {
+			return nil
+		}
+		return e.saveReduceFull(Global{"collections", "OrderedDict"}, emptyTupleValue, x, nil, x.items, nil, false)
+	case Global:
+		return e.saveGlobal(x)
+	case *Object:
+		return e.saveObject(x)
+	case *PersistentID:
+		return e.savePersistentID(x.ID)
+	case *PickleBuffer:
+		return e.savePickleBuffer(x)
+	case int8:
+		e.saveInt(int64(x))
+	case int16:
+		e.saveInt(int64(x))
+	case int32:
+		e.saveInt(int64(x))
+	case uint8:
+		e.saveInt(int64(x))
+	case uint16:
+		e.saveInt(int64(x))
+	case uint32:
+		e.saveInt(int64(x))
+	case uint:
+		return e.saveBigInt(new(big.Int).SetUint64(uint64(x)))
+	case uint64:
+		return e.saveBigInt(new(big.Int).SetUint64(x))
+	case float32:
+		e.saveFloat(float64(x))
+	case complex64:
+		return e.saveComplex(complex128(x))
+	default:
+		return e.saveGo(v)
+	}
+	return nil
+}
+
+// saveReduce writes callable(*args) with REDUCE and memoizes the result under
+// key (nil: numbered but never shared).
+func (e *encoder) saveReduce(callable any, args Tuple, key any) error {
+	return e.saveReduceFull(callable, args, key, nil, nil, nil, false)
+}
+
+// saveReduceFull is _pickle.c's save_reduce without NEWOBJ: the call, then
+// the memo, the list and dict items, and the state.
+func (e *encoder) saveReduceFull(callable any, args Tuple, key any, listItems []any, dictItems []DictItem, state any, hasState bool) error {
+	if err := e.save(callable); err != nil {
+		return err
+	}
+	if err := e.save(args); err != nil {
+		return err
+	}
+	e.write(opReduce)
+	return e.finishReduce(key, listItems, dictItems, state, hasState)
+}
+
+func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, state any, hasState bool) error {
+	if key != nil {
+		if idx, ok := e.memo[key]; ok {
+			// Reached through its own arguments: drop the new object
+			// and fetch the first one.
+			e.write(opPop)
+			e.writeGet(idx)
+			return nil
+		}
+	}
+	e.memoPut(key)
+	if len(listItems) > 0 {
+		if err := e.batchList(listItems); err != nil {
+			return err
+		}
+	}
+	if len(dictItems) > 0 {
+		if err := e.batchDict(dictItems); err != nil {
+			return err
+		}
+	}
+	if hasState {
+		if err := e.save(state); err != nil {
+			return prependPath(err, ".__setstate__")
+		}
+		e.write(opBuild)
+	}
+	return nil
+}
+
+// saveGlobal writes a reference to a module-level object.
+func (e *encoder) saveGlobal(g Global) error {
+	if e.memoGet(g) {
+		return nil
+	}
+	if g.Module == "" || g.Name == "" || strings.ContainsAny(g.Module+g.Name, "\n") {
+		return &EncodeError{Err: fmt.Errorf("invalid global name %q", g.String())}
+	}
+	if e.proto >= 2 {
+		if code, ok := e.cfg.extensionCode(g); ok {
+			switch {
+			case code <= 0xff:
+				e.write(opExt1, byte(code))
+			case code <= 0xffff:
+				e.write(opExt2, byte(code), byte(code>>8))
+			default:
+				e.write(opExt4)
+				e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(code))
+			}
+			return nil
+		}
+	}
+	switch {
+	case e.proto >= 4:
+		if err := e.saveStr(g.Module); err != nil {
+			return err
+		}
+		// CPython writes the module's __name__ and the object's
+		// __qualname__, two objects even when equal (datetime.datetime).
+		saveName := e.saveStr
+		if g.Name == g.Module {
+			saveName = e.saveFreshStr
+		}
+		if err := saveName(g.Name); err != nil {
+			return err
+		}
+		e.write(opStackGlobal)
+	case strings.Contains(g.Name, "."):
+		if err := e.saveNestedGlobal(g); err != nil {
+			return err
+		}
+	default:
+		if err := e.writeGlobalLines(opGlobal, g); err != nil {
+			return err
+		}
+	}
+	e.memoPut(g)
+	return nil
+}
+
+// writeGlobalLines writes GLOBAL or INST with the module and name as text
+// lines: renamed for Python 2 below protocol 3, ASCII below 3, UTF-8 at 3.
+func (e *encoder) writeGlobalLines(op byte, g Global) error {
+	module, name := g.Module, g.Name
+	if e.proto < 3 {
+		module, name = reverseFixImports(module, name)
+		if !isASCII(module) || !isASCII(name) {
+			return &EncodeError{Err: fmt.Errorf("can't pickle global identifier %s using pickle protocol %d", g, e.proto)}
+		}
+	}
+	e.write(op)
+	e.buf = append(e.buf, module...)
+	e.buf = append(e.buf, '\n')
+	e.buf = append(e.buf, name...)
+	e.buf = append(e.buf, '\n')
+	return nil
+}
+
+// saveNestedGlobal writes a dotted name below protocol 4, where GLOBAL takes
+// only top-level names, as CPython 3.13 does: getattr(getattr(mod.A, 'B'),
+// 'C'), with only the result memoized.
+func (e *encoder) saveNestedGlobal(g Global) error {
+	parts := strings.Split(g.Name, ".")
+	for range parts[1:] {
+		if err := e.save(getattrGlobal); err != nil {
+			return err
+		}
+		if e.proto < 2 {
+			e.write(opMark)
+		}
+	}
+	if err := e.writeGlobalLines(opGlobal, Global{g.Module, parts[0]}); err != nil {
+		return err
+	}
+	for _, attr := range parts[1:] {
+		if err := e.saveFreshStr(attr); err != nil {
+			return err
+		}
+		if e.proto < 2 {
+			e.write(opTuple)
+		} else {
+			e.write(opTuple2)
+		}
+		e.write(opReduce)
+	}
+	return nil
+}
+
+// saveObject writes a symbolic object the way it was built, or with CPython's
+// fallback where the protocol lacks the opcode.
+func (e *encoder) saveObject(o *Object) error {
+	if e.memoGet(o) {
+		return nil
+	}
+	args := o.Args
+	if args == nil {
+		args = emptyTupleValue
+	}
+	switch o.Kind {
+	case CallNewObj:
+		if e.proto < 2 {
+			return e.saveReduceFull(Global{"copyreg", "__newobj__"}, append(Tuple{o.Class}, args...), o, o.ListItems, o.DictItems, o.State, o.HasState)
+		}
+		if err := e.save(o.Class); err != nil {
+			return err
+		}
+		if err := e.save(args); err != nil {
+			return err
+		}
+		e.write(opNewObj)
+	case CallNewObjEx:
+		kwargs := o.Kwargs
+		if kwargs == nil {
+			kwargs = &Dict{}
+		}
+		switch {
+		case e.proto >= 4:
+			if err := e.save(o.Class); err != nil {
+				return err
+			}
+			if err := e.save(args); err != nil {
+				return err
+			}
+			if err := e.save(kwargs); err != nil {
+				return err
+			}
+			e.write(opNewObjEx)
+		case e.proto >= 2:
+			// functools.partial(cls.__new__, cls, *args, **kwargs)(), as
+			// CPython writes __newobj_ex__ at protocols 2 and 3.
+			var newFunc any = &Object{Class: getattrGlobal, Args: Tuple{o.Class, "__new__"}}
+			if g, ok := o.Class.(Global); ok {
+				newFunc = Global{g.Module, g.Name + ".__new__"}
+			}
+			partial := &Object{
+				Class:    Global{"functools", "partial"},
+				Args:     Tuple{newFunc},
+				State:    Tuple{newFunc, append(Tuple{o.Class}, args...), kwargs, nil},
+				HasState: true,
+			}
+			return e.saveReduceFull(partial, emptyTupleValue, o, o.ListItems, o.DictItems, o.State, o.HasState)
+		default:
+			return e.saveReduceFull(Global{"copyreg", "__newobj_ex__"}, Tuple{o.Class, args, kwargs}, o, o.ListItems, o.DictItems, o.State, o.HasState)
+		}
+	case CallInst, CallObj:
+		g, isGlobal := o.Class.(Global)
+		e.write(opMark)
+		if e.proto == 0 && isGlobal && !strings.Contains(g.Name, ".") {
+			if err := e.saveItems(args); err != nil {
+				return err
+			}
+			if err := e.writeGlobalLines(opInst, g); err != nil {
+				return err
+			}
+		} else {
+			if err := e.save(o.Class); err != nil {
+				return err
+			}
+			if err := e.saveItems(args); err != nil {
+				return err
+			}
+			e.write(opObj)
+		}
+	default:
+		return e.saveReduceFull(o.Class, args, o, o.ListItems, o.DictItems, o.State, o.HasState)
+	}
+	return e.finishReduce(o, o.ListItems, o.DictItems, o.State, o.HasState)
+}
+
+// savePersistentID writes a persistent id: PERSID's text at protocol 0,
+// the pickled id and BINPERSID after.
+func (e *encoder) savePersistentID(pid any) error {
+	if e.proto == 0 {
+		s, ok := pid.(string)
+		if !ok {
+			s = Repr(pid)
+		}
+		if !isASCII(s) || strings.Contains(s, "\n") {
+			return &EncodeError{Err: fmt.Errorf("persistent IDs in protocol 0 must be ASCII strings without newlines, not %q", s)}
+		}
+		e.write(opPersID)
+		e.buf = append(e.buf, s...)
+		e.buf = append(e.buf, '\n')
+		return nil
+	}
+	if err := e.saveValue(pid); err != nil {
+		return err
+	}
+	e.write(opBinPersID)
+	return nil
+}
+
+// savePickleBuffer writes a protocol 5 buffer, out of band when the buffer
+// callback says so.
+func (e *encoder) savePickleBuffer(b *PickleBuffer) error {
+	if e.proto < 5 {
+		return &EncodeError{Err: fmt.Errorf("PickleBuffer can only be pickled with protocol >= 5")}
+	}
+	if e.memoGet(b) {
+		return nil
+	}
+	inBand := true
+	if e.cfg.bufferCallback != nil {
+		inBand = e.cfg.bufferCallback(b)
+	}
+	if !inBand {
+		e.write(opNextBuffer)
+		if b.ReadOnly {
+			e.write(opReadOnlyBuffer)
+		}
+		return nil
+	}
+	if b.ReadOnly {
+		var hdr [9]byte
+		h, err := e.bytesHeader(&hdr, uint64(len(b.Data)))
+		if err != nil {
+			return err
+		}
+		if err := e.writeLarge(h, b.Data); err != nil {
+			return err
+		}
+	} else if err := e.writeByteArray8(b.Data); err != nil {
+		return err
+	}
+	e.memoPut(b)
+	return nil
+}
+
+// saveGo writes Go values outside the value model.
+func (e *encoder) saveGo(v any) error {
+	return &EncodeError{Err: fmt.Errorf("unsupported type %T", v)}
+}

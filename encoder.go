@@ -1,0 +1,343 @@
+package pickle
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// This file is the encoder's machinery: the output buffer, frames, the memo
+// and the dispatch on Go types. It follows CPython's C pickler (_pickle.c)
+// decision by decision, so that for builtin data the bytes are CPython's.
+
+// Marshal returns the pickle of v, at DefaultProtocol unless a Protocol
+// option says otherwise.
+func Marshal(v any, opts ...Option) ([]byte, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	e := newEncoder(cfg)
+	if err := e.encode(v); err != nil {
+		return nil, err
+	}
+	return e.buf, nil
+}
+
+// An Encoder writes pickles to a stream, one complete pickle per Encode call,
+// so that a reader can load them one by one.
+type Encoder struct {
+	w   io.Writer
+	e   *encoder
+	err error
+}
+
+// NewEncoder returns an Encoder that writes to w.
+func NewEncoder(w io.Writer, opts ...Option) *Encoder {
+	cfg, err := newConfig(opts)
+	enc := &Encoder{w: w, err: err}
+	if err == nil {
+		enc.e = newEncoder(cfg)
+		enc.e.w = w
+	}
+	return enc
+}
+
+// Encode writes the pickle of v. Each pickle starts with an empty memo, as
+// pickle.dump does. Output is written once per frame (protocol 4 and up) or
+// once per pickle.
+func (enc *Encoder) Encode(v any) error {
+	if enc.err != nil {
+		return enc.err
+	}
+	e := enc.e
+	e.reset()
+	if err := e.encode(v); err != nil {
+		return err
+	}
+	return e.flush()
+}
+
+// encoder holds the state of one pickle being written.
+type encoder struct {
+	cfg   *config
+	proto int
+	buf   []byte
+	w     io.Writer // nil for Marshal
+
+	// frameStart is where the open frame's 9-byte header sits in buf, or -1.
+	frameStart int
+	framing    bool
+
+	memo    map[any]int    // identity (or value, for immutable keys) -> index
+	strMemo map[string]int // strings, memoized by value
+	memoLen int
+	depth   int
+}
+
+func newEncoder(cfg *config) *encoder {
+	return &encoder{cfg: cfg, proto: cfg.protocol, frameStart: -1}
+}
+
+func (e *encoder) reset() {
+	e.buf = e.buf[:0]
+	e.frameStart = -1
+	e.framing = false
+	clear(e.memo)
+	clear(e.strMemo)
+	e.memoLen = 0
+	e.depth = 0
+}
+
+// encode writes a whole pickle: PROTO, the value, STOP.
+func (e *encoder) encode(v any) error {
+	if e.cfg.bufferCallback != nil && e.proto < 5 {
+		return fmt.Errorf("pickle: a buffer callback needs protocol 5, not %d", e.proto)
+	}
+	if e.proto >= 2 {
+		e.write(opProto, byte(e.proto))
+		if e.proto >= 4 {
+			e.framing = true
+		}
+	}
+	if err := e.save(v); err != nil {
+		return err
+	}
+	e.write(opStop)
+	e.commitFrame()
+	e.framing = false
+	return nil
+}
+
+// Frames, as _pickle.c does them: a frame opens (9 bytes reserved) with the
+// first write after a commit; save commits a frame once it holds 64 KiB; a
+// frame of fewer than 4 bytes is written without its header.
+const (
+	frameHeaderSize = 9
+	frameSizeMin    = 4
+	frameSizeTarget = 64 << 10
+)
+
+// open makes room for the next write, opening a frame if one is due.
+func (e *encoder) open() {
+	if e.framing && e.frameStart < 0 {
+		e.frameStart = len(e.buf)
+		e.buf = append(e.buf, make([]byte, frameHeaderSize)...)
+	}
+}
+
+// write appends bytes to the output.
+func (e *encoder) write(b ...byte) {
+	e.open()
+	e.buf = append(e.buf, b...)
+}
+
+func (e *encoder) writeString(s string) {
+	e.open()
+	e.buf = append(e.buf, s...)
+}
+
+func (e *encoder) commitFrame() {
+	if !e.framing || e.frameStart < 0 {
+		return
+	}
+	start := e.frameStart
+	n := len(e.buf) - start - frameHeaderSize
+	if n >= frameSizeMin {
+		e.buf[start] = opFrame
+		binary.LittleEndian.PutUint64(e.buf[start+1:], uint64(n))
+	} else {
+		copy(e.buf[start:], e.buf[start+frameHeaderSize:])
+		e.buf = e.buf[:len(e.buf)-frameHeaderSize]
+	}
+	e.frameStart = -1
+}
+
+// opcodeBoundary runs at the start of every save: a full frame is committed,
+// and a stream encoder writes it out.
+func (e *encoder) opcodeBoundary() error {
+	if !e.framing || e.frameStart < 0 || len(e.buf)-e.frameStart-frameHeaderSize < frameSizeTarget {
+		return nil
+	}
+	e.commitFrame()
+	if e.w != nil {
+		return e.flush()
+	}
+	return nil
+}
+
+// flush writes the buffered output to the stream.
+func (e *encoder) flush() error {
+	if e.w == nil || len(e.buf) == 0 {
+		return nil
+	}
+	_, err := e.w.Write(e.buf)
+	e.buf = e.buf[:0]
+	return err
+}
+
+// writeLarge writes an opcode header and its payload. A payload of 64 KiB or
+// more goes outside frames: the open frame is committed first.
+func (e *encoder) writeLarge(header []byte, payload []byte) error {
+	if len(payload) < frameSizeTarget {
+		e.write(header...)
+		e.open()
+		e.buf = append(e.buf, payload...)
+		return nil
+	}
+	e.commitFrame()
+	framing := e.framing
+	e.framing = false
+	e.buf = append(e.buf, header...)
+	var err error
+	if e.w != nil {
+		if err = e.flush(); err == nil {
+			_, err = e.w.Write(payload)
+		}
+	} else {
+		e.buf = append(e.buf, payload...)
+	}
+	e.framing = framing
+	return err
+}
+
+// memoPut records that the object just written has the next memo index and
+// writes the PUT. key is the object's identity, or nil for an object nothing
+// can refer to again (CPython still numbers it).
+func (e *encoder) memoPut(key any) {
+	idx := e.memoLen
+	e.memoLen++
+	if key != nil {
+		if e.memo == nil {
+			e.memo = make(map[any]int)
+		}
+		e.memo[key] = idx
+	}
+	e.writePut(idx)
+}
+
+func (e *encoder) memoPutString(s string) {
+	idx := e.memoLen
+	e.memoLen++
+	if e.strMemo == nil {
+		e.strMemo = make(map[string]int)
+	}
+	e.strMemo[s] = idx
+	e.writePut(idx)
+}
+
+func (e *encoder) writePut(idx int) {
+	switch {
+	case e.proto >= 4:
+		e.write(opMemoize)
+	case e.proto == 0:
+		e.open()
+		e.buf = append(e.buf, opPut)
+		e.buf = strconv.AppendInt(e.buf, int64(idx), 10)
+		e.buf = append(e.buf, '\n')
+	case idx < 256:
+		e.write(opBinPut, byte(idx))
+	default:
+		e.open()
+		e.buf = append(e.buf, opLongBinPut)
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(idx))
+	}
+}
+
+func (e *encoder) writeGet(idx int) {
+	switch {
+	case e.proto == 0:
+		e.open()
+		e.buf = append(e.buf, opGet)
+		e.buf = strconv.AppendInt(e.buf, int64(idx), 10)
+		e.buf = append(e.buf, '\n')
+	case idx < 256:
+		e.write(opBinGet, byte(idx))
+	default:
+		e.open()
+		e.buf = append(e.buf, opLongBinGet)
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(idx))
+	}
+}
+
+// memoGet writes a GET if key was memoized.
+func (e *encoder) memoGet(key any) bool {
+	if idx, ok := e.memo[key]; ok {
+		e.writeGet(idx)
+		return true
+	}
+	return false
+}
+
+func (e *encoder) inMemo(key any) bool {
+	_, ok := e.memo[key]
+	return ok
+}
+
+// save writes one value.
+func (e *encoder) save(v any) error {
+	if err := e.opcodeBoundary(); err != nil {
+		return err
+	}
+	if e.cfg.persistentID != nil {
+		if pid, ok, err := e.cfg.persistentID(v); err != nil {
+			return fmt.Errorf("pickle: PersistentIDFunc: %w", err)
+		} else if ok {
+			return e.savePersistentID(pid)
+		}
+	}
+	e.depth++
+	defer func() { e.depth-- }()
+	if e.depth > e.cfg.maxDepth {
+		return &EncodeError{Err: &LimitError{"MaxDepth", int64(e.cfg.maxDepth)}}
+	}
+	return e.saveValue(v)
+}
+
+// saveValue dispatches on the type of v.
+func (e *encoder) saveValue(v any) error {
+	switch x := v.(type) {
+	case nil:
+		e.write(opNone)
+		return nil
+	case bool:
+		e.saveBool(x)
+		return nil
+	case int64:
+		e.saveInt(x)
+		return nil
+	case int:
+		e.saveInt(int64(x))
+		return nil
+	case float64:
+		e.saveFloat(x)
+		return nil
+	case string:
+		return e.saveStr(x)
+	case []byte:
+		return e.saveBytes(x)
+	case Tuple:
+		return e.saveTuple(x)
+	case *List:
+		return e.saveList(x)
+	case *Dict:
+		return e.saveDict(x)
+	}
+	return e.saveOther(v)
+}
+
+// EncodeError reports a value that cannot be pickled.
+type EncodeError struct {
+	Path string // where in the value, e.g. "rows[3].score"; "" for the top
+	Err  error
+}
+
+func (e *EncodeError) Error() string {
+	if e.Path == "" {
+		return "pickle: cannot encode: " + e.Err.Error()
+	}
+	return "pickle: cannot encode " + e.Path + ": " + e.Err.Error()
+}
+
+func (e *EncodeError) Unwrap() error { return e.Err }
