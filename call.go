@@ -38,6 +38,9 @@ func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (a
 		if v, ok, err := m.foldGetattr(callable, args); ok || err != nil {
 			return v, err
 		}
+		if cls, args, kwargs, kind, ok := unwrapNewObj(callable, args); ok {
+			return m.call(cls, args, kwargs, kind)
+		}
 	}
 	if p, ok := callable.(pendingGlobal); ok {
 		return nil, &GlobalError{Module: p.g.Module, Name: p.g.Name}
@@ -59,6 +62,63 @@ func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (a
 		}
 	}
 	return &Object{Class: callable, Kind: kind, Args: args, Kwargs: kwargs}, nil
+}
+
+// unwrapNewObj recognizes the spellings of cls.__new__(cls, *args, **kwargs)
+// that protocols without NEWOBJ and NEWOBJ_EX use, so that an object decodes
+// to the same value whichever protocol wrote it:
+//
+//	copyreg.__newobj__(cls, *args)
+//	copyreg.__newobj_ex__(cls, args, kwargs)
+//	functools.partial(cls.__new__, cls, *args, **kwargs)()
+func unwrapNewObj(callable any, args Tuple) (cls any, newArgs Tuple, kwargs *Dict, kind CallKind, ok bool) {
+	switch c := callable.(type) {
+	case Global:
+		switch c {
+		case Global{"copyreg", "__newobj__"}:
+			if len(args) >= 1 && maybeCallable(args[0]) {
+				return args[0], args[1:], nil, CallNewObj, true
+			}
+		case Global{"copyreg", "__newobj_ex__"}:
+			if len(args) == 3 && maybeCallable(args[0]) {
+				a, ok1 := args[1].(Tuple)
+				kw, ok2 := args[2].(*Dict)
+				if ok1 && ok2 {
+					return args[0], a, kw, CallNewObjEx, true
+				}
+			}
+		}
+	case *Object:
+		// The partial object: partial(f) with state (f, (cls, *args),
+		// kwargs, None), where f is cls.__new__.
+		if c.Class != any(Global{"functools", "partial"}) || c.Kind != CallReduce || len(args) != 0 ||
+			len(c.Args) != 1 || !c.HasState || len(c.ListItems) != 0 || len(c.DictItems) != 0 {
+			return
+		}
+		st, isTuple := c.State.(Tuple)
+		if !isTuple || len(st) != 4 || st[3] != nil {
+			return
+		}
+		pargs, isTuple := st[1].(Tuple)
+		if !isTuple || len(pargs) == 0 || !isNewOf(st[0], pargs[0]) || !isNewOf(c.Args[0], pargs[0]) {
+			return
+		}
+		kw, isDict := st[2].(*Dict)
+		if st[2] == nil {
+			kw = &Dict{}
+		} else if !isDict {
+			return
+		}
+		return pargs[0], pargs[1:], kw, CallNewObjEx, true
+	}
+	return
+}
+
+// isNewOf reports whether f is cls.__new__.
+func isNewOf(f, cls any) bool {
+	g, ok1 := f.(Global)
+	c, ok2 := cls.(Global)
+	return ok1 && ok2 && g == Global{c.Module, c.Name + ".__new__"}
 }
 
 // iterableItems returns the items of an iterable argument.

@@ -239,21 +239,9 @@ func (e *encoder) saveObject(o *Object) error {
 		if kwargs == nil {
 			kwargs = &Dict{}
 		}
-		switch {
-		case e.proto >= 4:
-			if err := e.save(o.Class); err != nil {
-				return err
-			}
-			if err := e.save(args); err != nil {
-				return err
-			}
-			if err := e.save(kwargs); err != nil {
-				return err
-			}
-			e.write(opNewObjEx)
-		case e.proto >= 2:
+		if e.proto < 4 {
 			// functools.partial(cls.__new__, cls, *args, **kwargs)(), as
-			// CPython writes __newobj_ex__ at protocols 2 and 3.
+			// CPython writes __newobj_ex__ below protocol 4.
 			var newFunc any = &Object{Class: getattrGlobal, Args: Tuple{o.Class, "__new__"}}
 			if g, ok := o.Class.(Global); ok {
 				newFunc = Global{g.Module, g.Name + ".__new__"}
@@ -265,9 +253,17 @@ func (e *encoder) saveObject(o *Object) error {
 				HasState: true,
 			}
 			return e.saveReduceFull(partial, emptyTupleValue, o, o.ListItems, o.DictItems, o.State, o.HasState)
-		default:
-			return e.saveReduceFull(Global{"copyreg", "__newobj_ex__"}, Tuple{o.Class, args, kwargs}, o, o.ListItems, o.DictItems, o.State, o.HasState)
 		}
+		if err := e.save(o.Class); err != nil {
+			return err
+		}
+		if err := e.save(args); err != nil {
+			return err
+		}
+		if err := e.save(kwargs); err != nil {
+			return err
+		}
+		e.write(opNewObjEx)
 	case CallInst, CallObj:
 		g, isGlobal := o.Class.(Global)
 		e.write(opMark)
