@@ -114,11 +114,33 @@ func unwrapNewObj(callable any, args Tuple) (cls any, newArgs Tuple, kwargs *Dic
 	return
 }
 
-// isNewOf reports whether f is cls.__new__.
+// isNewOf reports whether f is cls.__new__: the global mod.C.__new__, or
+// getattr(cls, '__new__').
 func isNewOf(f, cls any) bool {
-	g, ok1 := f.(Global)
-	c, ok2 := cls.(Global)
-	return ok1 && ok2 && g == Global{c.Module, c.Name + ".__new__"}
+	switch f := f.(type) {
+	case Global:
+		c, ok := cls.(Global)
+		return ok && f == Global{c.Module, c.Name + ".__new__"}
+	case *Object:
+		return f.Class == any(getattrGlobal) && f.Kind == CallReduce && len(f.Args) == 2 &&
+			f.Args[1] == any("__new__") && sameIdentity(f.Args[0], cls)
+	}
+	return false
+}
+
+// sameIdentity reports whether a and b are the same object of the model.
+func sameIdentity(a, b any) bool {
+	switch a := a.(type) {
+	case Global:
+		return a == b
+	case *Object:
+		b, ok := b.(*Object)
+		return ok && a == b
+	case *PersistentID:
+		b, ok := b.(*PersistentID)
+		return ok && a == b
+	}
+	return false
 }
 
 // iterableItems returns the items of an iterable argument.
@@ -222,6 +244,9 @@ func callCodecsEncode(args Tuple, kind CallKind) (any, bool, error) {
 // encodeText implements str.encode(encoding[, errors]) for the encodings
 // pickles use, strictly.
 func encodeText(args Tuple) ([]byte, bool, error) {
+	if len(args) < 2 || len(args) > 3 {
+		return nil, false, nil
+	}
 	text, ok := args[0].(string)
 	if !ok {
 		return nil, false, nil

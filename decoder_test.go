@@ -27,7 +27,7 @@ type decoderVector struct {
 	Message  string `json:"message"`
 }
 
-func loadDecoderVectors(t *testing.T) []decoderVector {
+func loadDecoderVectors(t testing.TB) []decoderVector {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/decoder/vectors.json")
 	require.NoError(t, err)

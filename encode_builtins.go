@@ -111,7 +111,7 @@ func (e *encoder) saveBigInt(x *big.Int) error {
 	if n := len(digits) - boolToInt(x.Sign() < 0); n > DefaultMaxIntDigits {
 		// Python refuses to read (and to write) such text since
 		// CVE-2020-10735.
-		return &EncodeError{Err: fmt.Errorf("int of %d decimal digits exceeds Python's limit of %d for protocol %d; use protocol 2 or higher", n, DefaultMaxIntDigits, e.proto)}
+		return &EncodeError{Err: unsupported("int of %d decimal digits exceeds Python's limit of %d for protocol %d; use protocol 2 or higher", n, DefaultMaxIntDigits, e.proto)}
 	}
 	e.open()
 	e.buf = append(e.buf, opLong)
@@ -212,7 +212,7 @@ func (e *encoder) writeStr(s string) error {
 		binary.LittleEndian.PutUint64(hdr[1:], n)
 		h = hdr[:9]
 	default:
-		return &EncodeError{Err: fmt.Errorf("serializing a string larger than 4 GiB requires pickle protocol 4 or higher")}
+		return &EncodeError{Err: unsupported("serializing a string larger than 4 GiB requires pickle protocol 4 or higher")}
 	}
 	return e.writeLargeString(h, s)
 }
@@ -297,7 +297,7 @@ func (e *encoder) bytesHeader(hdr *[9]byte, n uint64) ([]byte, error) {
 		binary.LittleEndian.PutUint64(hdr[1:], n)
 		return hdr[:9], nil
 	}
-	return nil, &EncodeError{Err: fmt.Errorf("serializing a bytes object larger than 4 GiB requires pickle protocol 4 or higher")}
+	return nil, &EncodeError{Err: unsupported("serializing a bytes object larger than 4 GiB requires pickle protocol 4 or higher")}
 }
 
 // freshStr marks a string CPython creates while pickling; see saveFreshStr.

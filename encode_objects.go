@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 )
 
@@ -119,7 +120,7 @@ func (e *encoder) saveGlobal(g Global) error {
 	if e.memoGet(g) {
 		return nil
 	}
-	if g.Module == "" || g.Name == "" || strings.ContainsAny(g.Module+g.Name, "\n") {
+	if g.Module == "" || g.Name == "" {
 		return &EncodeError{Err: fmt.Errorf("invalid global name %q", g.String())}
 	}
 	if e.proto >= 2 {
@@ -168,10 +169,16 @@ func (e *encoder) saveGlobal(g Global) error {
 // lines: renamed for Python 2 below protocol 3, ASCII below 3, UTF-8 at 3.
 func (e *encoder) writeGlobalLines(op byte, g Global) error {
 	module, name := g.Module, g.Name
+	if strings.Contains(module+name, "\n") {
+		return &EncodeError{Err: unsupported("global %q contains a newline and cannot be written below protocol 4", g.String())}
+	}
 	if e.proto < 3 {
 		module, name = reverseFixImports(module, name)
+		if m, n := fixImports(module, name); m != g.Module || n != g.Name {
+			return &EncodeError{Err: unsupported("global %s cannot be written below protocol 3: Python would read it as %s.%s", g, m, n)}
+		}
 		if !isASCII(module) || !isASCII(name) {
-			return &EncodeError{Err: fmt.Errorf("can't pickle global identifier %s using pickle protocol %d", g, e.proto)}
+			return &EncodeError{Err: unsupported("can't pickle global identifier %s using pickle protocol %d", g, e.proto)}
 		}
 	}
 	e.write(op)
@@ -187,6 +194,9 @@ func (e *encoder) writeGlobalLines(op byte, g Global) error {
 // 'C'), with only the result memoized.
 func (e *encoder) saveNestedGlobal(g Global) error {
 	parts := strings.Split(g.Name, ".")
+	if slices.Contains(parts, "") {
+		return &EncodeError{Err: unsupported("global %s has an empty name component and cannot be written below protocol 4", g)}
+	}
 	for range parts[1:] {
 		if err := e.save(getattrGlobal); err != nil {
 			return err
@@ -293,12 +303,11 @@ func (e *encoder) saveObject(o *Object) error {
 // the pickled id and BINPERSID after.
 func (e *encoder) savePersistentID(pid any) error {
 	if e.proto == 0 {
+		// CPython writes str(pid); anything but an ASCII str would come
+		// back as a different value.
 		s, ok := pid.(string)
-		if !ok {
-			s = Repr(pid)
-		}
-		if !isASCII(s) || strings.Contains(s, "\n") {
-			return &EncodeError{Err: fmt.Errorf("persistent IDs in protocol 0 must be ASCII strings without newlines, not %q", s)}
+		if !ok || !isASCII(s) || strings.Contains(s, "\n") {
+			return &EncodeError{Err: unsupported("persistent ids at protocol 0 must be ASCII strings without newlines, not %s", Repr(pid))}
 		}
 		e.write(opPersID)
 		e.buf = append(e.buf, s...)
@@ -316,7 +325,7 @@ func (e *encoder) savePersistentID(pid any) error {
 // callback says so.
 func (e *encoder) savePickleBuffer(b *PickleBuffer) error {
 	if e.proto < 5 {
-		return &EncodeError{Err: fmt.Errorf("PickleBuffer can only be pickled with protocol >= 5")}
+		return &EncodeError{Err: unsupported("PickleBuffer can only be pickled with protocol >= 5, not %d", e.proto)}
 	}
 	if e.memoGet(b) {
 		return nil

@@ -23,7 +23,8 @@ var (
 	// ErrUnsupported: the pickle is valid but asks for something this package
 	// cannot represent without more configuration (a persistent id without a
 	// PersistentLoad hook, an unregistered extension code, out-of-band buffers
-	// without the Buffers option).
+	// without the Buffers option), or a value cannot be written at the
+	// protocol asked for (a PickleBuffer below protocol 5).
 	ErrUnsupported = errors.New("unsupported pickle feature")
 )
 

@@ -174,6 +174,13 @@ func (d *describer) describe(v any) any {
 		return map[string]any{"t": "bytes", "hex": hex.EncodeToString(x)}
 	case Global:
 		return map[string]any{"t": "global", "module": x.Module, "name": x.Name}
+	case *PickleBuffer:
+		// A view of a buffer: out of band, its identity is the caller's.
+		return map[string]any{"t": "picklebuffer", "hex": hex.EncodeToString(x.Data), "readonly": x.ReadOnly}
+	case *PersistentID:
+		// Written anew at each reference, as CPython does: its identity is
+		// the loader's.
+		return map[string]any{"t": "persistent_id", "pid": d.describe(x.ID)}
 	case Tuple:
 		desc := map[string]any{"t": "tuple"}
 		if len(x) > 0 {

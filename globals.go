@@ -136,7 +136,7 @@ func (m *machine) foldGetattr(callable any, args Tuple) (v any, ok bool, err err
 		return nil, false, nil
 	}
 	attr, ok := args[1].(string)
-	if !ok || !isIdentifier(attr) {
+	if !ok || attr == "" || strings.Contains(attr, ".") {
 		return nil, false, nil
 	}
 	var owner Global
