@@ -15,22 +15,27 @@ import (
 // are not a form it knows; the call then stays symbolic.
 type builtinCall func(args Tuple, kind CallKind) (v any, handled bool, err error)
 
-var builtinCalls map[Global]builtinCall
-
-func init() {
-	builtinCalls = map[Global]builtinCall{
-		{"builtins", "set"}:            callSet,
-		{"builtins", "frozenset"}:      callFrozenSet,
-		{"builtins", "bytearray"}:      callByteArray,
-		{"builtins", "bytes"}:          callBytes,
-		{"builtins", "complex"}:        callComplex,
-		{"builtins", "int"}:            callInt,
-		{"builtins", "float"}:          callFloat,
-		{"builtins", "str"}:            callStr,
-		{"_codecs", "encode"}:          callCodecsEncode,
-		{"collections", "OrderedDict"}: callOrderedDict,
-	}
+// builtinCalls are the calls evaluated while decoding, by global. Files that
+// teach the decoder more classes add to it in their init functions.
+var builtinCalls = map[Global]builtinCall{
+	{"builtins", "set"}:            callSet,
+	{"builtins", "frozenset"}:      callFrozenSet,
+	{"builtins", "bytearray"}:      callByteArray,
+	{"builtins", "bytes"}:          callBytes,
+	{"builtins", "complex"}:        callComplex,
+	{"builtins", "int"}:            callInt,
+	{"builtins", "float"}:          callFloat,
+	{"builtins", "str"}:            callStr,
+	{"_codecs", "encode"}:          callCodecsEncode,
+	{"collections", "OrderedDict"}: callOrderedDict,
 }
+
+// builtinBuild turns an object that BUILD completes into a value of the
+// model (uuid.UUID is NEWOBJ, then BUILD with its state).
+type builtinBuild func(state any) (v any, handled bool, err error)
+
+// builtinBuilds are the BUILD conversions, by the object's class.
+var builtinBuilds = map[Global]builtinBuild{}
 
 // call performs REDUCE, NEWOBJ, NEWOBJ_EX, INST or OBJ.
 func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (any, error) {

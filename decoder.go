@@ -26,6 +26,8 @@ type machine struct {
 	// pending counts pendingGlobal values on the stack; see admit.
 	pending     int
 	lastPending Global
+	// lastPut is the memo index most recently written.
+	lastPut uint64
 }
 
 // decode runs the machine until STOP and returns the pickled value. At a clean
@@ -419,7 +421,7 @@ func (m *machine) exec(code byte, a *argument) error {
 		if err != nil {
 			return err
 		}
-		return build(target, state)
+		return m.build(target, state)
 
 	// Persistent ids and buffers.
 	case opPersID:
@@ -562,6 +564,7 @@ func (m *machine) memoPut(i uint64) error {
 	if err != nil {
 		return err
 	}
+	m.lastPut = i
 	if m.memo.put(i, v) && m.memo.n > m.cfg.maxMemo {
 		return &LimitError{"MaxMemo", int64(m.cfg.maxMemo)}
 	}
@@ -631,10 +634,22 @@ func (m *machine) appendItems(code byte, items []any) error {
 		*t = append(*t, items...)
 	case *Object:
 		t.ListItems = append(t.ListItems, items...)
+	case itemAppender:
+		return t.appendItems(items)
 	default:
 		return malformed("%s needs a list, not %s", opName(code), typeName(target))
 	}
 	return nil
+}
+
+// itemAppender is a model type APPEND and APPENDS extend (collections.deque).
+type itemAppender interface {
+	appendItems(items []any) error
+}
+
+// itemSetter is a model type SETITEM and SETITEMS fill (dict subclasses).
+type itemSetter interface {
+	setItem(key, value any) error
 }
 
 func (m *machine) setItems(code byte, kv []any) error {
@@ -651,6 +666,13 @@ func (m *machine) setItems(code byte, kv []any) error {
 	case *Object:
 		for i := 0; i < len(kv); i += 2 {
 			t.DictItems = append(t.DictItems, DictItem{kv[i], kv[i+1]})
+		}
+		return nil
+	case itemSetter:
+		for i := 0; i < len(kv); i += 2 {
+			if err := t.setItem(kv[i], kv[i+1]); err != nil {
+				return err
+			}
 		}
 		return nil
 	default:
@@ -684,10 +706,27 @@ func maybeCallable(v any) bool {
 // build applies BUILD: it records the state on the object the pickle made.
 // BUILD on anything else would, in Python, set attributes on an object the
 // pickle did not create (a module-level global, say), so it is refused.
-func build(target, state any) error {
+func (m *machine) build(target, state any) error {
 	obj, ok := target.(*Object)
 	if !ok {
 		return malformed("BUILD applies state to a %s, which has no place for it", typeName(target))
+	}
+	if g, ok := obj.Class.(Global); ok && !obj.HasState && obj.Kind == CallNewObj && len(obj.Args) == 0 {
+		if fn := builtinBuilds[g]; fn != nil {
+			v, handled, err := fn(state)
+			if err != nil {
+				return err
+			}
+			if handled {
+				// The object becomes a value: on the stack, and in the
+				// memo entry CPython puts between NEWOBJ and BUILD.
+				m.stack[len(m.stack)-1] = v
+				if last, ok := m.memo.get(m.lastPut); ok && last == target {
+					m.memo.put(m.lastPut, v)
+				}
+				return nil
+			}
+		}
 	}
 	if obj.HasState {
 		// A second BUILD updates the instance dict again in Python.

@@ -225,7 +225,13 @@ func (e *encoder) saveNestedGlobal(g Global) error {
 // saveObject writes a symbolic object the way it was built, or with CPython's
 // fallback where the protocol lacks the opcode.
 func (e *encoder) saveObject(o *Object) error {
-	if e.memoGet(o) {
+	return e.saveReduced(o, o)
+}
+
+// saveReduced writes o, memoized under key: o itself, or the value o is the
+// reduction of (nil for values without identity).
+func (e *encoder) saveReduced(o *Object, key any) error {
+	if key != nil && e.memoGet(key) {
 		return nil
 	}
 	args := o.Args
@@ -235,7 +241,7 @@ func (e *encoder) saveObject(o *Object) error {
 	switch o.Kind {
 	case CallNewObj:
 		if e.proto < 2 {
-			return e.saveReduceFull(Global{"copyreg", "__newobj__"}, append(Tuple{o.Class}, args...), o, o.ListItems, o.DictItems, o.State, o.HasState)
+			return e.saveReduceFull(Global{"copyreg", "__newobj__"}, append(Tuple{o.Class}, args...), key, o.ListItems, o.DictItems, o.State, o.HasState)
 		}
 		if err := e.save(o.Class); err != nil {
 			return err
@@ -262,7 +268,7 @@ func (e *encoder) saveObject(o *Object) error {
 				State:    Tuple{newFunc, append(Tuple{o.Class}, args...), kwargs, nil},
 				HasState: true,
 			}
-			return e.saveReduceFull(partial, emptyTupleValue, o, o.ListItems, o.DictItems, o.State, o.HasState)
+			return e.saveReduceFull(partial, emptyTupleValue, key, o.ListItems, o.DictItems, o.State, o.HasState)
 		}
 		if err := e.save(o.Class); err != nil {
 			return err
@@ -294,9 +300,9 @@ func (e *encoder) saveObject(o *Object) error {
 			e.write(opObj)
 		}
 	default:
-		return e.saveReduceFull(o.Class, args, o, o.ListItems, o.DictItems, o.State, o.HasState)
+		return e.saveReduceFull(o.Class, args, key, o.ListItems, o.DictItems, o.State, o.HasState)
 	}
-	return e.finishReduce(o, o.ListItems, o.DictItems, o.State, o.HasState)
+	return e.finishReduce(key, o.ListItems, o.DictItems, o.State, o.HasState)
 }
 
 // savePersistentID writes a persistent id: PERSID's text at protocol 0,
@@ -359,5 +365,11 @@ func (e *encoder) savePickleBuffer(b *PickleBuffer) error {
 
 // saveGo writes Go values outside the value model.
 func (e *encoder) saveGo(v any) error {
+	if o, key, ok, err := stdlibReduce(v, e.proto); ok || err != nil {
+		if err != nil {
+			return &EncodeError{Err: err}
+		}
+		return e.saveReduced(o, key)
+	}
 	return &EncodeError{Err: fmt.Errorf("unsupported type %T", v)}
 }

@@ -103,6 +103,9 @@ func hashKey(v any) (any, error) {
 	case *List, *Dict, *OrderedDict, *Set, *ByteArray, *PickleBuffer:
 		return nil, &UnhashableError{typeName(v)}
 	}
+	if k, ok, err := stdlibHashKey(v); ok {
+		return k, err
+	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
 	case reflect.Pointer:

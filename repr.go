@@ -80,6 +80,9 @@ func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
 		dst = appendPyBytesRepr(dst, x.Data)
 		return append(dst, "))"...)
 	}
+	if out, ok := appendStdlibRepr(p, dst, v, depth); ok {
+		return out
+	}
 	// Everything else can contain itself.
 	if p.active[v] {
 		switch v.(type) {
