@@ -3,6 +3,7 @@ package pickle
 import (
 	"math"
 	"math/big"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -44,10 +45,19 @@ func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (a
 			return v, err
 		}
 		if cls, args, kwargs, kind, ok := unwrapNewObj(callable, args); ok {
+			if o, isObj := callable.(*Object); isObj && o.pending {
+				m.pending--
+			}
 			return m.call(cls, args, kwargs, kind)
 		}
 	}
 	if p, ok := callable.(pendingGlobal); ok {
+		if p.g == partialGlobal && kind == CallReduce && len(args) == 1 && isNewFunc(args[0]) {
+			// partial(cls.__new__): on probation until called with ().
+			// The partial global is consumed; the partial object takes
+			// its place on probation.
+			return &Object{Class: partialGlobal, Kind: CallReduce, Args: args, pending: true}, nil
+		}
 		return nil, &GlobalError{Module: p.g.Module, Name: p.g.Name}
 	}
 	if g, ok := callable.(Global); ok && (kwargs == nil || kwargs.Len() == 0) {
@@ -117,6 +127,17 @@ func unwrapNewObj(callable any, args Tuple) (cls any, newArgs Tuple, kwargs *Dic
 		return pargs[0], pargs[1:], kw, CallNewObjEx, true
 	}
 	return
+}
+
+// isNewFunc reports whether f is some cls.__new__.
+func isNewFunc(f any) bool {
+	switch f := f.(type) {
+	case Global:
+		return strings.HasSuffix(f.Name, ".__new__")
+	case *Object:
+		return f.Class == any(getattrGlobal) && f.Kind == CallReduce && len(f.Args) == 2 && f.Args[1] == any("__new__")
+	}
+	return false
 }
 
 // isNewOf reports whether f is cls.__new__: the global mod.C.__new__, or

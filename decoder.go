@@ -580,11 +580,21 @@ func (m *machine) memoGet(i uint64) error {
 	return m.push(v)
 }
 
-// countPending counts a new stack reference to a pendingGlobal.
+// countPending counts a new stack reference to a value on probation.
 func (m *machine) countPending(v any) {
-	if _, ok := v.(pendingGlobal); ok {
+	if isPending(v) {
 		m.pending++
 	}
+}
+
+func isPending(v any) bool {
+	switch x := v.(type) {
+	case pendingGlobal:
+		return true
+	case *Object:
+		return x.pending
+	}
+	return false
 }
 
 // discard uncounts the pendingGlobals among items dropped from the stack.
@@ -593,7 +603,7 @@ func (m *machine) discard(items []any) {
 		return
 	}
 	for _, v := range items {
-		if _, ok := v.(pendingGlobal); ok {
+		if isPending(v) {
 			m.pending--
 		}
 	}
@@ -697,7 +707,7 @@ func (m *machine) pushCall(callable any, args Tuple, kwargs *Dict, kind CallKind
 // maybeCallable rules out the values that certainly cannot be called.
 func maybeCallable(v any) bool {
 	switch v.(type) {
-	case Global, *Object, *PersistentID:
+	case Global, *Object, *PersistentID, pendingGlobal:
 		return true
 	}
 	return false

@@ -476,20 +476,36 @@ func (e *encoder) saveDict(d *Dict) error {
 	if e.memoGet(d) {
 		return nil
 	}
+	return e.saveDictKeyed(d, d, false)
+}
+
+// saveDictKeyed writes a dict memoized under key. fieldNames says its keys are
+// struct fields, for error paths.
+func (e *encoder) saveDictKeyed(d *Dict, key any, fieldNames bool) error {
 	if e.proto >= 1 {
 		e.write(opEmptyDict)
 	} else {
 		e.write(opMark, opDict)
 	}
-	e.memoPut(d)
+	e.memoPut(key)
 	items := d.items
+	saveItem := e.saveItem
+	if fieldNames {
+		saveItem = e.saveField
+	}
 	switch {
 	case len(items) == 0:
 		return nil
 	case e.proto == 0:
-		return e.batchDict(items)
+		for _, it := range items {
+			if err := saveItem(it); err != nil {
+				return err
+			}
+			e.write(opSetItem)
+		}
+		return nil
 	case len(items) == 1:
-		if err := e.saveItem(items[0]); err != nil {
+		if err := saveItem(items[0]); err != nil {
 			return err
 		}
 		e.write(opSetItem)
@@ -501,7 +517,7 @@ func (e *encoder) saveDict(d *Dict) error {
 		e.write(opMark)
 		end := min(start+batchSize, len(items))
 		for i := start; i < end; i++ {
-			if err := e.saveItem(items[i]); err != nil {
+			if err := saveItem(items[i]); err != nil {
 				return err
 			}
 		}
@@ -510,6 +526,17 @@ func (e *encoder) saveDict(d *Dict) error {
 			return nil
 		}
 	}
+}
+
+// saveField writes a struct field as a dict item; errors name the field.
+func (e *encoder) saveField(it DictItem) error {
+	if err := e.saveStr(it.Key.(string)); err != nil {
+		return err
+	}
+	if err := e.save(it.Value); err != nil {
+		return prependPath(err, "."+it.Key.(string))
+	}
+	return nil
 }
 
 func (e *encoder) saveItem(it DictItem) error {
@@ -621,11 +648,7 @@ func atKey(err error, key any) error {
 
 func prependPath(err error, elem string) error {
 	if ee, ok := err.(*EncodeError); ok {
-		path := elem + ee.Path
-		if len(ee.Path) > 0 && ee.Path[0] != '[' && ee.Path[0] != '.' {
-			path = elem + "." + ee.Path
-		}
-		return &EncodeError{Path: path, Err: ee.Err}
+		return &EncodeError{Path: elem + ee.Path, Err: ee.Err}
 	}
 	return err
 }

@@ -371,5 +371,5 @@ func (e *encoder) saveGo(v any) error {
 		}
 		return e.saveReduced(o, key)
 	}
-	return &EncodeError{Err: fmt.Errorf("unsupported type %T", v)}
+	return e.saveReflect(v)
 }

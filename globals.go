@@ -34,7 +34,7 @@ func (c *config) allowed(module, name string) bool {
 		return true
 	}
 	full := module + "." + name
-	return defaultAllowed[full] || c.allow[full] || c.allow[module+".*"]
+	return defaultAllowed[full] || c.allow[full] || c.allow[module+".*"] || c.classByName[full] != nil
 }
 
 // fixImports maps a Python 2 module and name to their Python 3 spelling, as
@@ -95,15 +95,20 @@ func (m *machine) resolveGlobal(module, name string) (any, error) {
 }
 
 // admit checks a global against the allowlist. A global that is not allowed
-// itself but may still become an allowed one (builtins.getattr, or mod.A when
-// mod.A.B is allowed) is admitted as a pendingGlobal: the only thing a pickle
-// may do with it is getattr(mod.A, "B"), which CPython 3.13 writes for nested
-// classes below protocol 4.
+// itself but may still become an allowed one is admitted as a pendingGlobal,
+// good for one construct only: builtins.getattr and mod.A (when mod.A.B is
+// allowed) for getattr(mod.A, "B"), which CPython 3.13 writes for nested
+// classes below protocol 4; functools.partial for partial(cls.__new__, cls,
+// *args, **kwargs)(), which CPython writes for NEWOBJ_EX below protocol 4.
+// cls.__new__ is as allowed as cls: calling it is what NEWOBJ does.
 func (m *machine) admit(g Global) (any, error) {
 	if m.cfg.allowed(g.Module, g.Name) {
 		return g, nil
 	}
-	if g == getattrGlobal || m.cfg.allowsBelow(g) {
+	if owner, ok := strings.CutSuffix(g.Name, ".__new__"); ok && m.cfg.allowed(g.Module, owner) {
+		return g, nil
+	}
+	if g == getattrGlobal || g == partialGlobal || m.cfg.allowsBelow(g) {
 		m.pending++
 		m.lastPending = g
 		return pendingGlobal{g}, nil
@@ -111,7 +116,10 @@ func (m *machine) admit(g Global) (any, error) {
 	return nil, &GlobalError{Module: g.Module, Name: g.Name}
 }
 
-var getattrGlobal = Global{"builtins", "getattr"}
+var (
+	getattrGlobal = Global{"builtins", "getattr"}
+	partialGlobal = Global{"functools", "partial"}
+)
 
 // pendingGlobal is a global on probation; see admit. Each one on the stack
 // is counted in machine.pending, and STOP fails unless all were consumed.
@@ -121,6 +129,11 @@ type pendingGlobal struct{ g Global }
 func (c *config) allowsBelow(g Global) bool {
 	prefix := g.Module + "." + g.Name + "."
 	for name := range c.allow {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	for name := range c.classByName {
 		if strings.HasPrefix(name, prefix) {
 			return true
 		}

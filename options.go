@@ -2,6 +2,7 @@ package pickle
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -57,6 +58,13 @@ type config struct {
 	maxMemo        int
 	maxStack       int
 	maxIntDigits   int
+
+	// Both directions.
+	classByName map[string]*classInfo // "module.QualName"
+	classByType map[reflect.Type]*classInfo
+
+	// Typed decoding.
+	disallowUnknownFields bool
 }
 
 func newConfig(opts []Option) (*config, error) {
@@ -252,4 +260,11 @@ func (c *config) extensionCode(g Global) (int32, bool) {
 		}
 	}
 	return 0, false
+}
+
+// DisallowUnknownFields makes decoding into a struct fail when the dict or
+// instance state has a key no field takes, as encoding/json's
+// Decoder.DisallowUnknownFields does.
+func DisallowUnknownFields() Option {
+	return optionFunc(func(c *config) { c.disallowUnknownFields = true })
 }

@@ -82,7 +82,6 @@
 package pickle
 
 import (
-	"fmt"
 	"io"
 	"reflect"
 )
@@ -118,7 +117,7 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 	if m.src.pos < len(data) {
 		return &DecodeError{Offset: int64(m.src.pos), Err: malformed("%d bytes of trailing data after STOP", len(data)-m.src.pos)}
 	}
-	return store(v, val, cfg)
+	return store(v, val, cfg, int64(len(data)))
 }
 
 // A Decoder reads consecutive pickles from a stream.
@@ -150,6 +149,7 @@ func (d *Decoder) Decode(v any) error {
 	if err := checkTarget(v); err != nil {
 		return err
 	}
+	start := d.src.offset()
 	val, err := d.m.decode()
 	if err != nil {
 		if err != io.EOF {
@@ -157,7 +157,7 @@ func (d *Decoder) Decode(v any) error {
 		}
 		return err
 	}
-	return store(v, val, d.m.cfg)
+	return store(v, val, d.m.cfg, d.src.offset()-start)
 }
 
 // Buffered returns the data the Decoder has read from its reader but not yet
@@ -202,13 +202,4 @@ func checkTarget(v any) error {
 		return &InvalidUnmarshalError{reflect.TypeOf(v)}
 	}
 	return nil
-}
-
-// store puts a decoded value where v points.
-func store(v any, val any, cfg *config) error {
-	if p, ok := v.(*any); ok {
-		*p = val
-		return nil
-	}
-	return fmt.Errorf("pickle: cannot unmarshal into %T: only *any is supported so far", v)
 }

@@ -78,6 +78,10 @@ type Object struct {
 	ListItems []any
 	// DictItems are the pairs SETITEM and SETITEMS added (dict subclasses).
 	DictItems []DictItem
+
+	// pending marks a functools.partial of cls.__new__ that the allowlist
+	// admits only for the construct NEWOBJ_EX stands for.
+	pending bool
 }
 
 // PersistentID is a reference to an object stored outside the pickle, as

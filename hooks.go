@@ -1,0 +1,157 @@
+package pickle
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// This file holds the hooks through which Go types take part in pickling, the
+// way Python classes do with __reduce__, __getstate__ and __setstate__, and
+// the class registry that binds Python classes to Go types.
+//
+// Precedence when encoding a Go value:
+//
+//  1. the PersistentIDFunc option, if it claims the value;
+//  2. a PickleReduce method (Reducer), then a registered ClassFuncs.Reduce;
+//  3. a registered class: its state from a PickleGetState method
+//     (StateGetter), else ClassFuncs.GetState, else the struct's fields as a
+//     dict; written as an instance Python rebuilds (NEWOBJ and BUILD from
+//     protocol 2, copyreg._reconstructor and BUILD below);
+//  4. the default mapping (structs become dicts of their fields, and so on).
+//
+// Precedence when decoding an instance of a registered class:
+//
+//  1. FindClass and the Python 2 renames pick the class name;
+//  2. the arguments of the call that built it go to a PickleInit method
+//     (Initializer) or ClassFuncs.Init; without one, arguments are an error;
+//  3. the state goes to a PickleSetState method (StateSetter) or
+//     ClassFuncs.SetState; without one, a dict state (or the dict and slots
+//     of a (dict, slots) pair) fills the struct's fields by name;
+//  4. list and dict items (list and dict subclasses) fill a slice or a map.
+
+// A Reducer controls how its value is pickled, as Python's __reduce__: the
+// returned Object names the callable (or class, for NEWOBJ), its arguments,
+// and optionally the state, list items and dict items.
+type Reducer interface {
+	PickleReduce() (*Object, error)
+}
+
+// A StateGetter supplies the state written for an instance of a registered
+// class, as Python's __getstate__.
+type StateGetter interface {
+	PickleGetState() (any, error)
+}
+
+// A StateSetter takes the state of a decoded instance, as Python's
+// __setstate__: the place to read old versions of a class.
+type StateSetter interface {
+	PickleSetState(state any) error
+}
+
+// An Initializer takes the arguments of the call that built a decoded
+// instance (REDUCE, NEWOBJ, NEWOBJ_EX, INST or OBJ).
+type Initializer interface {
+	PickleInit(args Tuple, kwargs *Dict) error
+}
+
+// ClassFuncs are the hooks of a registered class, as functions, for Go types
+// whose methods you cannot add. A nil field falls back to the type's methods,
+// then to the default.
+type ClassFuncs struct {
+	// Reduce says how to pickle v (a value of the registered type).
+	Reduce func(v any) (*Object, error)
+	// GetState returns the state to write for v.
+	GetState func(v any) (any, error)
+	// Init takes constructor arguments; ptr points to the value being
+	// decoded.
+	Init func(ptr any, args Tuple, kwargs *Dict) error
+	// SetState takes the state; ptr points to the value being decoded.
+	SetState func(ptr any, state any) error
+}
+
+// classInfo is one registered class.
+type classInfo struct {
+	global Global
+	typ    reflect.Type // the Go type; values are stored as this type
+	funcs  ClassFuncs
+}
+
+// RegisterClass binds the Python class named "module.QualName" to the type
+// of prototype, both ways: decoding an instance of the class yields that
+// type, filled from the instance's state, and encoding a value of the type
+// writes an instance Python rebuilds as the class, with its fields as the
+// instance's attributes. The class is admitted by the allowlist.
+//
+// The prototype's type is the Go type used: RegisterClass("app.Point",
+// Point{}) decodes instances into `any` as Point values, and
+// RegisterClass("app.Point", &Point{}) as *Point. Either way, a Point and a
+// *Point both encode as app.Point.
+func RegisterClass(class string, prototype any) Option {
+	return RegisterClassFuncs(class, prototype, ClassFuncs{})
+}
+
+// RegisterClassFuncs is RegisterClass with hook functions.
+func RegisterClassFuncs(class string, prototype any, funcs ClassFuncs) Option {
+	return optionFunc(func(c *config) {
+		module, name, ok := splitClassName(class)
+		if !ok {
+			c.fail(fmt.Errorf("pickle: RegisterClass(%q): want \"module.QualName\"", class))
+			return
+		}
+		t := reflect.TypeOf(prototype)
+		if t == nil {
+			c.fail(fmt.Errorf("pickle: RegisterClass(%q): nil prototype", class))
+			return
+		}
+		info := &classInfo{global: Global{module, name}, typ: t, funcs: funcs}
+		byName := make(map[string]*classInfo, len(c.classByName)+1)
+		for k, v := range c.classByName {
+			byName[k] = v
+		}
+		byName[module+"."+name] = info
+		byType := make(map[reflect.Type]*classInfo, len(c.classByType)+2)
+		for k, v := range c.classByType {
+			byType[k] = v
+		}
+		base := t
+		if base.Kind() == reflect.Pointer {
+			base = base.Elem()
+		}
+		byType[base] = info
+		byType[reflect.PointerTo(base)] = info
+		c.classByName, c.classByType = byName, byType
+	})
+}
+
+// splitClassName splits "module.QualName", or "module:QualName" for an
+// explicit split. Module names can be dotted too, so without a colon the split
+// is before the first capitalized component, or else at the last dot.
+func splitClassName(s string) (module, name string, ok bool) {
+	if m, n, found := strings.Cut(s, ":"); found {
+		return m, n, m != "" && n != ""
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 {
+		return "", "", false
+	}
+	for _, p := range parts {
+		if p == "" {
+			return "", "", false
+		}
+	}
+	for i := 1; i < len(parts); i++ {
+		if r := parts[i][0]; r >= 'A' && r <= 'Z' {
+			return strings.Join(parts[:i], "."), strings.Join(parts[i:], "."), true
+		}
+	}
+	return strings.Join(parts[:len(parts)-1], "."), parts[len(parts)-1], true
+}
+
+// classOf returns the registered class of a global.
+func (c *config) classOf(g Global) *classInfo {
+	if len(c.classByName) == 0 {
+		return nil
+	}
+	return c.classByName[g.Module+"."+g.Name]
+}

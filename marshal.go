@@ -1,0 +1,461 @@
+package pickle
+
+import (
+	"cmp"
+	"fmt"
+	"math/big"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// This file marshals ordinary Go values (everything outside the value model)
+// into pickles, by reflection:
+//
+//	Go                              Python
+//	bool                            bool
+//	int*, uint* (any size)          int
+//	float32, float64                float
+//	complex64, complex128           complex
+//	string                          str
+//	[]byte                          bytes (nil: None)
+//	other slices, arrays            list (nil slice: None)
+//	map                             dict, keys sorted (nil: None)
+//	struct                          dict of its fields, or an instance of a
+//	                                registered class
+//	pointer                         what it points to (nil: None); the same
+//	                                pointer twice is one Python object
+//	time.Time, time.Duration, ...   see the standard library types
+//	*big.Int, big.Int               int
+//
+// Map keys are written in sorted order so that output is deterministic:
+// numbers by value, strings bytewise, tuples (array and struct keys) item by
+// item, and keys of different kinds by kind.
+
+// goIdentity is the memo key of a Go pointer or map: its type and address.
+type goIdentity struct {
+	t reflect.Type
+	p uintptr
+}
+
+var bigIntType = reflect.TypeFor[big.Int]()
+
+// saveReflect writes a Go value by reflection.
+func (e *encoder) saveReflect(v any) error {
+	if r, ok := v.(Reducer); ok {
+		o, err := r.PickleReduce()
+		if err != nil {
+			return &EncodeError{Err: fmt.Errorf("%T.PickleReduce: %w", v, err)}
+		}
+		return e.saveReduced(o, identityOf(v))
+	}
+	rv := reflect.ValueOf(v)
+	if info := e.cfg.classByType[rv.Type()]; info != nil {
+		return e.saveClassInstance(rv, info)
+	}
+	switch rv.Kind() {
+	case reflect.Pointer:
+		if rv.IsNil() {
+			e.write(opNone)
+			return nil
+		}
+		if rv.Type().Elem() == bigIntType {
+			return e.saveBigInt(rv.Interface().(*big.Int))
+		}
+		key := goIdentity{rv.Type(), rv.Pointer()}
+		if e.memoGet(key) {
+			return nil
+		}
+		return e.saveValueAs(rv.Elem(), key)
+	case reflect.Interface:
+		if rv.IsNil() {
+			e.write(opNone)
+			return nil
+		}
+		return e.save(rv.Elem().Interface())
+	}
+	return e.saveValueAs(rv, nil)
+}
+
+// identityOf returns the memo key of a value with identity, or nil.
+func identityOf(v any) any {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map:
+		if !rv.IsNil() {
+			return goIdentity{rv.Type(), rv.Pointer()}
+		}
+	}
+	return nil
+}
+
+// saveValueAs writes rv, memoizing the Python object it becomes under key
+// (the identity of the pointer that led to it), if not nil.
+func (e *encoder) saveValueAs(rv reflect.Value, key any) error {
+	if rv.Type() == bigIntType {
+		x := rv.Interface().(big.Int)
+		return e.saveBigInt(&x)
+	}
+	if info := e.cfg.classByType[rv.Type()]; info != nil {
+		return e.saveClassInstance(rv, info)
+	}
+	if key != nil {
+		// A pointer to a value of the model or a type with its own
+		// encoding: write that, under the pointer's identity when it
+		// becomes a container.
+		switch rv.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map, reflect.Struct:
+		default:
+			return e.save(rv.Interface())
+		}
+		if _, model := rv.Interface().(Tuple); model {
+			return e.save(rv.Interface())
+		}
+		if rv.CanAddr() {
+			if _, ok := rv.Addr().Interface().(Reducer); ok {
+				return e.save(rv.Addr().Interface())
+			}
+		}
+	}
+	switch rv.Kind() {
+	case reflect.Bool:
+		e.saveBool(rv.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		e.saveInt(rv.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return e.saveBigInt(new(big.Int).SetUint64(rv.Uint()))
+	case reflect.Float32, reflect.Float64:
+		e.saveFloat(rv.Float())
+	case reflect.Complex64, reflect.Complex128:
+		return e.saveComplex(rv.Complex())
+	case reflect.String:
+		return e.saveStr(rv.String())
+	case reflect.Slice:
+		if rv.IsNil() {
+			e.write(opNone)
+			return nil
+		}
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			return e.saveBytes(rv.Bytes())
+		}
+		return e.saveSequence(rv, key)
+	case reflect.Array:
+		return e.saveSequence(rv, key)
+	case reflect.Map:
+		if rv.IsNil() {
+			e.write(opNone)
+			return nil
+		}
+		if key == nil {
+			key = goIdentity{rv.Type(), rv.Pointer()}
+			if e.memoGet(key) {
+				return nil
+			}
+		}
+		return e.saveMap(rv, key)
+	case reflect.Struct:
+		return e.saveStruct(rv, key)
+	case reflect.Interface, reflect.Pointer:
+		if rv.IsNil() {
+			e.write(opNone)
+			return nil
+		}
+		return e.save(rv.Interface())
+	default:
+		return &EncodeError{Err: fmt.Errorf("unsupported type %s", rv.Type())}
+	}
+	return nil
+}
+
+// saveSequence writes a slice or array as a list, the way saveList does.
+func (e *encoder) saveSequence(rv reflect.Value, key any) error {
+	if e.proto >= 1 {
+		e.write(opEmptyList)
+	} else {
+		e.write(opMark, opList)
+	}
+	e.memoPut(key)
+	n := rv.Len()
+	item := func(i int) error {
+		if err := e.save(rv.Index(i).Interface()); err != nil {
+			return atIndex(err, i)
+		}
+		return nil
+	}
+	switch {
+	case n == 0:
+		return nil
+	case e.proto == 0 || n == 1:
+		for i := range n {
+			if err := item(i); err != nil {
+				return err
+			}
+			e.write(opAppend)
+		}
+		return nil
+	}
+	for start := 0; start < n; start += batchSize {
+		e.write(opMark)
+		for i := start; i < min(start+batchSize, n); i++ {
+			if err := item(i); err != nil {
+				return err
+			}
+		}
+		e.write(opAppends)
+	}
+	return nil
+}
+
+// saveMap writes a map as a dict with sorted keys.
+func (e *encoder) saveMap(rv reflect.Value, key any) error {
+	keys := rv.MapKeys()
+	slices.SortFunc(keys, compareKeys)
+	items := make([]DictItem, len(keys))
+	for i, k := range keys {
+		pk, err := mapKeyValue(k)
+		if err != nil {
+			return &EncodeError{Path: "[" + fmt.Sprint(k.Interface()) + "]", Err: err}
+		}
+		items[i] = DictItem{pk, rv.MapIndex(k).Interface()}
+	}
+	return e.saveDictItems(items, key, false)
+}
+
+// saveDictItems writes a dict of the given items, as saveDict does.
+func (e *encoder) saveDictItems(items []DictItem, key any, fieldNames bool) error {
+	return e.saveDictKeyed(&Dict{items: items}, key, fieldNames)
+}
+
+// mapKeyValue turns a Go map key into the Python key: arrays and structs
+// become tuples, since Python dict keys must be hashable.
+func mapKeyValue(k reflect.Value) (any, error) {
+	switch k.Kind() {
+	case reflect.Array:
+		t := make(Tuple, k.Len())
+		for i := range t {
+			v, err := mapKeyValue(k.Index(i))
+			if err != nil {
+				return nil, err
+			}
+			t[i] = v
+		}
+		return t, nil
+	case reflect.Struct:
+		if _, ok := k.Interface().(Global); ok {
+			return k.Interface(), nil
+		}
+		fields := cachedFields(k.Type())
+		t := make(Tuple, len(fields.list))
+		for i, f := range fields.list {
+			v, err := mapKeyValue(k.FieldByIndex(f.index))
+			if err != nil {
+				return nil, err
+			}
+			t[i] = v
+		}
+		return t, nil
+	case reflect.Interface:
+		if k.IsNil() {
+			return nil, nil
+		}
+		return mapKeyValue(k.Elem())
+	}
+	return k.Interface(), nil
+}
+
+// compareKeys orders map keys: by kind, then by value.
+func compareKeys(a, b reflect.Value) int {
+	for a.Kind() == reflect.Interface && !a.IsNil() {
+		a = a.Elem()
+	}
+	for b.Kind() == reflect.Interface && !b.IsNil() {
+		b = b.Elem()
+	}
+	ka, kb := keyRank(a), keyRank(b)
+	if ka != kb {
+		return cmp.Compare(ka, kb)
+	}
+	switch ka {
+	case 1:
+		return cmp.Compare(a.Int(), b.Int())
+	case 2:
+		return cmp.Compare(a.Uint(), b.Uint())
+	case 3:
+		return cmp.Compare(a.Float(), b.Float())
+	case 4:
+		return strings.Compare(a.String(), b.String())
+	case 5:
+		return cmp.Compare(boolToInt(a.Bool()), boolToInt(b.Bool()))
+	case 6:
+		for i := 0; i < a.Len() && i < b.Len(); i++ {
+			if c := compareKeys(a.Index(i), b.Index(i)); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(a.Len(), b.Len())
+	case 7:
+		for i := 0; i < a.NumField(); i++ {
+			if c := compareKeys(a.Field(i), b.Field(i)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}
+	if a.Type() != b.Type() {
+		return strings.Compare(a.Type().String(), b.Type().String())
+	}
+	return strings.Compare(fmt.Sprint(a.Interface()), fmt.Sprint(b.Interface()))
+}
+
+func keyRank(v reflect.Value) int {
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return 1
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return 2
+	case reflect.Float32, reflect.Float64:
+		return 3
+	case reflect.String:
+		return 4
+	case reflect.Bool:
+		return 5
+	case reflect.Array:
+		return 6
+	case reflect.Struct:
+		return 7
+	}
+	return 8
+}
+
+// saveStruct writes a struct as a dict of its fields.
+func (e *encoder) saveStruct(rv reflect.Value, key any) error {
+	items, err := structItems(rv)
+	if err != nil {
+		return err
+	}
+	return e.saveDictItems(items, key, true)
+}
+
+// structItems returns the fields of a struct as dict items, by tag name, in
+// declaration order.
+func structItems(rv reflect.Value) ([]DictItem, error) {
+	fields := cachedFields(rv.Type())
+	items := make([]DictItem, 0, len(fields.list))
+	for _, f := range fields.list {
+		fv, ok := fieldByIndex(rv, f.index)
+		if !ok {
+			continue // through a nil embedded pointer
+		}
+		if f.omitEmpty && isEmptyValue(fv) {
+			continue
+		}
+		items = append(items, DictItem{f.name, fieldInterface(fv)})
+	}
+	return items, nil
+}
+
+// fieldInterface returns a field's value for saving; a field that can be
+// addressed is passed by pointer when its pointer type has a Reducer.
+func fieldInterface(fv reflect.Value) any {
+	if fv.CanAddr() && fv.Kind() != reflect.Pointer {
+		if _, ok := fv.Addr().Interface().(Reducer); ok {
+			return fv.Addr().Interface()
+		}
+	}
+	return fv.Interface()
+}
+
+// fieldByIndex follows an index path, reporting false at a nil embedded
+// pointer.
+func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return reflect.Value{}, false
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v, true
+}
+
+// saveClassInstance writes a value of a registered type as an instance of
+// its Python class: NEWOBJ (protocol 2 and up) or copyreg._reconstructor
+// (below), then BUILD with its state, as CPython writes a plain instance.
+func (e *encoder) saveClassInstance(rv reflect.Value, info *classInfo) error {
+	var key any
+	ptr := rv
+	if rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			e.write(opNone)
+			return nil
+		}
+		key = goIdentity{rv.Type(), rv.Pointer()}
+		if e.memoGet(key) {
+			return nil
+		}
+	} else if rv.CanAddr() {
+		ptr = rv.Addr()
+	} else {
+		p := reflect.New(rv.Type())
+		p.Elem().Set(rv)
+		ptr = p
+	}
+	v := rv.Interface()
+	if info.funcs.Reduce != nil {
+		o, err := info.funcs.Reduce(v)
+		if err != nil {
+			return &EncodeError{Err: fmt.Errorf("%s reduce: %w", info.global, err)}
+		}
+		return e.saveReduced(o, key)
+	}
+	var state any
+	var err error
+	switch {
+	case info.funcs.GetState != nil:
+		state, err = info.funcs.GetState(v)
+	default:
+		if sg, ok := ptr.Interface().(StateGetter); ok {
+			state, err = sg.PickleGetState()
+		} else {
+			state, err = defaultState(ptr.Elem())
+		}
+	}
+	if err != nil {
+		return &EncodeError{Err: fmt.Errorf("%s state: %w", info.global, err)}
+	}
+	hasState := state != nil
+	if d, ok := state.(*Dict); ok && d.Len() == 0 {
+		hasState = false // CPython writes no BUILD for an empty __dict__
+	}
+	o := &Object{Class: info.global, Kind: CallNewObj, Args: emptyTupleValue, State: state, HasState: hasState}
+	if e.proto < 2 {
+		o = &Object{
+			Class:    Global{"copyreg", "_reconstructor"},
+			Args:     Tuple{info.global, Global{"builtins", "object"}, nil},
+			State:    state,
+			HasState: hasState,
+		}
+	}
+	return e.saveReduced(o, key)
+}
+
+// defaultState is a registered struct's state: its fields as a dict, as a
+// Python instance's __dict__.
+func defaultState(rv reflect.Value) (any, error) {
+	if rv.Kind() != reflect.Struct {
+		return rv.Interface(), nil
+	}
+	items, err := structItems(rv)
+	if err != nil {
+		return nil, err
+	}
+	d := NewDict(len(items))
+	for _, it := range items {
+		if err := d.Set(it.Key, it.Value); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}

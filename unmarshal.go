@@ -1,0 +1,697 @@
+package pickle
+
+import (
+	"encoding"
+	"fmt"
+	"math"
+	"math/big"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// This file unmarshals decoded values into Go types, with encoding/json's
+// rules where Python allows:
+//
+//	Go target            accepts
+//	any                  the value model (registered classes converted)
+//	bool                 bool
+//	int*, uint*          int, checked for overflow
+//	float32, float64     float, or an int that converts exactly
+//	complex*             complex, float, int
+//	string               str (and a Python 2 str decoded as text)
+//	[]byte               bytes, bytearray
+//	slice, array         list, tuple, set, frozenset, deque
+//	map                  dict; keys converted (str, int, bool, float, tuple
+//	                     into array or struct keys)
+//	struct               dict with str keys, or the state of an instance
+//	pointer              allocated as needed; None is nil. Two references to
+//	                     one Python object give one Go pointer.
+//	*big.Int, big.Int    int
+//	encoding.TextUnmarshaler   str
+//
+// A mismatch is an *UnmarshalTypeError naming the Python type, the Go type
+// and where it happened.
+
+// UnmarshalTypeError describes a Python value that does not fit the Go type
+// it was decoded into.
+type UnmarshalTypeError struct {
+	Value string       // Python type, e.g. "str", or a description
+	Type  reflect.Type // Go type it could not go into
+	Path  string       // where, e.g. "[3].score"; "" for the top
+	Err   error        // the detail, if any (an overflow, a hook's error)
+}
+
+func (e *UnmarshalTypeError) Error() string {
+	msg := "pickle: cannot unmarshal Python " + e.Value + " into Go value of type " + e.Type.String()
+	if e.Path != "" {
+		msg += " at " + e.Path
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *UnmarshalTypeError) Unwrap() error { return e.Err }
+
+// path is where in the target a conversion happens, built only on error.
+type path struct {
+	parent *path
+	field  string // ".name" or "[3]" or "[key]"
+}
+
+func (p *path) String() string {
+	var parts []string
+	for ; p != nil; p = p.parent {
+		parts = append(parts, p.field)
+	}
+	var b strings.Builder
+	for i := len(parts) - 1; i >= 0; i-- {
+		b.WriteString(parts[i])
+	}
+	return b.String()
+}
+
+func (p *path) index(i int) *path        { return &path{p, "[" + strconv.Itoa(i) + "]"} }
+func (p *path) fieldName(n string) *path { return &path{p, "." + n} }
+func (p *path) key(k any) *path {
+	if s, ok := k.(string); ok {
+		return &path{p, "[" + strconv.Quote(s) + "]"}
+	}
+	return &path{p, "[" + Repr(k) + "]"}
+}
+
+// store puts a decoded value where v points. inputLen sizes the budget that
+// stops a pickle of shared references from expanding without bound.
+func store(v any, val any, cfg *config, inputLen int64) error {
+	if p, ok := v.(*any); ok && len(cfg.classByName) == 0 {
+		*p = val
+		return nil
+	}
+	u := &unmarshaler{
+		cfg:    cfg,
+		budget: 64*inputLen + 1<<20,
+		shared: map[sharedKey]reflect.Value{},
+	}
+	return u.convert(val, reflect.ValueOf(v).Elem(), nil)
+}
+
+type unmarshaler struct {
+	cfg    *config
+	budget int64 // conversions left
+	depth  int
+	// shared maps an object of the model and a Go pointer type to the
+	// pointer already made for it, so that sharing survives.
+	shared map[sharedKey]reflect.Value
+	// models maps objects of the model to what they became in an `any`.
+	models map[any]any
+}
+
+type sharedKey struct {
+	src any
+	t   reflect.Type
+}
+
+// identityKey returns the identity of a model value that has one.
+func identityKey(v any) any {
+	switch x := v.(type) {
+	case *List, *Dict, *OrderedDict, *Set, *FrozenSet, *ByteArray, *Object, *PickleBuffer:
+		return v
+	case Tuple:
+		if len(x) > 0 {
+			return tupleID{&x[0], len(x)}
+		}
+	}
+	return nil
+}
+
+var (
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+func (u *unmarshaler) mismatch(src any, dst reflect.Value, p *path, err error) error {
+	return &UnmarshalTypeError{Value: typeName(src), Type: dst.Type(), Path: p.String(), Err: err}
+}
+
+// convert stores src into dst.
+func (u *unmarshaler) convert(src any, dst reflect.Value, p *path) error {
+	u.budget--
+	if u.budget < 0 {
+		return &UnmarshalTypeError{Value: typeName(src), Type: dst.Type(), Path: p.String(),
+			Err: fmt.Errorf("references to shared values expand beyond the typed decoding budget: %w", ErrLimit)}
+	}
+	u.depth++
+	defer func() { u.depth-- }()
+	if u.depth > u.cfg.maxDepth {
+		return u.mismatch(src, dst, p, &LimitError{"MaxDepth", int64(u.cfg.maxDepth)})
+	}
+
+	t := dst.Type()
+	if obj, ok := src.(*Object); ok && t.Kind() != reflect.Interface {
+		if handled, err := u.convertObject(obj, dst, p); handled {
+			return err
+		}
+	}
+	switch t {
+	case bigIntType:
+		switch x := src.(type) {
+		case int64:
+			dst.Set(reflect.ValueOf(*big.NewInt(x)))
+			return nil
+		case *big.Int:
+			dst.Set(reflect.ValueOf(*new(big.Int).Set(x)))
+			return nil
+		}
+		return u.mismatch(src, dst, p, nil)
+	}
+	if src != nil && t.Kind() != reflect.Interface && reflect.TypeOf(src).AssignableTo(t) {
+		// The decoded value is already of the target type: a model type,
+		// or a standard library value (time.Time, *big.Rat, ...).
+		dst.Set(reflect.ValueOf(src))
+		return nil
+	}
+	if s, ok := src.(string); ok && dst.Kind() != reflect.Interface && dst.CanAddr() && reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		if err := dst.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
+			return u.mismatch(src, dst, p, err)
+		}
+		return nil
+	}
+
+	switch dst.Kind() {
+	case reflect.Interface:
+		if src == nil {
+			dst.SetZero()
+			return nil
+		}
+		v, err := u.modelValue(src, p)
+		if err != nil {
+			return err
+		}
+		rv := reflect.ValueOf(v)
+		if !rv.Type().AssignableTo(t) {
+			return u.mismatch(src, dst, p, nil)
+		}
+		dst.Set(rv)
+		return nil
+	case reflect.Pointer:
+		if src == nil {
+			dst.SetZero()
+			return nil
+		}
+		key := identityKey(src)
+		if key != nil {
+			if v, ok := u.shared[sharedKey{key, t}]; ok {
+				dst.Set(v)
+				return nil
+			}
+		}
+		nv := reflect.New(t.Elem())
+		if key != nil {
+			u.shared[sharedKey{key, t}] = nv
+		}
+		dst.Set(nv)
+		return u.convert(src, nv.Elem(), p)
+	case reflect.Bool:
+		if b, ok := src.(bool); ok {
+			dst.SetBool(b)
+			return nil
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		switch x := src.(type) {
+		case int64:
+			if dst.OverflowInt(x) {
+				return u.mismatch(src, dst, p, fmt.Errorf("%d overflows %s", x, t))
+			}
+			dst.SetInt(x)
+			return nil
+		case *big.Int:
+			return u.mismatch(src, dst, p, fmt.Errorf("%s overflows %s", x, t))
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		var n uint64
+		switch x := src.(type) {
+		case int64:
+			if x < 0 {
+				return u.mismatch(src, dst, p, fmt.Errorf("%d is negative", x))
+			}
+			n = uint64(x)
+		case *big.Int:
+			if !x.IsUint64() {
+				return u.mismatch(src, dst, p, fmt.Errorf("%s overflows %s", x, t))
+			}
+			n = x.Uint64()
+		default:
+			return u.mismatch(src, dst, p, nil)
+		}
+		if dst.OverflowUint(n) {
+			return u.mismatch(src, dst, p, fmt.Errorf("%d overflows %s", n, t))
+		}
+		dst.SetUint(n)
+		return nil
+	case reflect.Float32, reflect.Float64:
+		var f float64
+		switch x := src.(type) {
+		case float64:
+			f = x
+		case int64:
+			f = float64(x)
+			if int64(f) != x || f >= 1<<63 {
+				return u.mismatch(src, dst, p, fmt.Errorf("%d does not convert to a float exactly", x))
+			}
+		case *big.Int:
+			bf, acc := new(big.Float).SetInt(x).Float64()
+			if acc != big.Exact {
+				return u.mismatch(src, dst, p, fmt.Errorf("%s does not convert to a float exactly", x))
+			}
+			f = bf
+		default:
+			return u.mismatch(src, dst, p, nil)
+		}
+		if t.Kind() == reflect.Float32 && !math.IsInf(f, 0) && !math.IsNaN(f) && dst.OverflowFloat(f) {
+			return u.mismatch(src, dst, p, fmt.Errorf("%v overflows float32", f))
+		}
+		dst.SetFloat(f)
+		return nil
+	case reflect.Complex64, reflect.Complex128:
+		switch x := src.(type) {
+		case complex128:
+			dst.SetComplex(x)
+			return nil
+		case float64:
+			dst.SetComplex(complex(x, 0))
+			return nil
+		case int64:
+			dst.SetComplex(complex(float64(x), 0))
+			return nil
+		}
+	case reflect.String:
+		if s, ok := src.(string); ok {
+			dst.SetString(s)
+			return nil
+		}
+	case reflect.Slice:
+		if src == nil {
+			dst.SetZero()
+			return nil
+		}
+		if t.Elem().Kind() == reflect.Uint8 {
+			if b, ok := bytesOf(src); ok {
+				dst.SetBytes(append([]byte{}, b...))
+				return nil
+			}
+		}
+		items, ok := sequenceItems(src)
+		if !ok {
+			return u.mismatch(src, dst, p, nil)
+		}
+		s := reflect.MakeSlice(t, len(items), len(items))
+		for i, it := range items {
+			if err := u.convert(it, s.Index(i), p.index(i)); err != nil {
+				return err
+			}
+		}
+		dst.Set(s)
+		return nil
+	case reflect.Array:
+		items, ok := sequenceItems(src)
+		if !ok {
+			if b, isBytes := bytesOf(src); isBytes && t.Elem().Kind() == reflect.Uint8 {
+				items = make([]any, len(b))
+				for i, c := range b {
+					items[i] = int64(c)
+				}
+			} else {
+				return u.mismatch(src, dst, p, nil)
+			}
+		}
+		if len(items) != t.Len() {
+			return u.mismatch(src, dst, p, fmt.Errorf("%d items for an array of %d", len(items), t.Len()))
+		}
+		for i, it := range items {
+			if err := u.convert(it, dst.Index(i), p.index(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Map:
+		items, ok := dictItems(src)
+		if !ok {
+			return u.mismatch(src, dst, p, nil)
+		}
+		return u.fillMap(items, dst, p)
+	case reflect.Struct:
+		items, ok := dictItems(src)
+		if !ok {
+			return u.mismatch(src, dst, p, nil)
+		}
+		return u.fillStruct(items, dst, p, src)
+	}
+	return u.mismatch(src, dst, p, nil)
+}
+
+// bytesOf returns the bytes of bytes-like values.
+func bytesOf(v any) ([]byte, bool) {
+	switch x := v.(type) {
+	case []byte:
+		return x, true
+	case *ByteArray:
+		return *x, true
+	case *PickleBuffer:
+		return x.Data, true
+	}
+	return nil, false
+}
+
+// sequenceItems returns the items of sequence-like values.
+func sequenceItems(v any) ([]any, bool) {
+	switch x := v.(type) {
+	case *List:
+		return *x, true
+	case Tuple:
+		return x, true
+	case *Set:
+		return x.items, true
+	case *FrozenSet:
+		return x.s.items, true
+	}
+	if s, ok := v.(interface{ sequenceItems() []any }); ok {
+		return s.sequenceItems(), true
+	}
+	return nil, false
+}
+
+// dictItems returns the items of dict-like values.
+func dictItems(v any) ([]DictItem, bool) {
+	switch x := v.(type) {
+	case *Dict:
+		return x.items, true
+	case *OrderedDict:
+		return x.items, true
+	}
+	if d, ok := v.(interface{ dictItems() []DictItem }); ok {
+		return d.dictItems(), true
+	}
+	return nil, false
+}
+
+func (u *unmarshaler) fillMap(items []DictItem, dst reflect.Value, p *path) error {
+	t := dst.Type()
+	if dst.IsNil() {
+		dst.Set(reflect.MakeMapWithSize(t, len(items)))
+	}
+	for _, it := range items {
+		k := reflect.New(t.Key()).Elem()
+		if err := u.convertKey(it.Key, k, p.key(it.Key)); err != nil {
+			return err
+		}
+		v := reflect.New(t.Elem()).Elem()
+		if err := u.convert(it.Value, v, p.key(it.Key)); err != nil {
+			return err
+		}
+		dst.SetMapIndex(k, v)
+	}
+	return nil
+}
+
+// convertKey converts a dict key; tuples go into array or struct keys.
+func (u *unmarshaler) convertKey(src any, dst reflect.Value, p *path) error {
+	if tup, ok := src.(Tuple); ok && dst.Kind() == reflect.Struct && dst.Type() != bigIntType {
+		fields := cachedFields(dst.Type())
+		if len(fields.list) != len(tup) {
+			return u.mismatch(src, dst, p, fmt.Errorf("%d items for a struct of %d fields", len(tup), len(fields.list)))
+		}
+		for i, f := range fields.list {
+			if err := u.convert(tup[i], dst.FieldByIndex(f.index), p.index(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return u.convert(src, dst, p)
+}
+
+// fillStruct sets fields from str-keyed items.
+func (u *unmarshaler) fillStruct(items []DictItem, dst reflect.Value, p *path, src any) error {
+	fields := cachedFields(dst.Type())
+	for _, it := range items {
+		name, ok := it.Key.(string)
+		if !ok {
+			return u.mismatch(src, dst, p, fmt.Errorf("key %s is not a str", Repr(it.Key)))
+		}
+		f, ok := fields.lookup(name)
+		if !ok {
+			if u.cfg.disallowUnknownFields {
+				return u.mismatch(src, dst, p, fmt.Errorf("unknown field %q", name))
+			}
+			continue
+		}
+		fv, err := fieldForSet(dst, f.index)
+		if err != nil {
+			return u.mismatch(src, dst, p, err)
+		}
+		if err := u.convert(it.Value, fv, p.fieldName(f.name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fieldForSet follows an index path, allocating nil embedded pointers.
+func fieldForSet(v reflect.Value, index []int) (reflect.Value, error) {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				if !v.CanSet() {
+					return reflect.Value{}, fmt.Errorf("cannot set embedded pointer to unexported struct %s", v.Type().Elem())
+				}
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v, nil
+}
+
+// instance is what a symbolic object means as an instance of a class.
+type instance struct {
+	class    any // usually a Global
+	args     Tuple
+	kwargs   *Dict
+	state    any
+	hasState bool
+	list     []any
+	dict     []DictItem
+}
+
+// instanceOf reads an object as an instance: NEWOBJ, NEWOBJ_EX, INST and OBJ
+// name the class directly; copyreg._reconstructor(cls, object, None) is how
+// protocols 0 and 1 spell cls.__new__(cls); REDUCE of a class calls it.
+func instanceOf(o *Object) instance {
+	in := instance{class: o.Class, args: o.Args, kwargs: o.Kwargs, state: o.State, hasState: o.HasState, list: o.ListItems, dict: o.DictItems}
+	if o.Kind == CallReduce && o.Class == any(Global{"copyreg", "_reconstructor"}) && len(o.Args) == 3 {
+		in.class = o.Args[0]
+		if o.Args[1] == any(Global{"builtins", "object"}) {
+			in.args = nil
+		} else {
+			in.args = Tuple{o.Args[2]}
+		}
+	}
+	return in
+}
+
+// convertObject converts an instance of a class into dst: through the class
+// registry, the hooks of dst's type, or its state.
+func (u *unmarshaler) convertObject(o *Object, dst reflect.Value, p *path) (bool, error) {
+	in := instanceOf(o)
+	var info *classInfo
+	if g, ok := in.class.(Global); ok {
+		info = u.cfg.classOf(g)
+	}
+	t := dst.Type()
+	if t.Kind() == reflect.Pointer {
+		return false, nil // allocated by convert, then filled here
+	}
+	ptr := dst.Addr()
+	_, setter := ptr.Interface().(StateSetter)
+	_, initer := ptr.Interface().(Initializer)
+	switch {
+	case info != nil && (info.typ == t || info.typ.Kind() == reflect.Pointer && info.typ.Elem() == t):
+	case setter || initer:
+	case t.Kind() == reflect.Struct || t.Kind() == reflect.Slice || t.Kind() == reflect.Map:
+	default:
+		return false, nil
+	}
+	var funcs ClassFuncs
+	if info != nil {
+		funcs = info.funcs
+	}
+	if len(in.args) > 0 || (in.kwargs != nil && in.kwargs.Len() > 0) {
+		var err error
+		switch {
+		case funcs.Init != nil:
+			err = funcs.Init(ptr.Interface(), in.args, in.kwargs)
+		case initer:
+			err = ptr.Interface().(Initializer).PickleInit(in.args, in.kwargs)
+		default:
+			return true, u.mismatch(o, dst, p, fmt.Errorf("built with arguments %s: %s needs a PickleInit method or ClassFuncs.Init", Repr(in.args), t))
+		}
+		if err != nil {
+			return true, u.mismatch(o, dst, p, err)
+		}
+	}
+	if in.hasState {
+		var err error
+		switch {
+		case funcs.SetState != nil:
+			err = funcs.SetState(ptr.Interface(), in.state)
+		case setter:
+			err = ptr.Interface().(StateSetter).PickleSetState(in.state)
+		default:
+			err = u.fillFromState(in.state, dst, p, o)
+			if err != nil {
+				return true, err
+			}
+		}
+		if err != nil {
+			return true, u.mismatch(o, dst, p, err)
+		}
+	}
+	switch {
+	case len(in.list) > 0 && t.Kind() == reflect.Slice:
+		return true, u.convert((*List)(&in.list), dst, p)
+	case len(in.dict) > 0 && t.Kind() == reflect.Map:
+		return true, u.fillMap(in.dict, dst, p)
+	}
+	return true, nil
+}
+
+// fillFromState fills a struct from an instance's state: its __dict__, or a
+// (__dict__, slots) pair.
+func (u *unmarshaler) fillFromState(state any, dst reflect.Value, p *path, o *Object) error {
+	if dst.Kind() != reflect.Struct {
+		if state == nil {
+			return nil
+		}
+		return u.convert(state, dst, p)
+	}
+	if pair, ok := state.(Tuple); ok && len(pair) == 2 {
+		for _, part := range pair {
+			if part == nil {
+				continue
+			}
+			items, ok := dictItems(part)
+			if !ok {
+				return u.mismatch(o, dst, p, fmt.Errorf("state %s is not a (dict, slots) pair; add a PickleSetState method", Repr(state)))
+			}
+			if err := u.fillStruct(items, dst, p, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if state == nil {
+		return nil
+	}
+	items, ok := dictItems(state)
+	if !ok {
+		return u.mismatch(o, dst, p, fmt.Errorf("state %s is not a dict; add a PickleSetState method", Repr(state)))
+	}
+	return u.fillStruct(items, dst, p, o)
+}
+
+// modelValue is the value an `any` receives: the model value itself, with
+// instances of registered classes converted to their Go types.
+func (u *unmarshaler) modelValue(src any, p *path) (any, error) {
+	if len(u.cfg.classByName) == 0 {
+		return src, nil
+	}
+	if u.models == nil {
+		u.models = map[any]any{}
+	}
+	return u.replaceClasses(src, p)
+}
+
+// replaceClasses walks a value of the model, replacing instances of
+// registered classes, in place, by their Go values.
+func (u *unmarshaler) replaceClasses(v any, p *path) (any, error) {
+	key := identityKey(v)
+	if key != nil {
+		if done, ok := u.models[key]; ok {
+			return done, nil
+		}
+		u.models[key] = v // a cycle back here keeps the model value
+	}
+	u.depth++
+	defer func() { u.depth-- }()
+	if u.depth > u.cfg.maxDepth {
+		return nil, &UnmarshalTypeError{Value: typeName(v), Type: reflect.TypeFor[any](), Path: p.String(), Err: &LimitError{"MaxDepth", int64(u.cfg.maxDepth)}}
+	}
+	replaceAll := func(items []any, p *path) error {
+		for i, it := range items {
+			nv, err := u.replaceClasses(it, p.index(i))
+			if err != nil {
+				return err
+			}
+			items[i] = nv
+		}
+		return nil
+	}
+	switch x := v.(type) {
+	case *Object:
+		in := instanceOf(x)
+		if g, ok := in.class.(Global); ok {
+			if info := u.cfg.classOf(g); info != nil {
+				dst := reflect.New(info.typ).Elem()
+				if err := u.convert(x, dst, p); err != nil {
+					return nil, err
+				}
+				u.models[key] = dst.Interface()
+				return dst.Interface(), nil
+			}
+		}
+		if err := replaceAll(x.Args, p); err != nil {
+			return nil, err
+		}
+		if err := replaceAll(x.ListItems, p); err != nil {
+			return nil, err
+		}
+		if x.HasState {
+			st, err := u.replaceClasses(x.State, p)
+			if err != nil {
+				return nil, err
+			}
+			x.State = st
+		}
+		for i := range x.DictItems {
+			nv, err := u.replaceClasses(x.DictItems[i].Value, p)
+			if err != nil {
+				return nil, err
+			}
+			x.DictItems[i].Value = nv
+		}
+	case *List:
+		return v, replaceAll(*x, p)
+	case Tuple:
+		return v, replaceAll(x, p)
+	case *Dict:
+		return v, u.replaceValues(x, p)
+	case *OrderedDict:
+		return v, u.replaceValues(&x.Dict, p)
+	}
+	return v, nil
+}
+
+// replaceValues replaces registered instances among a dict's values. Keys are
+// left as they are: instances hash by identity, so they stay valid keys.
+func (u *unmarshaler) replaceValues(d *Dict, p *path) error {
+	for i := range d.items {
+		nv, err := u.replaceClasses(d.items[i].Value, p.key(d.items[i].Key))
+		if err != nil {
+			return err
+		}
+		d.items[i].Value = nv
+	}
+	return nil
+}
