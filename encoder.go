@@ -316,6 +316,10 @@ func (e *encoder) saveValue(v any) error {
 	case string:
 		return e.saveStr(x)
 	case []byte:
+		if x == nil {
+			e.write(opNone) // a nil slice is None, as encoding/json writes null
+			return nil
+		}
 		return e.saveBytes(x)
 	case Tuple:
 		return e.saveTuple(x)

@@ -15,9 +15,9 @@ import (
 // Go types for the classes of testdata/fixture_classes.py.
 type (
 	plainFixture struct {
-		A int64
-		B string
-		C []int
+		A int64  `pickle:"a"`
+		B string `pickle:"b"`
+		C []int  `pickle:"c"`
 	}
 	slotsFixture struct {
 		X int
@@ -35,7 +35,7 @@ type (
 		B []int
 	}
 	innerFixture struct {
-		X int
+		X int `pickle:"x"`
 	}
 	classicPlainFixture struct {
 		A int

@@ -1,0 +1,188 @@
+package pickle_test
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/pickle-go/pickle"
+)
+
+// Read a cache a Python service wrote (testdata/examples/cache.pkl, a list of
+// dicts) into Go structs.
+func Example_readCache() {
+	type Record struct {
+		ID     int64    `pickle:"id"`
+		Name   string   `pickle:"name"`
+		Email  string   `pickle:"email"`
+		Score  float64  `pickle:"score"`
+		Tags   []string `pickle:"tags"`
+		Active bool     `pickle:"active"`
+		Parent *int64   `pickle:"parent"`
+	}
+	data, err := os.ReadFile("testdata/examples/cache.pkl")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var records []Record
+	if err := pickle.Unmarshal(data, &records); err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range records {
+		parent := "none"
+		if r.Parent != nil {
+			parent = fmt.Sprint(*r.Parent)
+		}
+		fmt.Printf("%d %s %v %.1f %v parent=%s\n", r.ID, r.Name, r.Tags, r.Score, r.Active, parent)
+	}
+	// Output:
+	// 1 Ada [admin ops] 97.5 true parent=none
+	// 2 Brian [] 88.0 false parent=1
+}
+
+// Decode into `any` to look at a pickle without declaring types; the values
+// print in Python's notation.
+func Example_any() {
+	data, err := os.ReadFile("testdata/examples/cache.pkl")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var v any
+	if err := pickle.Unmarshal(data, &v); err != nil {
+		log.Fatal(err)
+	}
+	first := (*v.(*pickle.List))[0].(*pickle.Dict)
+	name, _ := first.Get("name")
+	fmt.Println(name)
+	fmt.Println(first.Keys())
+	// Output:
+	// Ada
+	// [id name email score tags active parent]
+}
+
+// Point is a Go type for the Python class app.models.Point.
+type Point struct {
+	X, Y  int
+	Label string
+}
+
+// Write a struct that Python loads as an instance of its own class (here a
+// class named app.models.Point with attributes coords and label; a dataclass
+// works the same way).
+func Example_writeForPython() {
+	type PythonPoint struct {
+		Coords [2]int `pickle:"coords"`
+		Label  string `pickle:"label"`
+	}
+	data, err := pickle.Marshal(PythonPoint{[2]int{5, 6}, "home"},
+		pickle.RegisterClass("app.models.Point", PythonPoint{}), pickle.Protocol(2))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// What Python runs when it loads it: NEWOBJ of the class, then BUILD
+	// with the attributes.
+	var v any
+	if err := pickle.Unmarshal(data, &v, pickle.AllowAllGlobals()); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(pickle.Repr(v))
+	// Output:
+	// app.models.Point(coords=[5, 6], label='home')
+}
+
+// Old pickles name a class that has since moved: FindClass maps the old path
+// to the new one, and the registered Go type takes it from there.
+func Example_migrateClassPath() {
+	data, err := os.ReadFile("testdata/examples/point_v1.pkl") // oldapp.geometry.Point
+	if err != nil {
+		log.Fatal(err)
+	}
+	moved := pickle.FindClass(func(module, name string) (string, string, error) {
+		if module == "oldapp.geometry" && name == "Point" {
+			return "app.models", "Point", nil
+		}
+		return module, name, nil
+	})
+	var v any
+	err = pickle.Unmarshal(data, &v, moved, pickle.RegisterClass("app.models.Point", VersionedPoint{}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%+v\n", v)
+	// Output:
+	// {X:3 Y:4 Label:}
+}
+
+// VersionedPoint reads two versions of a class's state: {x, y} from old
+// pickles and {coords, label} from new ones.
+type VersionedPoint Point
+
+// PickleSetState takes the state of a decoded instance, as __setstate__.
+func (p *VersionedPoint) PickleSetState(state any) error {
+	d, ok := state.(*pickle.Dict)
+	if !ok {
+		return errors.New("state is not a dict")
+	}
+	var fields struct {
+		X      int    `pickle:"x"`
+		Y      int    `pickle:"y"`
+		Coords [2]int `pickle:"coords"`
+		Label  string `pickle:"label"`
+	}
+	// Re-encode the state and decode it into the union of both schemas.
+	raw, err := pickle.Marshal(d)
+	if err != nil {
+		return err
+	}
+	if err := pickle.Unmarshal(raw, &fields); err != nil {
+		return err
+	}
+	if _, isV2 := d.Get("coords"); isV2 {
+		*p = VersionedPoint{X: fields.Coords[0], Y: fields.Coords[1], Label: fields.Label}
+	} else {
+		*p = VersionedPoint{X: fields.X, Y: fields.Y}
+	}
+	return nil
+}
+
+// A set-state hook reads both versions of a schema.
+func Example_setStateHook() {
+	reg := pickle.RegisterClass("app.models.Point", VersionedPoint{})
+	for _, file := range []string{"point_v1.pkl", "point_v2.pkl"} {
+		data, err := os.ReadFile("testdata/examples/" + file)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var p VersionedPoint
+		err = pickle.Unmarshal(data, &p, reg, pickle.FindClass(func(module, name string) (string, string, error) {
+			if module == "oldapp.geometry" {
+				module = "app.models"
+			}
+			return module, name, nil
+		}))
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s: %+v\n", file, p)
+	}
+	// Output:
+	// point_v1.pkl: {X:3 Y:4 Label:}
+	// point_v2.pkl: {X:5 Y:6 Label:home}
+}
+
+// Refuse what you did not expect: the default allowlist admits builtin data
+// only, and the error names the global.
+func Example_safeByDefault() {
+	data, err := os.ReadFile("testdata/examples/point_v1.pkl")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var v any
+	err = pickle.Unmarshal(data, &v)
+	fmt.Println(errors.Is(err, pickle.ErrForbiddenGlobal))
+	fmt.Println(err)
+	// Output:
+	// true
+	// pickle: GLOBAL at offset 2: global oldapp.geometry.Point is not allowed (see AllowGlobals)
+}

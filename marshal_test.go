@@ -1,0 +1,169 @@
+package pickle
+
+import (
+	"bytes"
+	"math"
+	"math/big"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type marshalCase struct {
+	name string
+	v    any
+	expr string // the Python value it must load as
+}
+
+type embedded struct {
+	Inner string `pickle:"inner"`
+}
+
+type tagged struct {
+	embedded
+	A     int               `pickle:"a"`
+	B     string            `pickle:"b,omitempty"`
+	C     *int              `pickle:"c,omitempty"`
+	Plain float64           // untagged
+	Skip  int               `pickle:"-"`
+	M     map[string][]byte `pickle:"m"`
+	T     [2]int            `pickle:"t"`
+}
+
+// TestMarshalGoValuesLive writes Go values at every protocol and has Python 3
+// (and Python 2 for protocols 0-2) check they load as the expected value.
+func TestMarshalGoValuesLive(t *testing.T) {
+	seven := 7
+	shared := &[]int{1}
+	cases := []marshalCase{
+		{"bools", []bool{true, false}, "[True, False]"},
+		{"ints", []any{int8(-8), int16(300), int32(-70000), int64(math.MinInt64), uint8(255), uint16(65535), uint32(math.MaxUint32), uint64(math.MaxUint64), uint(1)}, "[-8, 300, -70000, -2**63, 255, 65535, 2**32 - 1, 2**64 - 1, 1]"},
+		{"floats", []any{float32(1.5), 0.1, math.Inf(-1)}, "[1.5, 0.1, float('-inf')]"},
+		{"complex", []any{complex64(1 + 2i), complex(0, -1)}, "[complex(1, 2), complex(0, -1)]"},
+		{"strings", []string{"", "abc", "é", "日本"}, "['', 'abc', '\\xe9', '\\u65e5\\u672c']"},
+		{"bytes", [][]byte{nil, {}, []byte("ab")}, "[None, b'', b'ab']"},
+		{"arrays", [3]int{1, 2, 3}, "[1, 2, 3]"},
+		{"map sorted", map[int]string{3: "c", 1: "a", 2: "b"}, "{1: 'a', 2: 'b', 3: 'c'}"},
+		{"map tuple keys", map[[2]int]bool{{1, 2}: true}, "{(1, 2): True}"},
+		{"nil map", map[string]int(nil), "None"},
+		{"struct", tagged{embedded: embedded{"in"}, A: 1, Plain: 2.5, M: map[string][]byte{"k": []byte("v")}, T: [2]int{4, 5}},
+			"{'inner': 'in', 'a': 1, 'Plain': 2.5, 'm': {'k': b'v'}, 't': [4, 5]}"},
+		{"struct omitempty set", tagged{A: 1, B: "b", C: &seven}, "{'inner': '', 'a': 1, 'b': 'b', 'c': 7, 'Plain': 0.0, 'm': None, 't': [0, 0]}"},
+		{"pointers shared", []*[]int{shared, shared}, "(lambda x: [x, x])([1])"},
+		{"big", []*big.Int{big.NewInt(-3), new(big.Int).Lsh(big.NewInt(1), 100)}, "[-3, 2**100]"},
+		{"any", []any{nil, "x", Tuple{int64(1)}}, "[None, 'x', (1,)]"},
+	}
+	var reqs3, reqs2 []map[string]any
+	for _, c := range cases {
+		for p := 0; p <= HighestProtocol; p++ {
+			data, err := Marshal(c.v, Protocol(p))
+			require.NoError(t, err, c.name)
+			want := livePickle(t, c.expr, p)
+			req := map[string]any{"op": "same", "a": hexOf(want), "b": hexOf(data)}
+			reqs3 = append(reqs3, req)
+			if p <= 2 && c.name != "strings" && c.name != "bytes" {
+				reqs2 = append(reqs2, req)
+			}
+		}
+	}
+	for version, reqs := range map[string][]map[string]any{"3": reqs3, "2.7.18": reqs2} {
+		for i, r := range crossCheck(t, version, reqs) {
+			assert.Equal(t, true, r["ok"], "Python %s, request %d: %v", version, i, r)
+		}
+	}
+}
+
+func TestMarshalCycles(t *testing.T) {
+	type node struct {
+		Name string
+		Next *node
+	}
+	a := &node{Name: "a"}
+	b := &node{Name: "b", Next: a}
+	a.Next = b
+	data, err := Marshal([]*node{a, b})
+	require.NoError(t, err)
+	var back []*node
+	require.NoError(t, Unmarshal(data, &back))
+	require.Len(t, back, 2)
+	assert.Same(t, back[0].Next, back[1])
+	assert.Same(t, back[1].Next, back[0])
+
+	m := map[string]any{}
+	m["self"] = m
+	data, err = Marshal(m)
+	require.NoError(t, err)
+	var v any
+	require.NoError(t, Unmarshal(data, &v))
+	assert.Equal(t, "{'self': {...}}", Repr(v))
+}
+
+func TestMarshalDeterministic(t *testing.T) {
+	m := map[any]int{}
+	for i := 0; i < 100; i++ {
+		m[i] = i
+		m[string(rune('a'+i%26))+string(rune('a'+i/26))] = i
+		m[float64(i)+0.5] = i
+	}
+	first, err := Marshal(m)
+	require.NoError(t, err)
+	for range 20 {
+		again, err := Marshal(m)
+		require.NoError(t, err)
+		require.True(t, bytes.Equal(first, again))
+	}
+}
+
+func TestMarshalErrorsNamePath(t *testing.T) {
+	type inner struct{ Ch chan int }
+	type outer struct{ Rows []inner }
+	_, err := Marshal(outer{Rows: []inner{{Ch: make(chan int)}}})
+	var ee *EncodeError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, ".Rows[0].Ch", ee.Path)
+	assert.Contains(t, err.Error(), "chan int")
+
+	_, err = Marshal(map[string]func(){"f": func() {}})
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, `["f"]`, ee.Path)
+}
+
+// TestMarshalRegisteredClassLive writes registered Go types that Python loads
+// as instances of their classes, equal to ones Python made.
+func TestMarshalRegisteredClassLive(t *testing.T) {
+	cases := []marshalCase{
+		{"plain", plainFixture{1, "two", []int{1, 2}}, "__import__('fixture_classes').Plain()"},
+		{"plain pointer", &plainFixture{1, "two", []int{1, 2}}, "__import__('fixture_classes').Plain()"},
+		{"getstate tuple", &getStateTupleFixture{1, "x"}, "__import__('fixture_classes').GetStateTuple()"},
+		{"nested class", innerFixture{1}, "__import__('fixture_classes').Outer.Inner()"},
+	}
+	var reqs []map[string]any
+	for _, c := range cases {
+		for p := 0; p <= HighestProtocol; p++ {
+			data, err := Marshal(c.v, append([]Option{Protocol(p)}, fixtureClasses...)...)
+			require.NoError(t, err, c.name)
+			reqs = append(reqs, map[string]any{"op": "same", "a": hexOf(livePickle(t, c.expr, p)), "b": hexOf(data)})
+			// And back.
+			var back any
+			require.NoError(t, Unmarshal(data, &back, fixtureClasses...))
+		}
+	}
+	for i, r := range crossCheck(t, "3", reqs) {
+		assert.Equal(t, true, r["ok"], "%s at protocol %d: %v", cases[i/6].name, i%6, r)
+	}
+}
+
+type withReducer struct{ N int }
+
+func (w withReducer) PickleReduce() (*Object, error) {
+	return &Object{Class: Global{"builtins", "complex"}, Args: Tuple{int64(w.N), int64(0)}}, nil
+}
+
+func TestMarshalReducer(t *testing.T) {
+	data, err := Marshal([]any{withReducer{3}}, Protocol(2))
+	require.NoError(t, err)
+	var v any
+	require.NoError(t, Unmarshal(data, &v))
+	assert.Equal(t, "[(3+0j)]", Repr(v))
+}
