@@ -490,18 +490,18 @@ func decodeRawUnicodeEscape(b []byte) (string, error) {
 		if j+1+width > len(b) {
 			return "", malformed("truncated \\uXXXX escape in UNICODE argument")
 		}
-		var r rune
+		var r uint32 // eight hex digits may not fit a rune
 		for _, h := range b[j+1 : j+1+width] {
 			d := digitValue(h)
 			if d >= 16 {
 				return "", malformed("truncated \\uXXXX escape in UNICODE argument")
 			}
-			r = r<<4 | rune(d)
+			r = r<<4 | uint32(d)
 		}
 		if r > utf8.MaxRune {
 			return "", malformed("\\Uxxxxxxxx out of range in UNICODE argument")
 		}
-		out = appendCodePoint(out, r)
+		out = appendCodePoint(out, rune(r))
 		i = j + 1 + width
 	}
 	return string(out), nil

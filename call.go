@@ -62,6 +62,15 @@ func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (a
 	}
 	if g, ok := callable.(Global); ok && (kwargs == nil || kwargs.Len() == 0) {
 		if fn := builtinCalls[g]; fn != nil {
+			// set(items), OrderedDict(pairs) and the like hash their
+			// argument's items.
+			if len(args) > 0 {
+				if items, ok := iterableItems(args[0]); ok {
+					if err := m.chargeKeys(items, 1); err != nil {
+						return nil, err
+					}
+				}
+			}
 			if kind == CallInst || kind == CallObj {
 				// Python's _instantiate: no arguments means cls.__new__(cls).
 				if len(args) == 0 {

@@ -28,6 +28,50 @@ type machine struct {
 	lastPending Global
 	// lastPut is the memo index most recently written.
 	lastPut uint64
+	// hashWork is the bytes hashed for dict keys and set elements so far.
+	hashWork int64
+}
+
+// Hashing a key costs time in proportion to its size, and a pickle can use
+// one large key many times for two bytes each (a memo GET). To keep decoding
+// time linear in the input, the bytes hashed may not exceed
+// hashWorkPerByte times the input read so far, plus hashWorkBase.
+const (
+	hashWorkPerByte = 64
+	hashWorkBase    = 1 << 20
+)
+
+// chargeKeys accounts for hashing every stride-th item of items.
+func (m *machine) chargeKeys(items []any, stride int) error {
+	for i := 0; i < len(items); i += stride {
+		m.hashWork += int64(keyCost(items[i], 0))
+	}
+	if m.hashWork > hashWorkPerByte*m.src.offset()+hashWorkBase {
+		return &LimitError{"hashing work for dict keys (64 bytes per input byte)", hashWorkPerByte*m.src.offset() + hashWorkBase}
+	}
+	return nil
+}
+
+// keyCost estimates the bytes hashKey reads for v.
+func keyCost(v any, depth int) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + 1
+	case []byte:
+		return len(x) + 1
+	case *big.Int:
+		return x.BitLen()/8 + 1
+	case Tuple:
+		if depth > maxKeyDepth {
+			return 1
+		}
+		n := len(x) + 1
+		for _, it := range x {
+			n += keyCost(it, depth+1)
+		}
+		return n
+	}
+	return 1
 }
 
 // decode runs the machine until STOP and returns the pickled value. At a clean
@@ -39,6 +83,7 @@ func (m *machine) decode() (any, error) {
 	m.proto = 0
 	m.nextBuffer = 0
 	m.pending = 0
+	m.hashWork = 0
 	if m.src.atEOF() {
 		if m.src.rerr != nil && m.src.rerr != io.EOF {
 			return nil, m.src.rerr
@@ -221,6 +266,9 @@ func (m *machine) exec(code byte, a *argument) error {
 		if len(items)%2 != 0 {
 			return malformed("odd number of items for DICT")
 		}
+		if err := m.chargeKeys(items, 2); err != nil {
+			return err
+		}
 		d := NewDict(len(items) / 2)
 		for i := 0; i < len(items); i += 2 {
 			if err := d.Set(items[i], items[i+1]); err != nil {
@@ -250,6 +298,9 @@ func (m *machine) exec(code byte, a *argument) error {
 		if err != nil {
 			return err
 		}
+		if err := m.chargeKeys(items, 1); err != nil {
+			return err
+		}
 		target, err := m.top()
 		if err != nil {
 			return err
@@ -267,6 +318,9 @@ func (m *machine) exec(code byte, a *argument) error {
 	case opFrozenSet:
 		items, err := m.popMark()
 		if err != nil {
+			return err
+		}
+		if err := m.chargeKeys(items, 1); err != nil {
 			return err
 		}
 		f, err := NewFrozenSet(items...)
@@ -665,6 +719,9 @@ type itemSetter interface {
 func (m *machine) setItems(code byte, kv []any) error {
 	target, err := m.top()
 	if err != nil {
+		return err
+	}
+	if err := m.chargeKeys(kv, 2); err != nil {
 		return err
 	}
 	var d *Dict

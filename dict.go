@@ -165,7 +165,8 @@ func (s *Set) All() iter.Seq[any] {
 // FrozenSet is a Python frozenset: an immutable, hashable Set. The decoder
 // produces *FrozenSet.
 type FrozenSet struct {
-	s Set
+	s    Set
+	hkey any // its normalized key, once computed: a frozenset never changes
 }
 
 // NewFrozenSet returns a frozenset of the given items.

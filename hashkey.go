@@ -97,7 +97,14 @@ func hashKey(v any) (any, error) {
 	case Tuple:
 		return compositeKey(v)
 	case *FrozenSet:
-		return compositeKey(v)
+		if x.hkey == nil {
+			k, err := compositeKey(v)
+			if err != nil {
+				return nil, err
+			}
+			x.hkey = k
+		}
+		return x.hkey, nil
 	case Global:
 		return x, nil
 	case *List, *Dict, *OrderedDict, *Set, *ByteArray, *PickleBuffer:

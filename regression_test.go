@@ -15,3 +15,21 @@ func TestRegressionCodecsEncodeWithoutArgs(t *testing.T) {
 	require.NoError(t, Unmarshal([]byte("c_codecs\nencode\n(tR."), &v))
 	require.Equal(t, "_codecs.encode()", Repr(v))
 }
+
+// An eight-digit \U escape above 0x7fffffff overflowed a rune and slipped
+// past the range check (found by the disassembler's mutation tests).
+func TestRegressionRawUnicodeEscapeOverflow(t *testing.T) {
+	var v any
+	require.ErrorIs(t, Unmarshal([]byte("V\\Ua0001f600\n."), &v), ErrMalformed)
+}
+
+// Printing a pickle that references one list exponentially often must end.
+func TestReprOfExponentialSharingEnds(t *testing.T) {
+	l := &List{int64(0)}
+	for range 60 {
+		l = &List{l, l}
+	}
+	s := Repr(l)
+	require.Less(t, len(s), 64<<20)
+	require.Contains(t, s, "...")
+}

@@ -14,20 +14,25 @@ import (
 // and "callable(args).__setstate__(state)" in general.
 
 // Repr returns v in Python's literal notation. A container that contains
-// itself is shown as [...] or {...}, as Python does; nesting deeper than
-// DefaultMaxDepth is cut off with "...".
+// itself is shown as [...] or {...}, as Python does. Nesting deeper than
+// DefaultMaxDepth, and anything after the first million values (a small
+// pickle can reference one list exponentially often), is cut off with "...".
 func Repr(v any) string {
-	p := reprPrinter{active: map[any]bool{}, maxDepth: DefaultMaxDepth}
+	p := reprPrinter{active: map[any]bool{}, maxDepth: DefaultMaxDepth, budget: maxReprValues}
 	return string(p.append(nil, v, 0))
 }
+
+const maxReprValues = 1 << 20
 
 type reprPrinter struct {
 	active   map[any]bool // containers being printed, to cut cycles
 	maxDepth int
+	budget   int // values left to print
 }
 
 func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
-	if depth > p.maxDepth {
+	p.budget--
+	if depth > p.maxDepth || p.budget < 0 {
 		return append(dst, "..."...)
 	}
 	switch x := v.(type) {
@@ -57,6 +62,16 @@ func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
 		dst = appendPyBytesRepr(dst, *x)
 		return append(dst, ')')
 	case Tuple:
+		if len(x) > 0 {
+			// A tuple can contain itself through a list; Python prints
+			// the inner reference as (...).
+			key := tupleID{&x[0], len(x)}
+			if p.active[key] {
+				return append(dst, "(...)"...)
+			}
+			p.active[key] = true
+			defer delete(p.active, key)
+		}
 		dst = append(dst, '(')
 		for i, it := range x {
 			if i > 0 {

@@ -1,0 +1,204 @@
+// Command pickle looks inside Python pickle files without Python.
+//
+//	pickle dis FILE                                 disassemble, as python3 -m pickletools
+//	pickle show [-allow-all] [-encoding E] FILE     print the value in Python notation
+//	pickle recode -p N [-allow-all] [-encoding E] FILE
+//	                                                write it again at protocol N, to stdout
+//
+// FILE may be "-" for standard input. The exit status is 0 on success, 1 when
+// the input is not a pickle that can be read, and 2 for usage errors.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/pickle-go/pickle"
+)
+
+const usage = `usage:
+  pickle dis FILE
+  pickle show [-allow-all] [-encoding E] FILE
+  pickle recode -p N [-allow-all] [-encoding E] FILE
+
+FILE may be - for standard input.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes one command and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, args := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "dis":
+		err = runDis(args, stdin, stdout, stderr)
+	case "show":
+		err = runShow(args, stdin, stdout, stderr)
+	case "recode":
+		err = runRecode(args, stdin, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "pickle: unknown command %q\n%s", cmd, usage)
+		return 2
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "pickle %s: %v\n%s", cmd, err, usage)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "pickle %s: %v\n", cmd, err)
+		return 1
+	}
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// newFlags returns a flag set that reports errors instead of exiting.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// oneFile opens the single FILE argument.
+func oneFile(fs *flag.FlagSet, stdin io.Reader) (io.Reader, func(), error) {
+	if fs.NArg() != 1 {
+		return nil, nil, usageError{"want exactly one FILE"}
+	}
+	name := fs.Arg(0)
+	if name == "-" {
+		return bufio.NewReader(stdin), func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
+func runDis(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("dis", stderr)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	r, done, err := oneFile(fs, stdin)
+	if err != nil {
+		return err
+	}
+	defer done()
+	w := bufio.NewWriter(stdout)
+	err = pickle.Disassemble(w, r)
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// decodeFlags are the options shared by the commands that decode.
+type decodeFlags struct {
+	allowAll bool
+	encoding string
+}
+
+func (d *decodeFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&d.allowAll, "allow-all", false, "admit every global; calls and objects are shown symbolically, never executed")
+	fs.StringVar(&d.encoding, "encoding", "ASCII", "how to decode Python 2 str: ASCII, latin1, utf-8 or bytes")
+}
+
+func (d *decodeFlags) options() []pickle.Option {
+	opts := []pickle.Option{pickle.Encoding(d.encoding)}
+	if d.allowAll {
+		opts = append(opts, pickle.AllowAllGlobals())
+	}
+	return opts
+}
+
+// eachPickle decodes every pickle in r, in order.
+func eachPickle(r io.Reader, df decodeFlags, fn func(v any) error) error {
+	dec := pickle.NewDecoder(r, df.options()...)
+	for n := 0; ; n++ {
+		var v any
+		err := dec.Decode(&v)
+		if err == io.EOF {
+			if n == 0 {
+				return errors.New("empty input")
+			}
+			return nil
+		}
+		if err != nil {
+			if errors.Is(err, pickle.ErrForbiddenGlobal) && !df.allowAll {
+				return fmt.Errorf("%w (rerun with -allow-all to keep it symbolically)", err)
+			}
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+}
+
+func runShow(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("show", stderr)
+	var df decodeFlags
+	df.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	r, done, err := oneFile(fs, stdin)
+	if err != nil {
+		return err
+	}
+	defer done()
+	w := bufio.NewWriter(stdout)
+	err = eachPickle(r, df, func(v any) error {
+		_, err := fmt.Fprintln(w, pickle.Repr(v))
+		return err
+	})
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("recode", stderr)
+	var df decodeFlags
+	df.register(fs)
+	proto := fs.Int("p", pickle.DefaultProtocol, "protocol to write, 0 to 5")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *proto < 0 || *proto > pickle.HighestProtocol {
+		return usageError{fmt.Sprintf("-p %d: want a protocol from 0 to %d", *proto, pickle.HighestProtocol)}
+	}
+	r, done, err := oneFile(fs, stdin)
+	if err != nil {
+		return err
+	}
+	defer done()
+	w := bufio.NewWriter(stdout)
+	enc := pickle.NewEncoder(w, pickle.Protocol(*proto))
+	err = eachPickle(r, df, enc.Encode)
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
