@@ -31,9 +31,9 @@ func newBytesSource(data []byte) *source {
 // offset is the stream offset of the next unread byte.
 func (s *source) offset() int64 { return s.base + int64(s.pos) }
 
-// minReadChunk is the first allocation for data whose length the stream
-// declares; the buffer then doubles only as data actually arrives.
-const minReadChunk = 64 << 10
+// minReadChunk is the first buffer a stream gets; it doubles as data
+// arrives, so a short stream that declares a huge length costs little.
+const minReadChunk = 512
 
 // more reads at least one more byte into buf. It fails with io.EOF (or the
 // reader's error) when none arrives.
