@@ -58,7 +58,14 @@ func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (a
 			// its place on probation.
 			return &Object{Class: partialGlobal, Kind: CallReduce, Args: args, pending: true}, nil
 		}
-		return nil, &GlobalError{Module: p.g.Module, Name: p.g.Name}
+		if m.obs != nil && m.obs.scanning {
+			// The scanner goes on with the call Python would make.
+			m.pending--
+			m.obs.leaked = true
+			callable = p.g
+		} else {
+			return nil, &GlobalError{Module: p.g.Module, Name: p.g.Name}
+		}
 	}
 	if g, ok := callable.(Global); ok && (kwargs == nil || kwargs.Len() == 0) {
 		if fn := builtinCalls[g]; fn != nil {

@@ -30,6 +30,12 @@ type machine struct {
 	lastPut uint64
 	// hashWork is the bytes hashed for dict keys and set elements so far.
 	hashWork int64
+
+	// obs, when set, records the globals and calls the pickle makes (the
+	// scanner, and tests); opStart and opCode say where the machine is.
+	obs     *observer
+	opStart int64
+	opCode  byte
 }
 
 // Hashing a key costs time in proportion to its size, and a pickle can use
@@ -101,10 +107,15 @@ func (m *machine) decode() (any, error) {
 			return nil, &DecodeError{Offset: start, Err: malformed("invalid load key, %s", invalidKey(code))}
 		}
 		arg, err := m.src.readArg(op.arg)
+		m.opStart, m.opCode = start, code
 		if err == nil {
 			if code == opStop {
 				var v any
 				if v, err = m.pop(); err == nil {
+					if m.obs != nil {
+						m.obs.settle(m.pending == 0)
+						m.pending = 0
+					}
 					if m.pending != 0 {
 						// A global admitted on probation was used for
 						// something other than getattr.
@@ -390,6 +401,12 @@ func (m *machine) exec(code byte, a *argument) error {
 		}
 		g, ok := m.cfg.extensions[int32(a.n)]
 		if !ok {
+			if m.obs != nil {
+				// Python would look the code up in copyreg's registry.
+				ext := Global{"copyreg._extension_registry", strconv.FormatInt(a.n, 10)}
+				m.obs.global(m, ext, findingUnknown)
+				return m.push(ext)
+			}
 			return unsupported("unregistered extension code %d", a.n)
 		}
 		v, err := m.resolveGlobal(g.Module, g.Name)
@@ -475,6 +492,14 @@ func (m *machine) exec(code byte, a *argument) error {
 		if err != nil {
 			return err
 		}
+		if m.obs != nil {
+			if err := m.obs.build(m, target); err != nil {
+				return err
+			}
+			if _, ok := target.(*Object); !ok {
+				return nil // the scanner notes it and goes on
+			}
+		}
 		return m.build(target, state)
 
 	// Persistent ids and buffers.
@@ -490,6 +515,9 @@ func (m *machine) exec(code byte, a *argument) error {
 		}
 		return m.persistentLoad(pid)
 	case opNextBuffer:
+		if m.obs != nil && m.obs.scanning && m.nextBuffer >= len(m.cfg.buffers) {
+			return m.push(&PickleBuffer{}) // the loader supplies it
+		}
 		if !m.cfg.buffersSet {
 			return unsupported("pickle stream refers to out-of-band data but no Buffers option was given")
 		}
@@ -754,6 +782,14 @@ func (m *machine) setItems(code byte, kv []any) error {
 }
 
 func (m *machine) pushCall(callable any, args Tuple, kwargs *Dict, kind CallKind) error {
+	if m.obs != nil {
+		i, leaked := m.obs.call(m, callable), m.obs.leaked
+		defer func() {
+			if !leaked && m.obs.leaked {
+				m.obs.misused(i)
+			}
+		}()
+	}
 	v, err := m.call(callable, args, kwargs, kind)
 	if err != nil {
 		return err
@@ -818,6 +854,9 @@ func (m *machine) build(target, state any) error {
 }
 
 func (m *machine) persistentLoad(pid any) error {
+	if m.obs != nil {
+		m.obs.persistentID(m, pid)
+	}
 	if m.cfg.persistentLoad != nil {
 		v, err := m.cfg.persistentLoad(pid)
 		if err != nil {
@@ -825,7 +864,7 @@ func (m *machine) persistentLoad(pid any) error {
 		}
 		return m.push(v)
 	}
-	if m.cfg.allowAll {
+	if m.cfg.allowAll || m.obs != nil && m.obs.scanning {
 		return m.push(&PersistentID{ID: pid})
 	}
 	return unsupported("a persistent id was found but no PersistentLoad hook was given")

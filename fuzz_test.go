@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"runtime"
 	"testing"
@@ -15,9 +16,16 @@ import (
 // testdata/fuzz/<target>/ and then run as regression tests with the rest.
 
 func addSeeds(f *testing.F) {
+	for _, in := range seedInputs(f) {
+		f.Add(in)
+	}
+}
+
+func seedInputs(f *testing.F) [][]byte {
+	var seeds [][]byte
 	for _, fx := range loadFixtures(f) {
 		if len(fx.Data) <= 1<<14 {
-			f.Add(fx.Data)
+			seeds = append(seeds, fx.Data)
 		}
 	}
 	for _, v := range loadDecoderVectors(f) {
@@ -25,8 +33,9 @@ func addSeeds(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(b)
+		seeds = append(seeds, b)
 	}
+	return seeds
 }
 
 // fuzzBuffers are the out-of-band buffers fuzz inputs may refer to.
@@ -98,6 +107,104 @@ func FuzzRoundTrip(f *testing.F) {
 			again, err := Marshal(back, encOpts...)
 			if err != nil || !bytes.Equal(again, out) {
 				t.Fatalf("protocol %d: encoding is not stable: %v", p, err)
+			}
+		}
+	})
+}
+
+// FuzzScanAgrees checks that the scanner and the decoder agree: for every
+// input the decoder accepts with AllowAllGlobals, the globals it met are
+// exactly those the scanner reports for that pickle, and whatever the scanner
+// calls malformed the decoder rejects.
+func FuzzScanAgrees(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := newConfig([]Option{AllowAllGlobals()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		obs := &observer{cfg: cfg}
+		m := machine{src: newBytesSource(data), cfg: cfg, obs: obs}
+		_, decodeErr := m.decode()
+
+		rep, err := Scan(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("Scan: %v", err)
+		}
+		first := rep.Pickles[0]
+		if decodeErr == nil {
+			if first.Verdict == Malformed {
+				t.Fatalf("the decoder accepts what the scanner calls malformed: %s", first.Error)
+			}
+			if !sameGlobals(obs.globals, first.Globals) {
+				t.Fatalf("globals differ\ndecoder %+v\nscanner %+v", obs.globals, first.Globals)
+			}
+		}
+		if first.Verdict == Malformed {
+			var v any
+			if _, err := decodeFirst(data); err == nil {
+				t.Fatalf("the scanner calls malformed what the decoder accepts: %s", first.Error)
+			}
+			if err := Unmarshal(data, &v, AllowAllGlobals()); err == nil {
+				t.Fatalf("the scanner calls malformed what the decoder accepts with AllowAllGlobals: %s", first.Error)
+			}
+		}
+	})
+}
+
+func sameGlobals(a, b []Finding) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Offset != b[i].Offset || a[i].Name != b[i].Name || a[i].Op != b[i].Op {
+			return false
+		}
+	}
+	return true
+}
+
+// shortReader returns at most a pseudo-random number of bytes per Read.
+type shortReader struct {
+	data []byte
+	seed uint32
+}
+
+func (r *shortReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	r.seed = r.seed*1664525 + 1013904223
+	n := int(r.seed>>24)%7 + 1
+	n = min(n, len(p), len(r.data))
+	copy(p, r.data[:n])
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// FuzzShortReads checks that a stream that arrives in random short reads
+// decodes exactly as the same bytes decode at once: every pickle in it, with
+// the same values and the same errors.
+func FuzzShortReads(f *testing.F) {
+	for i, in := range seedInputs(f) {
+		f.Add(in, uint32(i))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, seed uint32) {
+		opts := []Option{AllowAllGlobals(), Encoding("latin1")}
+		whole := NewDecoder(bytes.NewReader(data), opts...)
+		pieces := NewDecoder(&shortReader{data, seed}, opts...)
+		for i := 0; ; i++ {
+			var v1, v2 any
+			err1 := whole.Decode(&v1)
+			err2 := pieces.Decode(&v2)
+			if (err1 == nil) != (err2 == nil) || err1 != nil && err1.Error() != err2.Error() {
+				t.Fatalf("pickle %d: at once: %v; in pieces: %v", i, err1, err2)
+			}
+			if err1 != nil {
+				return
+			}
+			if d1, d2 := describe(v1), describe(v2); !reflect.DeepEqual(d1, d2) {
+				t.Fatalf("pickle %d: at once %v; in pieces %v", i, d1, d2)
 			}
 		}
 	})

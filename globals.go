@@ -103,15 +103,23 @@ func (m *machine) resolveGlobal(module, name string) (any, error) {
 // cls.__new__ is as allowed as cls: calling it is what NEWOBJ does.
 func (m *machine) admit(g Global) (any, error) {
 	if m.cfg.allowed(g.Module, g.Name) {
+		m.obs.global(m, g, findingAllowed)
 		return g, nil
 	}
 	if owner, ok := strings.CutSuffix(g.Name, ".__new__"); ok && m.cfg.allowed(g.Module, owner) {
+		m.obs.global(m, g, findingAllowed)
 		return g, nil
 	}
 	if g == getattrGlobal || g == partialGlobal || m.cfg.allowsBelow(g) {
+		m.obs.global(m, g, findingPending)
 		m.pending++
 		m.lastPending = g
 		return pendingGlobal{g}, nil
+	}
+	if m.obs != nil && m.obs.scanning {
+		// The scanner keeps going with what Python would have imported.
+		m.obs.global(m, g, findingRefused)
+		return g, nil
 	}
 	return nil, &GlobalError{Module: g.Module, Name: g.Name}
 }

@@ -4,13 +4,17 @@
 //	pickle show [-allow-all] [-encoding E] FILE     print the value in Python notation
 //	pickle recode -p N [-allow-all] [-encoding E] FILE
 //	                                                write it again at protocol N, to stdout
+//	pickle scan [-json] FILE...                     report the globals and calls, and a verdict
 //
 // FILE may be "-" for standard input. The exit status is 0 on success, 1 when
-// the input is not a pickle that can be read, and 2 for usage errors.
+// the input is not a pickle that can be read, and 2 for usage errors; scan
+// exits as virus scanners do: 0 safe, 1 suspicious or dangerous, 2 malformed
+// or unreadable.
 package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +28,7 @@ const usage = `usage:
   pickle dis FILE
   pickle show [-allow-all] [-encoding E] FILE
   pickle recode -p N [-allow-all] [-encoding E] FILE
+  pickle scan [-json] FILE...
 
 FILE may be - for standard input.
 `
@@ -47,6 +52,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runShow(args, stdin, stdout, stderr)
 	case "recode":
 		err = runRecode(args, stdin, stdout, stderr)
+	case "scan":
+		return runScan(args, stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -201,4 +208,58 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		err = ferr
 	}
 	return err
+}
+
+// runScan scans each file and returns the exit status: 0 when all are safe,
+// 1 when one is suspicious or dangerous, 2 when one is malformed or cannot be
+// read (and for usage errors).
+func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("scan", stderr)
+	asJSON := fs.Bool("json", false, "write one JSON report per file")
+	encoding := fs.String("encoding", "ASCII", "how to decode Python 2 str: ASCII, latin1, utf-8 or bytes")
+	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	status := 0
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	for _, name := range fs.Args() {
+		rep, err := scanFile(name, stdin, pickle.Encoding(*encoding))
+		if err != nil {
+			fmt.Fprintf(stderr, "pickle scan: %s: %v\n", name, err)
+			status = 2
+			continue
+		}
+		if *asJSON {
+			out, _ := json.Marshal(struct {
+				File string `json:"file"`
+				*pickle.ScanReport
+			}{name, rep})
+			fmt.Fprintf(w, "%s\n", out)
+		} else if err := pickle.FormatReport(w, name, rep); err != nil {
+			return 2
+		}
+		switch rep.Verdict {
+		case pickle.Malformed:
+			status = 2
+		case pickle.Suspicious, pickle.Dangerous:
+			if status == 0 {
+				status = 1
+			}
+		}
+	}
+	return status
+}
+
+func scanFile(name string, stdin io.Reader, opts ...pickle.Option) (*pickle.ScanReport, error) {
+	if name == "-" {
+		return pickle.Scan(stdin, opts...)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return pickle.Scan(f, opts...)
 }

@@ -130,3 +130,35 @@ func TestExitCodes(t *testing.T) {
 	code, _, _ = runCmd(nil, "show", "does-not-exist.pkl")
 	assert.Equal(t, 1, code)
 }
+
+func TestScanExitCodes(t *testing.T) {
+	samples := "../../testdata/scan/"
+	code, out, _ := runCmd(nil, "scan", samples+"looks_like_code.pkl")
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "safe")
+
+	code, out, _ = runCmd(nil, "scan", samples+"os_system_p4.pkl", samples+"looks_like_code.pkl")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "dangerous")
+	assert.Contains(t, out, "posix.system")
+
+	code, out, _ = runCmd(nil, "scan", "-json", samples+"model.pt")
+	assert.Equal(t, 1, code)
+	var rep struct {
+		File    string `json:"file"`
+		Verdict string `json:"verdict"`
+		Pickles []struct {
+			Source string `json:"source"`
+		} `json:"pickles"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Equal(t, "dangerous", rep.Verdict)
+	assert.Equal(t, "archive/data.pkl", rep.Pickles[0].Source)
+
+	code, _, _ = runCmd([]byte("\x80\x04\x95"), "scan", "-")
+	assert.Equal(t, 2, code)
+	code, _, _ = runCmd(nil, "scan", "no-such-file")
+	assert.Equal(t, 2, code)
+	code, _, _ = runCmd(nil, "scan")
+	assert.Equal(t, 2, code)
+}
