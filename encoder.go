@@ -22,6 +22,9 @@ func Marshal(v any, opts ...Option) ([]byte, error) {
 	if err := e.encode(v); err != nil {
 		return nil, err
 	}
+	if cfg.signKey != nil {
+		return seal(e.buf, cfg.signKeyID, cfg.signKey), nil
+	}
 	return e.buf, nil
 }
 
@@ -53,6 +56,16 @@ func (enc *Encoder) Encode(v any) error {
 	}
 	e := enc.e
 	e.reset()
+	if e.cfg.signKey != nil {
+		// The envelope needs the whole pickle before it can be written.
+		e.w = nil
+		defer func() { e.w = enc.w }()
+		if err := e.encode(v); err != nil {
+			return err
+		}
+		_, err := enc.w.Write(seal(e.buf, e.cfg.signKeyID, e.cfg.signKey))
+		return err
+	}
 	if err := e.encode(v); err != nil {
 		return err
 	}

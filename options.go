@@ -65,6 +65,11 @@ type config struct {
 
 	// Typed decoding.
 	disallowUnknownFields bool
+
+	// Signed pickles.
+	signKeyID  string
+	signKey    []byte
+	verifyKeys map[string][]byte
 }
 
 func newConfig(opts []Option) (*config, error) {

@@ -106,6 +106,17 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 	if err := checkTarget(v); err != nil {
 		return err
 	}
+	if cfg.verifyKeys != nil {
+		src := newBytesSource(data)
+		payload, err := openEnvelope(src, cfg.verifyKeys)
+		if err != nil {
+			return err
+		}
+		if src.pos < len(data) {
+			return &DecodeError{Offset: int64(src.pos), Err: malformed("%d bytes of trailing data after the signed pickle", len(data)-src.pos)}
+		}
+		data = payload
+	}
 	m := machine{src: newBytesSource(data), cfg: cfg}
 	val, err := m.decode()
 	if err == io.EOF {
@@ -150,7 +161,13 @@ func (d *Decoder) Decode(v any) error {
 		return err
 	}
 	start := d.src.offset()
-	val, err := d.m.decode()
+	var val any
+	var err error
+	if d.m.cfg.verifyKeys != nil {
+		val, err = d.decodeSigned()
+	} else {
+		val, err = d.m.decode()
+	}
 	if err != nil {
 		if err != io.EOF {
 			d.err = err
@@ -158,6 +175,31 @@ func (d *Decoder) Decode(v any) error {
 		return err
 	}
 	return store(v, val, d.m.cfg, d.src.offset()-start)
+}
+
+// decodeSigned reads an envelope, checks it, and decodes the pickle inside.
+func (d *Decoder) decodeSigned() (any, error) {
+	if d.src.atEOF() {
+		if d.src.rerr != nil && d.src.rerr != io.EOF {
+			return nil, d.src.rerr
+		}
+		return nil, io.EOF
+	}
+	payload, err := openEnvelope(&d.src, d.m.cfg.verifyKeys)
+	if err != nil {
+		return nil, err
+	}
+	inner := newBytesSource(payload)
+	d.m.src = inner
+	defer func() { d.m.src = &d.src }()
+	val, err := d.m.decode()
+	if err == io.EOF {
+		return nil, &DecodeError{Err: ErrTruncated}
+	}
+	if err == nil && inner.pos < len(payload) {
+		err = &DecodeError{Offset: int64(inner.pos), Err: malformed("%d bytes of trailing data in the signed pickle", len(payload)-inner.pos)}
+	}
+	return val, err
 }
 
 // Buffered returns the data the Decoder has read from its reader but not yet

@@ -98,6 +98,12 @@ func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
 	if out, ok := appendStdlibRepr(p, dst, v, depth); ok {
 		return out
 	}
+	switch v.(type) {
+	case *List, *Dict, *OrderedDict, *Set, *FrozenSet, *Object, *PersistentID:
+	default:
+		// A Go value outside the model (a registered class's type, say).
+		return fmt.Appendf(dst, "%+v", v)
+	}
 	// Everything else can contain itself.
 	if p.active[v] {
 		switch v.(type) {
@@ -154,7 +160,7 @@ func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
 		dst = p.append(dst, x.ID, depth+1)
 		return append(dst, ')')
 	}
-	return fmt.Appendf(dst, "<Go %T %v>", v, v)
+	panic("unreachable")
 }
 
 func (p *reprPrinter) appendItems(dst []byte, items []any, depth int) []byte {

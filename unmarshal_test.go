@@ -86,6 +86,10 @@ func (c *classicInitArgsFixture) PickleInit(args Tuple, kwargs *Dict) error {
 	return nil
 }
 
+func (c *classicGetStateFixture) PickleGetState() (any, error) {
+	return Tuple{"state", int64(c.V)}, nil
+}
+
 func (c *classicGetStateFixture) PickleSetState(state any) error {
 	t, ok := state.(Tuple)
 	if !ok || len(t) != 2 {
