@@ -20,8 +20,8 @@ type argument struct {
 	n  int64    // fixed-size integers, lengths of LONG1/LONG4 values that fit
 	bi *big.Int // LONG1/LONG4 values beyond int64
 	f  float64  // float8
-	b  []byte   // counted payloads and text lines; aliases the input buffer
-	s  string   // unicodestring*, unicodestringnl, and the first line of a pair
+	b  []byte   // counted payloads, text lines and str payloads (as UTF-8); may alias the input buffer
+	s  string   // the first line of a pair
 	s2 string   // the second line of a pair
 }
 
@@ -112,7 +112,7 @@ func (s *source) readArg(kind argKind) (argument, error) {
 		if err != nil {
 			return a, err
 		}
-		a.s, err = decodeRawUnicodeEscape(line)
+		a.b, err = decodeRawUnicodeEscape(line)
 		return a, err
 	case argUnicode1, argUnicode4, argUnicode8:
 		b, err := s.readCounted(kind)
@@ -122,7 +122,7 @@ func (s *source) readArg(kind argKind) (argument, error) {
 		if !isSurrogatepassUTF8(b) {
 			return a, malformed("invalid UTF-8 in %s argument", kind)
 		}
-		a.s = string(b)
+		a.b = b
 	case argBytes1, argBytes4, argBytes8, argByteArray8, argString1:
 		b, err := s.readCounted(kind)
 		a.b = b
@@ -458,7 +458,7 @@ func decodeStringEscape(b []byte) ([]byte, error) {
 // raw_unicode_escape codec: bytes are Latin-1 code points, except \uXXXX and
 // \UXXXXXXXX after an odd number of backslashes. Lone surrogates are kept in
 // their 3-byte form.
-func decodeRawUnicodeEscape(b []byte) (string, error) {
+func decodeRawUnicodeEscape(b []byte) ([]byte, error) {
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); {
 		c := b[i]
@@ -488,23 +488,23 @@ func decodeRawUnicodeEscape(b []byte) (string, error) {
 			width = 8
 		}
 		if j+1+width > len(b) {
-			return "", malformed("truncated \\uXXXX escape in UNICODE argument")
+			return nil, malformed("truncated \\uXXXX escape in UNICODE argument")
 		}
 		var r uint32 // eight hex digits may not fit a rune
 		for _, h := range b[j+1 : j+1+width] {
 			d := digitValue(h)
 			if d >= 16 {
-				return "", malformed("truncated \\uXXXX escape in UNICODE argument")
+				return nil, malformed("truncated \\uXXXX escape in UNICODE argument")
 			}
 			r = r<<4 | uint32(d)
 		}
 		if r > utf8.MaxRune {
-			return "", malformed("\\Uxxxxxxxx out of range in UNICODE argument")
+			return nil, malformed("\\Uxxxxxxxx out of range in UNICODE argument")
 		}
 		out = appendCodePoint(out, rune(r))
 		i = j + 1 + width
 	}
-	return string(out), nil
+	return out, nil
 }
 
 // appendCodePoint appends r as UTF-8, writing a surrogate code point as its

@@ -5,6 +5,8 @@ import (
 	"io"
 	"math/big"
 	"strconv"
+	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -30,6 +32,9 @@ type machine struct {
 	lastPut uint64
 	// hashWork is the bytes hashed for dict keys and set elements so far.
 	hashWork int64
+
+	// arena holds the bytes of short strings; see newString.
+	arena strings.Builder
 
 	// obs, when set, records the globals and calls the pickle makes (the
 	// scanner, and tests); opStart and opCode say where the machine is.
@@ -78,6 +83,32 @@ func keyCost(v any, depth int) int {
 		return n
 	}
 	return 1
+}
+
+// machines are reused by Unmarshal, so that their stack, memo and string
+// chunk need not grow again on every call.
+var machines = sync.Pool{New: func() any { return new(machine) }}
+
+func getMachine(src *source, cfg *config) *machine {
+	m := machines.Get().(*machine)
+	m.src, m.cfg = src, cfg
+	return m
+}
+
+// putMachine returns a machine to the pool, dropping every reference to what
+// it decoded, and any slice grown too large to keep.
+func putMachine(m *machine) {
+	const keep = 1 << 20 // entries; the pool itself is emptied by the GC
+	clear(m.stack)
+	m.memo.reset()
+	if cap(m.stack) > keep {
+		m.stack = nil
+	}
+	if cap(m.memo.dense) > keep {
+		m.memo.dense = nil
+	}
+	m.src, m.cfg, m.obs = nil, nil, nil
+	machines.Put(m)
 }
 
 // decode runs the machine until STOP and returns the pickled value. At a clean
@@ -133,6 +164,32 @@ func (m *machine) decode() (any, error) {
 			return nil, &DecodeError{Offset: start, Op: op.name, Err: err}
 		}
 	}
+}
+
+// Short strings are copied into shared chunks rather than each into its own
+// allocation: a decoded string is a substring of a chunk, which stays alive
+// while any of its strings does.
+const (
+	arenaChunk     = 32 << 10
+	arenaMaxString = 1 << 10
+)
+
+// newString returns the bytes as a string.
+func (m *machine) newString(b []byte) string {
+	n := len(b)
+	if n == 0 {
+		return ""
+	}
+	if n > arenaMaxString {
+		return string(b)
+	}
+	if m.arena.Cap()-m.arena.Len() < n {
+		m.arena = strings.Builder{}
+		m.arena.Grow(arenaChunk)
+	}
+	start := m.arena.Len()
+	m.arena.Write(b)
+	return m.arena.String()[start:]
 }
 
 // invalidKey spells a byte as CPython's "invalid load key" message does.
@@ -226,7 +283,7 @@ func (m *machine) exec(code byte, a *argument) error {
 		}
 		return m.push(v)
 	case opUnicode, opBinUnicode, opShortBinUnicode, opBinUnicode8:
-		return m.push(a.s)
+		return m.push(m.newString(a.b))
 
 	// Containers.
 	case opEmptyTuple:
@@ -320,6 +377,7 @@ func (m *machine) exec(code byte, a *argument) error {
 		if !ok {
 			return malformed("ADDITEMS needs a set, not %s", typeName(target))
 		}
+		s.grow(len(items))
 		for _, it := range items {
 			if err := s.Add(it); err != nil {
 				return err
@@ -756,6 +814,7 @@ func (m *machine) setItems(code byte, kv []any) error {
 	switch t := target.(type) {
 	case *Dict:
 		d = t
+		d.grow(len(kv) / 2)
 	case *OrderedDict:
 		d = &t.Dict
 	case *Object:

@@ -1,6 +1,9 @@
 package pickle
 
-import "iter"
+import (
+	"iter"
+	"slices"
+)
 
 // DictItem is one key/value pair of a Dict.
 type DictItem struct {
@@ -13,16 +16,87 @@ type DictItem struct {
 // The decoder produces *Dict.
 type Dict struct {
 	items []DictItem
-	keys  keyIndex
+	// hkeys are the normalized keys (see hashKey), parallel to items; nil
+	// while every key is its own normalized form, as str and int keys are.
+	hkeys []any
+	// index finds a normalized key's position once the dict is large.
+	index map[any]int
 }
 
 // NewDict returns an empty Dict with room for n items.
 func NewDict(n int) *Dict {
-	return &Dict{items: make([]DictItem, 0, n)}
+	d := &Dict{}
+	d.grow(n)
+	return d
 }
 
 // Len returns the number of items.
 func (d *Dict) Len() int { return len(d.items) }
+
+// grow makes room for n more items.
+func (d *Dict) grow(n int) {
+	if n > cap(d.items)-len(d.items) {
+		d.items = slices.Grow(d.items, n)
+	}
+}
+
+// find returns the position of a normalized key, or -1.
+func (d *Dict) find(hk any) int {
+	switch {
+	case d.index != nil:
+		if i, ok := d.index[hk]; ok {
+			return i
+		}
+	case d.hkeys == nil:
+		for i := range d.items {
+			if d.items[i].Key == hk {
+				return i
+			}
+		}
+	default:
+		for i, k := range d.hkeys {
+			if k == hk {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// keyAt returns the normalized key at position i.
+func (d *Dict) keyAt(i int) any {
+	if d.hkeys == nil {
+		return d.items[i].Key
+	}
+	return d.hkeys[i]
+}
+
+// add appends a pair whose normalized key is not present.
+func (d *Dict) add(key, hk, value any) {
+	if d.hkeys == nil && key != hk {
+		d.hkeys = make([]any, len(d.items), cap(d.items))
+		for i := range d.items {
+			d.hkeys[i] = d.items[i].Key
+		}
+	}
+	d.items = append(d.items, DictItem{key, value})
+	if d.hkeys != nil {
+		d.hkeys = append(d.hkeys, hk)
+	}
+	switch {
+	case d.index != nil:
+		d.index[hk] = len(d.items) - 1
+	case len(d.items) > keyIndexThreshold:
+		d.reindex()
+	}
+}
+
+func (d *Dict) reindex() {
+	d.index = make(map[any]int, 2*len(d.items))
+	for i := range d.items {
+		d.index[d.keyAt(i)] = i
+	}
+}
 
 // Set sets d[key] = value. It fails only for an unhashable key.
 func (d *Dict) Set(key, value any) error {
@@ -30,12 +104,11 @@ func (d *Dict) Set(key, value any) error {
 	if err != nil {
 		return err
 	}
-	if i := d.keys.find(hk); i >= 0 {
+	if i := d.find(hk); i >= 0 {
 		d.items[i].Value = value
 		return nil
 	}
-	d.items = append(d.items, DictItem{key, value})
-	d.keys.add(hk)
+	d.add(key, hk, value)
 	return nil
 }
 
@@ -45,7 +118,7 @@ func (d *Dict) Get(key any) (any, bool) {
 	if err != nil {
 		return nil, false
 	}
-	if i := d.keys.find(hk); i >= 0 {
+	if i := d.find(hk); i >= 0 {
 		return d.items[i].Value, true
 	}
 	return nil, false
@@ -57,12 +130,17 @@ func (d *Dict) Delete(key any) bool {
 	if err != nil {
 		return false
 	}
-	i := d.keys.find(hk)
+	i := d.find(hk)
 	if i < 0 {
 		return false
 	}
-	d.items = append(d.items[:i], d.items[i+1:]...)
-	d.keys.remove(i)
+	d.items = slices.Delete(d.items, i, i+1)
+	if d.hkeys != nil {
+		d.hkeys = slices.Delete(d.hkeys, i, i+1)
+	}
+	if d.index != nil {
+		d.reindex()
+	}
 	return true
 }
 
@@ -112,6 +190,14 @@ func NewSet(items ...any) (*Set, error) {
 
 // Len returns the number of elements.
 func (s *Set) Len() int { return len(s.items) }
+
+// grow makes room for n more elements.
+func (s *Set) grow(n int) {
+	if n > cap(s.items)-len(s.items) {
+		s.items = slices.Grow(s.items, n)
+		s.keys.hkeys = slices.Grow(s.keys.hkeys, n)
+	}
+}
 
 // Add adds v; adding an element equal to a present one changes nothing. It
 // fails only for an unhashable value.

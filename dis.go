@@ -273,7 +273,7 @@ func (d *disassembler) readArg(op *opcode) ([]byte, error) {
 	case argFloat8:
 		return appendPyFloatRepr(nil, a.f), nil
 	case argUnicodeLine, argUnicode1, argUnicode4, argUnicode8:
-		return appendPyStrRepr(nil, a.s), nil
+		return appendPyStrRepr(nil, string(a.b)), nil
 	case argBytes1, argBytes4, argBytes8:
 		return appendPyBytesRepr(nil, a.b), nil
 	case argByteArray8:

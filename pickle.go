@@ -117,16 +117,18 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 		}
 		data = payload
 	}
-	m := machine{src: newBytesSource(data), cfg: cfg}
+	m := getMachine(newBytesSource(data), cfg)
 	val, err := m.decode()
+	pos := m.src.pos
+	putMachine(m)
 	if err == io.EOF {
 		return &DecodeError{Offset: 0, Err: ErrTruncated}
 	}
 	if err != nil {
 		return err
 	}
-	if m.src.pos < len(data) {
-		return &DecodeError{Offset: int64(m.src.pos), Err: malformed("%d bytes of trailing data after STOP", len(data)-m.src.pos)}
+	if pos < len(data) {
+		return &DecodeError{Offset: int64(pos), Err: malformed("%d bytes of trailing data after STOP", len(data)-pos)}
 	}
 	return store(v, val, cfg, int64(len(data)))
 }
