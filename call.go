@@ -29,6 +29,9 @@ var builtinCalls = map[Global]builtinCall{
 	{"builtins", "str"}:            callStr,
 	{"_codecs", "encode"}:          callCodecsEncode,
 	{"collections", "OrderedDict"}: callOrderedDict,
+	{"builtins", "list"}:           callList,
+	{"builtins", "dict"}:           callDict,
+	{"builtins", "tuple"}:          callTuple,
 }
 
 // builtinBuild turns an object that BUILD completes into a value of the
@@ -37,6 +40,38 @@ type builtinBuild func(state any) (v any, handled bool, err error)
 
 // builtinBuilds are the BUILD conversions, by the object's class.
 var builtinBuilds = map[Global]builtinBuild{}
+
+// bareInstanceClass returns the class of an instance that is just
+// cls.__new__(cls), before any BUILD: NEWOBJ(cls, ()), or
+// copyreg._reconstructor(cls, object, None), as protocols 0 and 1 spell it.
+func bareInstanceClass(o *Object) (Global, bool) {
+	if o.HasState || len(o.ListItems) != 0 || len(o.DictItems) != 0 {
+		return Global{}, false
+	}
+	if o.Kind == CallNewObj && len(o.Args) == 0 {
+		g, ok := o.Class.(Global)
+		return g, ok
+	}
+	if o.Kind == CallReduce && o.Class == any(Global{"copyreg", "_reconstructor"}) && len(o.Args) == 3 &&
+		o.Args[1] == any(Global{"builtins", "object"}) && o.Args[2] == nil {
+		g, ok := o.Args[0].(Global)
+		return g, ok
+	}
+	return Global{}, false
+}
+
+// buildConvertible reports whether v is an object BUILD may turn into a
+// value of the model: a bare instance of a class in builtinBuilds. The
+// machine remembers where such an object is memoized, so that the value
+// replaces it there too (its state is memoized after it).
+func buildConvertible(v any) bool {
+	o, ok := v.(*Object)
+	if !ok {
+		return false
+	}
+	g, ok := bareInstanceClass(o)
+	return ok && builtinBuilds[g] != nil
+}
 
 // call performs REDUCE, NEWOBJ, NEWOBJ_EX, INST or OBJ.
 func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (any, error) {
@@ -466,4 +501,66 @@ func callOrderedDict(args Tuple, kind CallKind) (any, bool, error) {
 		}
 	}
 	return od, true, nil
+}
+
+// callList is list(iterable); list.__new__ (NEWOBJ) ignores its arguments.
+func callList(args Tuple, kind CallKind) (any, bool, error) {
+	if kind == CallNewObj || len(args) == 0 {
+		return new(List), true, nil
+	}
+	items, ok := stdIterableItems(args[0])
+	if !ok || len(args) != 1 {
+		return nil, false, nil
+	}
+	l := List(append([]any(nil), items...))
+	return &l, true, nil
+}
+
+// callTuple is tuple(iterable), by REDUCE or NEWOBJ (tuple.__new__ does the
+// work).
+func callTuple(args Tuple, kind CallKind) (any, bool, error) {
+	if len(args) == 0 {
+		return emptyTuple, true, nil
+	}
+	items, ok := stdIterableItems(args[0])
+	if !ok || len(args) != 1 {
+		return nil, false, nil
+	}
+	if len(items) == 0 {
+		return emptyTuple, true, nil
+	}
+	return Tuple(append([]any(nil), items...)), true, nil
+}
+
+// callDict is dict(mapping) or dict(iterable of pairs); dict.__new__
+// (NEWOBJ) ignores its arguments.
+func callDict(args Tuple, kind CallKind) (any, bool, error) {
+	if kind == CallNewObj || len(args) == 0 {
+		return &Dict{}, true, nil
+	}
+	if len(args) != 1 {
+		return nil, false, nil
+	}
+	if items, ok := mappingItems(args[0]); ok {
+		d := NewDict(len(items))
+		for _, it := range items {
+			_ = d.Set(it.Key, it.Value)
+		}
+		return d, true, nil
+	}
+	pairs, ok := stdIterableItems(args[0])
+	if !ok {
+		return nil, false, nil
+	}
+	d := NewDict(len(pairs))
+	for _, p := range pairs {
+		kv, ok := iterableItems(p)
+		if !ok || len(kv) != 2 {
+			return nil, false, nil
+		}
+		if err := d.Set(kv[0], kv[1]); err != nil {
+			return nil, true, err
+		}
+	}
+	return d, true, nil
 }

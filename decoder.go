@@ -28,7 +28,8 @@ type machine struct {
 	// pending counts pendingGlobal values on the stack; see admit.
 	pending     int
 	lastPending Global
-	// lastPut is the memo index most recently written.
+	// lastPut is the memo index most recently given an object that BUILD
+	// may turn into a value (see buildConvertible).
 	lastPut uint64
 	// hashWork is the bytes hashed for dict keys and set elements so far.
 	hashWork int64
@@ -82,7 +83,7 @@ func keyCost(v any, depth int) int {
 		}
 		return n
 	}
-	return 1
+	return stdlibKeyCost(v)
 }
 
 // machines are reused by Unmarshal, so that their stack, memo and string
@@ -704,7 +705,9 @@ func (m *machine) memoPut(i uint64) error {
 	if err != nil {
 		return err
 	}
-	m.lastPut = i
+	if buildConvertible(v) {
+		m.lastPut = i
+	}
 	if m.memo.put(i, v) && m.memo.n > m.cfg.maxMemo {
 		return &LimitError{"MaxMemo", int64(m.cfg.maxMemo)}
 	}
@@ -873,7 +876,7 @@ func (m *machine) build(target, state any) error {
 	if !ok {
 		return malformed("BUILD applies state to a %s, which has no place for it", typeName(target))
 	}
-	if g, ok := obj.Class.(Global); ok && !obj.HasState && obj.Kind == CallNewObj && len(obj.Args) == 0 {
+	if g, ok := bareInstanceClass(obj); ok {
 		if fn := builtinBuilds[g]; fn != nil {
 			v, handled, err := fn(state)
 			if err != nil {

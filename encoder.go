@@ -13,6 +13,29 @@ import (
 
 // Marshal returns the pickle of v, at DefaultProtocol unless a Protocol
 // option says otherwise.
+//
+// Values of the model (see the package documentation) are written as CPython
+// writes the Python values they stand for, byte for byte for builtin data.
+// Other Go values are written as:
+//
+//	Go                              Python
+//	bool, int*, uint*, float*       bool, int, float
+//	complex64, complex128           complex
+//	string                          str (valid UTF-8, or an error)
+//	[]byte                          bytes; a nil slice is None
+//	other slices, arrays            list; a nil slice is None
+//	map                             dict, keys in sorted order; nil is None
+//	struct                          dict of its fields by tag name, or an
+//	                                instance of its registered class
+//	pointer                         what it points to; nil is None. The same
+//	                                pointer twice is one Python object, and
+//	                                cycles work
+//	time.Time, time.Duration, ...   datetime.datetime (naive when its
+//	                                Location is Naive), timedelta, ...
+//	*big.Int, big.Int               int
+//
+// Channels, functions and other kinds are an *EncodeError naming the path.
+// Nesting deeper than MaxDepth is an error, not a stack overflow.
 func Marshal(v any, opts ...Option) ([]byte, error) {
 	cfg, err := newConfig(opts)
 	if err != nil {

@@ -6,14 +6,15 @@ import "strings"
 // renames (fix_imports), the user's FindClass hook, and the allowlist.
 
 // defaultAllowed lists the globals admitted without options: what CPython's
-// own pickles of builtin data need, all of which build plain data and run no
-// code of consequence.
+// own pickles of builtin data and of the standard library's data types
+// (stdlib.go) need, all of which build plain data and run no code of
+// consequence.
 var defaultAllowed = map[string]bool{}
 
 func init() {
 	for _, name := range []string{
 		"set", "frozenset", "bytearray", "bytes", "complex", "int", "float",
-		"str", "range", "slice", "object",
+		"str", "range", "slice", "object", "list", "dict", "tuple",
 	} {
 		defaultAllowed["builtins."+name] = true
 		defaultAllowed["__builtin__."+name] = true
@@ -22,7 +23,11 @@ func init() {
 		"__builtin__.long", "__builtin__.unicode", "__builtin__.xrange",
 		"_codecs.encode",
 		"copyreg._reconstructor", "copy_reg._reconstructor",
-		"collections.OrderedDict",
+		"collections.OrderedDict", "collections.defaultdict", "collections.Counter",
+		"collections.deque",
+		"datetime.date", "datetime.time", "datetime.datetime", "datetime.timedelta",
+		"datetime.timezone",
+		"decimal.Decimal", "uuid.UUID", "fractions.Fraction",
 	} {
 		defaultAllowed[name] = true
 	}

@@ -7,30 +7,14 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 )
 
 // This file marshals ordinary Go values (everything outside the value model)
-// into pickles, by reflection:
-//
-//	Go                              Python
-//	bool                            bool
-//	int*, uint* (any size)          int
-//	float32, float64                float
-//	complex64, complex128           complex
-//	string                          str
-//	[]byte                          bytes (nil: None)
-//	other slices, arrays            list (nil slice: None)
-//	map                             dict, keys sorted (nil: None)
-//	struct                          dict of its fields, or an instance of a
-//	                                registered class
-//	pointer                         what it points to (nil: None); the same
-//	                                pointer twice is one Python object
-//	time.Time, time.Duration, ...   see the standard library types
-//	*big.Int, big.Int               int
-//
-// Map keys are written in sorted order so that output is deterministic:
-// numbers by value, strings bytewise, tuples (array and struct keys) item by
-// item, and keys of different kinds by kind.
+// into pickles, by reflection; Marshal's documentation has the mapping. Map
+// keys are written in sorted order so that output is deterministic: numbers
+// by value, strings bytewise, tuples (array and struct keys) item by item, and
+// keys of different kinds by kind.
 
 // goIdentity is the memo key of a Go pointer or map: its type and address.
 type goIdentity struct {
@@ -39,6 +23,17 @@ type goIdentity struct {
 }
 
 var bigIntType = reflect.TypeFor[big.Int]()
+
+// stdlibValueTypes are the value types of stdlib.go, which encode through
+// stdlibReduce rather than as structs or arrays.
+var stdlibValueTypes = map[reflect.Type]bool{
+	reflect.TypeFor[time.Time]():     true,
+	reflect.TypeFor[time.Duration](): true,
+	reflect.TypeFor[Date]():          true,
+	reflect.TypeFor[TimeOfDay]():     true,
+	reflect.TypeFor[Decimal]():       true,
+	reflect.TypeFor[UUID]():          true,
+}
 
 // saveReflect writes a Go value by reflection.
 func (e *encoder) saveReflect(v any) error {
@@ -61,6 +56,11 @@ func (e *encoder) saveReflect(v any) error {
 		}
 		if rv.Type().Elem() == bigIntType {
 			return e.saveBigInt(rv.Interface().(*big.Int))
+		}
+		if stdlibValueTypes[rv.Type().Elem()] {
+			// *time.Time and the like: the value, which the standard
+			// library types memoize by value.
+			return e.save(rv.Elem().Interface())
 		}
 		key := goIdentity{rv.Type(), rv.Pointer()}
 		if e.memoGet(key) {

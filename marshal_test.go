@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -166,4 +167,17 @@ func TestMarshalReducer(t *testing.T) {
 	var v any
 	require.NoError(t, Unmarshal(data, &v))
 	assert.Equal(t, "[(3+0j)]", Repr(v))
+}
+
+func TestMarshalPointersToStdlibValues(t *testing.T) {
+	tm := time.Date(2024, 1, 2, 3, 4, 5, 6000, time.UTC)
+	u := UUID{1, 2, 3}
+	data, err := Marshal([]any{&tm, &u, &tm})
+	require.NoError(t, err)
+	var v any
+	require.NoError(t, Unmarshal(data, &v))
+	l := *v.(*List)
+	assert.Equal(t, tm, l[0])
+	assert.Equal(t, u, l[1])
+	assert.Equal(t, tm, l[2])
 }

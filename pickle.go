@@ -10,7 +10,16 @@
 // # Entry points
 //
 // Unmarshal and Marshal work on byte slices; NewDecoder and NewEncoder on
-// streams, one pickle per Decode or Encode call. All take Options.
+// streams, one pickle per Decode or Encode call. All take Options, which are
+// immutable values, safe to share between goroutines. Decoding into `any`
+// gives the value model below; decoding into other Go types (structs, maps,
+// slices, numbers) follows encoding/json's rules; see Unmarshal. Marshal
+// writes both the value model and ordinary Go values, byte for byte as
+// CPython's pickler writes builtin data. RegisterClass binds Python classes
+// to Go types both ways, and the Reducer, StateGetter, StateSetter and
+// Initializer interfaces are the __reduce__, __getstate__ and __setstate__
+// of Go types (see hooks.go for their precedence). Disassemble prints a
+// pickle as pickletools does; Scan reports what a pickle would do.
 //
 // # Python values in Go
 //
@@ -31,6 +40,19 @@
 //	set                         *Set
 //	frozenset                   *FrozenSet
 //	collections.OrderedDict     *OrderedDict
+//	collections.defaultdict     *DefaultDict
+//	collections.Counter         *Counter
+//	collections.deque           *Deque
+//	datetime.datetime           time.Time: Location Naive when naive, time.UTC
+//	                            for timezone.utc, else a fixed zone (fold=1,
+//	                            or another tzinfo: *Object)
+//	datetime.date               Date
+//	datetime.time               TimeOfDay
+//	datetime.timedelta          time.Duration (beyond its range: *Object)
+//	datetime.timezone           *time.Location: time.UTC or a fixed zone
+//	decimal.Decimal             Decimal (its exact text, as str() gives it)
+//	uuid.UUID                   UUID (with is_safe: *Object)
+//	fractions.Fraction          *big.Rat
 //	Python 2 str                string, or []byte with Encoding("bytes")
 //	pickle.PickleBuffer         *PickleBuffer (protocol 5 buffers)
 //	a class or function         Global (with AllowGlobals or AllowAllGlobals)
@@ -61,24 +83,43 @@
 // # Security
 //
 // Unpickling in Python can run arbitrary code: a pickle names functions to
-// call. This package never calls anything. A pickle may only name globals the
-// allowlist admits; the default admits what CPython uses to pickle builtin
-// data (builtins.set, frozenset, bytearray, bytes, complex, int, float, str,
-// range, slice, object; _codecs.encode; copyreg._reconstructor;
-// collections.OrderedDict; and their Python 2 spellings). Any other global is
-// an error naming it (ErrForbiddenGlobal), unless AllowGlobals admits it or
-// AllowAllGlobals admits everything; admitted globals decode to inert Global
-// and Object values.
+// call. This package never calls anything: the only calls it evaluates are
+// the constructors of plain data listed above. A pickle may only name globals
+// the allowlist admits. The default admits the builtin types that carry
+// plain data (builtins.set, frozenset, bytearray, bytes, complex, int, float,
+// str, range, slice, object, list, dict, tuple), _codecs.encode (how Python 3
+// writes bytes at protocols 0 to 2), copyreg._reconstructor, the standard
+// library types above (collections.OrderedDict, defaultdict, Counter, deque;
+// datetime.date, time, datetime, timedelta, timezone; decimal.Decimal;
+// fractions.Fraction; uuid.UUID), and their Python 2 spellings; and, only in
+// the constructs CPython writes for nested classes and for NEWOBJ_EX below
+// protocol 4, builtins.getattr and functools.partial. Any other global is an
+// error naming it (ErrForbiddenGlobal), unless AllowGlobals or RegisterClass
+// admits it or AllowAllGlobals admits everything; admitted globals decode to
+// inert Global and Object values.
 //
 // No input can make the decoder panic, loop, or allocate much more than the
 // input's size: declared lengths are checked against the data before
 // anything is allocated, memo indices never size an allocation, frame
-// boundaries are enforced as Python's own unpickler does, and the limits
-// MaxDepth, MaxMemo, MaxStack and MaxIntDigits bound the rest.
+// boundaries are enforced as Python's own unpickler does, hashing dict keys
+// may cost at most 64 bytes per input byte, and the limits MaxDepth (10000),
+// MaxMemo, MaxStack (2^26 each) and MaxIntDigits (4300, as Python) bound the
+// rest. Decoding N bytes allocates at most 256*N bytes plus 1 MiB. A pickle
+// that references one object exponentially often decodes to shared values
+// in linear time; typed decoding, which would copy them, stops with ErrLimit
+// after 64 values per input byte, and Repr after a million values. Encoding
+// and typed decoding fail beyond MaxDepth rather than overflow the stack.
+//
+// Scan reports, without loading anything, the globals a pickle references and
+// the calls it would make, with a verdict (safe, suspicious, dangerous,
+// malformed); it runs the decoder's machine, so the two cannot disagree.
+// SignWith and VerifyWith wrap pickles in an HMAC-SHA256 envelope that is
+// checked before anything is decoded.
 //
 // Where Go cannot follow CPython exactly: float NaN keys never compare equal
 // (CPython compares one NaN object equal to itself), BUILD is applied only to
-// objects the pickle created, and calls are recorded rather than made.
+// objects the pickle created, calls are recorded rather than made, and the
+// existence of modules and attributes is not checked.
 package pickle
 
 import (
@@ -98,6 +139,34 @@ const (
 
 // Unmarshal decodes the pickle in data and stores the result in the value
 // that v points to. It rejects data with bytes after the pickle's STOP.
+//
+// Into an `any`, Unmarshal stores the value model (see the package
+// documentation). Into other Go types it converts, with encoding/json's rules
+// where Python allows:
+//
+//	Go target            accepts
+//	bool                 bool
+//	int*, uint*          int, checked for overflow
+//	float32, float64     float, or an int that converts exactly
+//	complex*             complex, float, int
+//	string               str (and a Python 2 str decoded as text)
+//	[]byte               bytes, bytearray
+//	slice, array         list, tuple, set, frozenset, deque
+//	map                  dict; keys converted (str, int, bool, float, and
+//	                     tuples into array or struct keys)
+//	struct               dict with str keys, or the state of an instance;
+//	                     fields by `pickle:"name"` tag, else by Go name
+//	                     (exact, then case-insensitive), embedded structs
+//	                     flattened, unknown keys ignored unless
+//	                     DisallowUnknownFields
+//	pointer              allocated as needed; None is nil. Two references to
+//	                     one Python object give one Go pointer.
+//	time.Time, ...       the standard library types' own Go values
+//	*big.Int, big.Int    int
+//	TextUnmarshaler      str
+//
+// A mismatch is an *UnmarshalTypeError naming the Python type, the Go type
+// and the path (for example [3].score).
 func Unmarshal(data []byte, v any, opts ...Option) error {
 	cfg, err := newConfig(opts)
 	if err != nil {

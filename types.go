@@ -3,6 +3,7 @@ package pickle
 import (
 	"fmt"
 	"math/big"
+	"time"
 )
 
 // This file holds the value model: the Go types that decoding into `any`
@@ -150,6 +151,28 @@ func typeName(v any) string {
 		return "persistent id"
 	case *PickleBuffer:
 		return "pickle.PickleBuffer"
+	case *Deque:
+		return "collections.deque"
+	case *DefaultDict:
+		return "collections.defaultdict"
+	case *Counter:
+		return "collections.Counter"
+	case time.Time:
+		return "datetime.datetime"
+	case Date:
+		return "datetime.date"
+	case TimeOfDay:
+		return "datetime.time"
+	case time.Duration:
+		return "datetime.timedelta"
+	case *time.Location:
+		return "datetime.timezone"
+	case Decimal:
+		return "decimal.Decimal"
+	case UUID:
+		return "uuid.UUID"
+	case *big.Rat:
+		return "fractions.Fraction"
 	default:
 		return fmt.Sprintf("%T", v)
 	}

@@ -10,28 +10,8 @@ import (
 	"strings"
 )
 
-// This file unmarshals decoded values into Go types, with encoding/json's
-// rules where Python allows:
-//
-//	Go target            accepts
-//	any                  the value model (registered classes converted)
-//	bool                 bool
-//	int*, uint*          int, checked for overflow
-//	float32, float64     float, or an int that converts exactly
-//	complex*             complex, float, int
-//	string               str (and a Python 2 str decoded as text)
-//	[]byte               bytes, bytearray
-//	slice, array         list, tuple, set, frozenset, deque
-//	map                  dict; keys converted (str, int, bool, float, tuple
-//	                     into array or struct keys)
-//	struct               dict with str keys, or the state of an instance
-//	pointer              allocated as needed; None is nil. Two references to
-//	                     one Python object give one Go pointer.
-//	*big.Int, big.Int    int
-//	encoding.TextUnmarshaler   str
-//
-// A mismatch is an *UnmarshalTypeError naming the Python type, the Go type
-// and where it happened.
+// This file unmarshals decoded values into Go types; Unmarshal's
+// documentation has the rules.
 
 // UnmarshalTypeError describes a Python value that does not fit the Go type
 // it was decoded into.

@@ -15,6 +15,7 @@ Each input is {"op": ..., ...}:
 
 Works on Python 2.7 and 3.x. The fixture classes are importable.
 """
+import collections
 import json
 import math
 import os
@@ -50,6 +51,10 @@ def same(a, b, seen, depth=0):
     if PY2 and isinstance(a, (int, long)) and isinstance(b, (int, long)) and not isinstance(a, bool) and not isinstance(b, bool):  # noqa: F821
         # Python 3's one int type cannot say which Python 2 type it was.
         return None if a == b else "%r vs %r" % (a, b)
+    if PY2 and a in (int, long) and b in (int, long):  # noqa: F821
+        # The int class itself: Python 3 writes builtins.int as
+        # __builtin__.long below protocol 3.
+        return None
     if type(a) is not type(b):
         return "type %s vs %s" % (type(a).__name__, type(b).__name__)
     if isinstance(a, float):
@@ -63,9 +68,17 @@ def same(a, b, seen, depth=0):
             return None if repr(a) == repr(b) else "complex %r vs %r" % (a, b)
         return None if a == b else "%r vs %r" % (a, b)
     if id(a) in seen:
-        return None if seen[id(a)] is b else "identity of %s not kept" % type(a).__name__
-    seen[id(a)] = b
-    if isinstance(a, (list, tuple)):
+        return None if seen[id(a)][1] is b else "identity of %s not kept" % type(a).__name__
+    # Keep a alive: it may be a temporary (a state or reduce tuple), whose id
+    # Python would otherwise reuse for the next one.
+    seen[id(a)] = (a, b)
+    if isinstance(a, collections.deque) and a.maxlen != b.maxlen:
+        return "deque maxlen %r vs %r" % (a.maxlen, b.maxlen)
+    if isinstance(a, collections.defaultdict):
+        r = same(a.default_factory, b.default_factory, seen, depth + 1)
+        if r:
+            return "defaultdict factory: " + r
+    if isinstance(a, (list, tuple, collections.deque)):
         if len(a) != len(b):
             return "len %d vs %d" % (len(a), len(b))
         for x, y in zip(a, b):
@@ -100,6 +113,8 @@ def same(a, b, seen, depth=0):
 
 
 def repr_key(k):
+    if PY2 and isinstance(k, (int, long)) and not isinstance(k, bool):  # noqa: F821
+        return str(k)  # 1 and 1L: see same()
     return repr(k)
 
 

@@ -397,6 +397,182 @@ add('std_datetime', _datetime)
 add('std_decimal', _decimal)
 add('std_deque', lambda: collections.deque([1, 2]))
 
+# --- standard library data types, which decode to Go values ---------------------
+# Values are built fresh in each case, and no two distinct but equal
+# immutable objects (datetimes, Decimals, ...) appear in one value: the Go
+# side has no identity for those and shares equal ones (as it does strings).
+import datetime as _dt  # noqa: E402
+import decimal as _decimal_mod  # noqa: E402
+import fractions as _fractions  # noqa: E402
+import uuid as _uuid  # noqa: E402
+
+PY3 = dict(only='py3')
+_UUID = '12345678-1234-5678-1234-567812345678'
+
+
+def _tz(*args):
+    return _dt.timezone(*args)
+
+
+def _td(*args, **kw):
+    return _dt.timedelta(*args, **kw)
+
+
+# datetime.datetime: naive, aware (UTC, fixed offset with and without name,
+# seconds in the offset), extremes; fold=1 stays symbolic in Go.
+add('dt_naive_seconds', lambda: _dt.datetime(2024, 1, 2, 3, 4, 5))
+add('dt_naive_midnight', lambda: _dt.datetime(2024, 2, 29))
+add('dt_min', lambda: _dt.datetime.min)
+add('dt_max', lambda: _dt.datetime.max)
+add('dt_utc', lambda: _dt.datetime(2024, 1, 2, 3, 4, 5, 6,
+                                    tzinfo=_dt.timezone.utc), **PY3)
+add('dt_fixed', lambda: _dt.datetime(2024, 1, 2, 3, 4, tzinfo=_tz(
+    _td(hours=5, minutes=30))), **PY3)
+add('dt_fixed_named', lambda: _dt.datetime(1999, 12, 31, 23, 59, 59, 999999,
+                                            tzinfo=_tz(_td(hours=-8), u'PST')),
+    **PY3)
+add('dt_fixed_seconds', lambda: _dt.datetime(2024, 1, 2, tzinfo=_tz(
+    _td(seconds=3661))), only='py3', min_py=(3, 7))
+add('dt_fold', lambda: _dt.datetime(2024, 11, 3, 1, 30, fold=1),
+    only='py3', min_py=(3, 6))
+add('dt_tz_microseconds', lambda: _dt.datetime(2024, 1, 2, tzinfo=_tz(
+    _td(seconds=1, microseconds=5))), only='py3', min_py=(3, 7))
+add('dt_tz_empty_name', lambda: _dt.datetime(2024, 1, 2, tzinfo=_tz(
+    _td(0), u'')), **PY3)
+
+
+def _dt_shared():
+    d = _dt.datetime(2024, 1, 2, 3, 4, 5, 6)
+    return [d, d, {u'k': d}]
+
+
+def _dt_shared_tz():
+    tz = _tz(_td(hours=2), u'X')
+    return [_dt.datetime(2024, 1, 1, tzinfo=tz),
+            _dt.datetime(2024, 6, 1, 12, tzinfo=tz), tz,
+            _dt.datetime(2024, 1, 1, tzinfo=_dt.timezone.utc),
+            _dt.time(1, tzinfo=_dt.timezone.utc)]
+
+
+add('dt_shared', _dt_shared)
+add('dt_shared_tz', _dt_shared_tz, **PY3)
+
+# datetime.date and datetime.time.
+add('date_basic', lambda: _dt.date(2024, 1, 2))
+add('date_min', lambda: _dt.date.min)
+add('date_max', lambda: _dt.date.max)
+add('time_basic', lambda: _dt.time(3, 4, 5, 6))
+add('time_midnight', lambda: _dt.time())
+add('time_utc', lambda: _dt.time(1, 2, 3, tzinfo=_dt.timezone.utc), **PY3)
+add('time_fixed_named', lambda: _dt.time(23, 59, 59, 999999, tzinfo=_tz(
+    _td(hours=-2), u'Y')), **PY3)
+add('time_fold', lambda: _dt.time(1, 30, fold=1), only='py3', min_py=(3, 6))
+
+# datetime.timedelta: time.Duration when it fits, else symbolic.
+add('td_basic', lambda: _dt.timedelta(-1, 5, 7))
+add('td_zero', lambda: _dt.timedelta(0))
+add('td_microseconds', lambda: [_td(microseconds=1), _td(microseconds=-1)])
+add('td_duration_max', lambda: _td(days=106751, seconds=85636,
+                                   microseconds=854775))
+add('td_beyond_duration', lambda: _td(days=106751, seconds=85636,
+                                      microseconds=854776))
+add('td_max', lambda: _dt.timedelta.max)
+
+# datetime.timezone on its own.
+add('tz_utc', lambda: _dt.timezone.utc, **PY3)
+add('tz_fixed', lambda: _tz(_td(hours=1)), **PY3)
+add('tz_named', lambda: _tz(_td(hours=-3), u'X'), **PY3)
+add('tz_min', lambda: _dt.timezone.min, **PY3)
+add('tz_empty_name', lambda: _tz(_td(hours=1), u''), **PY3)
+
+# decimal.Decimal (no signaling NaN: Python cannot compare one, and the live
+# round trip test compares; stdlib_test.go covers it).
+add('decimal_specials', lambda: [_decimal_mod.Decimal(s) for s in (
+    'NaN', 'NaN7', '-NaN', 'Infinity', '-Infinity', '-0', '0E-10', '0.000',
+    '1E+5', '0.000001', '1E-7', '-123456789012345678901234567890.123456789',
+    '1E+999999999999999999', '1E-999999999999999999')])
+
+# uuid.UUID; one pickled with is_safe stays symbolic.
+add('uuid_basic', lambda: _uuid.UUID(_UUID))
+add('uuid_extremes', lambda: [_uuid.UUID(int=0), _uuid.UUID(int=2**128 - 1)])
+add('uuid_is_safe', lambda: _uuid.UUID(int=5, is_safe=_uuid.SafeUUID.safe),
+    only='py3', min_py=(3, 7))
+
+# collections.deque, defaultdict, Counter.
+
+
+def _deque_self_ref():
+    d = collections.deque([1])
+    d.append(d)
+    return d
+
+
+def _defaultdict_self_ref():
+    d = collections.defaultdict(dict)
+    d[u'me'] = d
+    return d
+
+
+add('deque_empty', lambda: collections.deque())
+add('deque_one', lambda: collections.deque([u'x']))
+add('deque_maxlen', lambda: collections.deque([1, 2, 3], maxlen=5))
+add('deque_maxlen0', lambda: collections.deque(maxlen=0))
+add('deque_nested', lambda: collections.deque([collections.deque([1]), [2]]))
+add('deque_self_ref', _deque_self_ref, **PY3)
+add('large_deque_1001', lambda: collections.deque(range(1001)), **LARGE)
+add('defaultdict_list',
+    lambda: collections.defaultdict(list, [(1, [2]), (u'a', [])]))
+add('defaultdict_none', lambda: collections.defaultdict(None, {1: 2}))
+add('defaultdict_int_empty', lambda: collections.defaultdict(int))
+add('defaultdict_ordereddict',
+    lambda: collections.defaultdict(collections.OrderedDict))
+add('obj_defaultdict_factory',
+    lambda: collections.defaultdict(_fc().Plain, {1: 2}))
+add('defaultdict_self_ref', _defaultdict_self_ref)
+add('large_defaultdict_1001',
+    lambda: collections.defaultdict(set, ((i, -i) for i in range(1001))),
+    **LARGE)
+add('counter_basic', lambda: collections.Counter([u'b', u'a', u'b']))
+add('counter_empty', lambda: collections.Counter())
+
+# fractions.Fraction: (num, den) from 3.11 on, ('n/d',) before.
+add('fraction_third', lambda: _fractions.Fraction(1, 3))
+add('fraction_values', lambda: [_fractions.Fraction(-7, 2),
+                                _fractions.Fraction(5),
+                                _fractions.Fraction(2**100, 3)])
+
+
+# All of them as dict keys, shared, and nested.
+def _stdlib_keys():
+    # (The values are not the names of the classes: CPython writes a
+    # class's name anew, not shared with an equal str.)
+    d = {}
+    d[_dt.datetime(2024, 1, 1)] = 1
+    d[_dt.date(2024, 1, 1)] = 2
+    d[_dt.time(1, 2)] = 3
+    d[_dt.timedelta(1)] = 4
+    d[_decimal_mod.Decimal('1.5')] = 5
+    d[_uuid.UUID(_UUID)] = 6
+    d[_fractions.Fraction(1, 3)] = 7
+    if not PY2:
+        d[_dt.datetime(2024, 1, 1, tzinfo=_dt.timezone.utc)] = 8
+        d[_dt.timezone(_td(hours=1))] = 9
+    return d
+
+
+def _stdlib_nested():
+    f = _fractions.Fraction(1, 3)
+    dec = _decimal_mod.Decimal('2.5')
+    u = _uuid.UUID(_UUID)
+    dq = collections.deque([f, dec, _dt.date(2024, 1, 2)])
+    return [dq, dq, {u'f': f, u'u': u, u'dec': dec},
+            collections.defaultdict(list, {u'd': [dq]}),
+            collections.Counter({u: 1, u'x': 2})]
+
+
+add('stdlib_keys', _stdlib_keys)
+add('stdlib_nested', _stdlib_nested)
+
 
 # ---------------------------------------------------------------------------
 # describe(): Python's own view of the pickled object, as JSON
@@ -412,6 +588,22 @@ def _is_global(obj):
     if PY2 and isinstance(obj, types.ClassType):
         return True
     return isinstance(obj, (types.FunctionType, types.BuiltinFunctionType))
+
+
+def _std_reduce(obj):
+    """The reduction of a deque or Fraction as CPython 3.11 and later make it,
+    whichever Python runs: Python 2 reduces a deque to deque(list[, maxlen]),
+    Pythons before 3.11 a Fraction to Fraction('n/d'). The Go decoder turns
+    every form into one value, which it describes one way. (A uuid.UUID is
+    described as at protocol 2 at every protocol, for the same reason: see
+    Describer.reduce.)"""
+    t = type(obj)
+    if t is collections.deque:
+        args = () if obj.maxlen is None else ((), obj.maxlen)
+        return (t, args, None, iter(obj))
+    if t is _fractions.Fraction:
+        return (t, (obj.numerator, obj.denominator))
+    return None
 
 
 class Describer(object):
@@ -512,11 +704,22 @@ class Describer(object):
             import copy_reg as copyreg
         else:
             import copyreg
-        reducer = copyreg.dispatch_table.get(type(obj))
-        if reducer is not None:
-            rv = reducer(obj)
+        proto = self.proto
+        rv = _std_reduce(obj)
+        if type(obj) is _uuid.UUID and getattr(obj, 'is_safe', None) in (
+                None, getattr(getattr(_uuid, 'SafeUUID', None), 'unknown', 0)):
+            # A UUID without is_safe becomes a Go value, which has one form:
+            # UUID.__new__(UUID) and BUILD, which protocols 0 and 1 spell
+            # copyreg._reconstructor(UUID, object, None) and BUILD. With
+            # is_safe it stays symbolic, as pickled.
+            proto = max(proto, 2)
+            rv = obj.__reduce_ex__(proto)
+        if rv is not None:
+            pass
+        elif copyreg.dispatch_table.get(type(obj)) is not None:
+            rv = copyreg.dispatch_table[type(obj)](obj)
         else:
-            rv = obj.__reduce_ex__(self.proto)
+            rv = obj.__reduce_ex__(proto)
         if not isinstance(rv, tuple):
             raise TypeError('describe: unsupported reduce value %r' % (rv,))
         self.keep.append(rv)
@@ -524,13 +727,13 @@ class Describer(object):
         func, args = rv[0], rv[1]
         fname = getattr(func, '__name__', '')
         out = {'t': 'object', 'id': n}
-        if self.proto >= 2 and fname == '__newobj__':
+        if proto >= 2 and fname == '__newobj__':
             out['kind'] = 'newobj'
             out['callable'] = self.d(args[0])
             out['args'] = [self.d(a) for a in args[1:]]
-        elif self.proto >= 2 and fname == '__newobj_ex__':
+        elif proto >= 2 and fname == '__newobj_ex__':
             cls, nargs, kwargs = args
-            if self.proto < 4:
+            if proto < 4:
                 # CPython writes functools.partial(cls.__new__, cls, *args,
                 # **kwargs) here: not described structurally.
                 self.compare = False
@@ -619,9 +822,15 @@ def worker():
 SAFE_GLOBALS = set(
     [(m, n) for m in ('builtins', '__builtin__')
      for n in ('set', 'frozenset', 'bytearray', 'bytes', 'complex', 'int',
-               'float', 'str', 'range', 'slice', 'object')] +
+               'float', 'str', 'range', 'slice', 'object', 'list', 'dict',
+               'tuple')] +
     [('_codecs', 'encode'), ('copyreg', '_reconstructor'),
-     ('copy_reg', '_reconstructor'), ('collections', 'OrderedDict')])
+     ('copy_reg', '_reconstructor'), ('collections', 'OrderedDict'),
+     ('collections', 'defaultdict'), ('collections', 'Counter'),
+     ('collections', 'deque')] +
+    [('datetime', n) for n in ('date', 'time', 'datetime', 'timedelta',
+                               'timezone')] +
+    [('decimal', 'Decimal'), ('uuid', 'UUID'), ('fractions', 'Fraction')])
 
 
 def _pyenv_root():
@@ -742,11 +951,19 @@ def _safe_by_loading(data):
                 raise Refused(module, name)
             return pickle._Unpickler.find_class(self, module, name)
 
-    try:
-        Checker(io.BytesIO(data), encoding='bytes').load()
-    except Refused:
-        return False
-    return True
+    # A Python 2 str must become text for Decimal('1.10'), bytes for
+    # some other constructors: try both.
+    error = None
+    for encoding in ('latin1', 'bytes'):
+        try:
+            Checker(io.BytesIO(data), encoding=encoding).load()
+        except Refused:
+            return False
+        except Exception as e:
+            error = e
+            continue
+        return True
+    raise error
 
 
 def _safe(data):
