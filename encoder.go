@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 )
 
 // This file is the encoder's machinery: the output buffer, frames, the memo
@@ -41,14 +42,36 @@ func Marshal(v any, opts ...Option) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := newEncoder(cfg)
+	e := encoders.Get().(*encoder)
+	defer putEncoder(e)
+	e.reset()
+	e.cfg, e.proto = cfg, cfg.protocol
 	if err := e.encode(v); err != nil {
 		return nil, err
 	}
 	if cfg.signKey != nil {
 		return seal(e.buf, cfg.signKeyID, cfg.signKey), nil
 	}
-	return e.buf, nil
+	return append([]byte(nil), e.buf...), nil
+}
+
+// encoders are reused by Marshal, so that their buffer and memo tables need
+// not grow again on every call.
+var encoders = sync.Pool{New: func() any { return newEncoder(&config{}) }}
+
+// putEncoder returns an encoder to the pool, dropping references to what it
+// wrote and any buffer grown too large to keep.
+func putEncoder(e *encoder) {
+	const keep = 1 << 20
+	if len(e.memo) > keep || len(e.strMemo) > keep {
+		e.memo, e.strMemo = nil, nil // clear keeps a map's size
+	}
+	e.reset()
+	if cap(e.buf) > keep {
+		e.buf = nil
+	}
+	e.cfg = nil
+	encoders.Put(e)
 }
 
 // An Encoder writes pickles to a stream, one complete pickle per Encode call,

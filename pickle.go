@@ -152,8 +152,9 @@ const (
 //	string               str (and a Python 2 str decoded as text)
 //	[]byte               bytes, bytearray
 //	slice, array         list, tuple, set, frozenset, deque
-//	map                  dict; keys converted (str, int, bool, float, and
-//	                     tuples into array or struct keys)
+//	map                  dict, OrderedDict, defaultdict, Counter; keys
+//	                     converted (str, int, bool, float, and tuples into
+//	                     array or struct keys)
 //	struct               dict with str keys, or the state of an instance;
 //	                     fields by `pickle:"name"` tag, else by Go name
 //	                     (exact, then case-insensitive), embedded structs
@@ -161,7 +162,8 @@ const (
 //	                     DisallowUnknownFields
 //	pointer              allocated as needed; None is nil. Two references to
 //	                     one Python object give one Go pointer.
-//	time.Time, ...       the standard library types' own Go values
+//	time.Time, ...       the standard library types' own Go values; a
+//	                     datetime.date into time.Time is naive midnight
 //	*big.Int, big.Int    int
 //	TextUnmarshaler      str
 //

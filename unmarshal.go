@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file unmarshals decoded values into Go types; Unmarshal's
@@ -96,7 +97,7 @@ type sharedKey struct {
 // identityKey returns the identity of a model value that has one.
 func identityKey(v any) any {
 	switch x := v.(type) {
-	case *List, *Dict, *OrderedDict, *Set, *FrozenSet, *ByteArray, *Object, *PickleBuffer:
+	case *List, *Dict, *OrderedDict, *Set, *FrozenSet, *ByteArray, *Object, *PickleBuffer, *Deque, *DefaultDict, *Counter:
 		return v
 	case Tuple:
 		if len(x) > 0 {
@@ -108,6 +109,7 @@ func identityKey(v any) any {
 
 var (
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	timeType            = reflect.TypeFor[time.Time]()
 )
 
 func (u *unmarshaler) mismatch(src any, dst reflect.Value, p *path, err error) error {
@@ -144,6 +146,11 @@ func (u *unmarshaler) convert(src any, dst reflect.Value, p *path) error {
 			return nil
 		}
 		return u.mismatch(src, dst, p, nil)
+	}
+	if d, ok := src.(Date); ok && t == timeType {
+		// A date is a time.Time at naive midnight.
+		dst.Set(reflect.ValueOf(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Naive)))
+		return nil
 	}
 	if src != nil && t.Kind() != reflect.Interface && reflect.TypeOf(src).AssignableTo(t) {
 		// The decoded value is already of the target type: a model type,
@@ -354,9 +361,8 @@ func sequenceItems(v any) ([]any, bool) {
 		return x.items, true
 	case *FrozenSet:
 		return x.s.items, true
-	}
-	if s, ok := v.(interface{ sequenceItems() []any }); ok {
-		return s.sequenceItems(), true
+	case *Deque:
+		return x.Items, true
 	}
 	return nil, false
 }
@@ -368,9 +374,10 @@ func dictItems(v any) ([]DictItem, bool) {
 		return x.items, true
 	case *OrderedDict:
 		return x.items, true
-	}
-	if d, ok := v.(interface{ dictItems() []DictItem }); ok {
-		return d.dictItems(), true
+	case *DefaultDict:
+		return x.items, true
+	case *Counter:
+		return x.items, true
 	}
 	return nil, false
 }

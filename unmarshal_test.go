@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -340,4 +341,41 @@ func livePickle(t testing.TB, expr string, protocol int) []byte {
 	data, err := hex.DecodeString(r["data"].(string))
 	require.NoError(t, err)
 	return data
+}
+
+// TestUnmarshalStdlibIntoStructs decodes the standard library values CPython
+// writes into the fields of a Go struct.
+func TestUnmarshalStdlibIntoStructs(t *testing.T) {
+	type event struct {
+		When     time.Time     `pickle:"when"`
+		Day      time.Time     `pickle:"day"`
+		Lasted   time.Duration `pickle:"lasted"`
+		Amount   Decimal       `pickle:"amount"`
+		ID       UUID          `pickle:"id"`
+		Queue    []int         `pickle:"queue"`
+		Counts   map[string]int64
+		Ratio    *big.Rat         `pickle:"ratio"`
+		Defaults map[string][]int `pickle:"defaults"`
+	}
+	expr := `(lambda dt, dec, uuid, col, fr: {
+		'when': dt.datetime(2024, 1, 2, 3, 4, 5, 6, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+		'day': dt.date(2024, 2, 29), 'lasted': dt.timedelta(days=1, microseconds=7),
+		'amount': dec.Decimal('1.10'), 'id': uuid.UUID(int=12345), 'queue': col.deque([1, 2], maxlen=5),
+		'Counts': col.Counter('aab'), 'ratio': fr.Fraction(1, 3), 'defaults': col.defaultdict(list, {'k': [1]})})(
+		__import__('datetime'), __import__('decimal'), __import__('uuid'), __import__('collections'), __import__('fractions'))`
+	for p := 0; p <= HighestProtocol; p++ {
+		var ev event
+		require.NoError(t, Unmarshal(livePickle(t, expr, p), &ev), "protocol %d", p)
+		assert.Equal(t, time.Date(2024, 1, 2, 8, 4, 5, 6000, time.UTC), ev.When.UTC())
+		_, offset := ev.When.Zone()
+		assert.Equal(t, -5*3600, offset)
+		assert.Equal(t, time.Date(2024, 2, 29, 0, 0, 0, 0, Naive), ev.Day)
+		assert.Equal(t, 24*time.Hour+7*time.Microsecond, ev.Lasted)
+		assert.Equal(t, Decimal("1.10"), ev.Amount)
+		assert.Equal(t, UUID{14: 0x30, 15: 0x39}, ev.ID)
+		assert.Equal(t, []int{1, 2}, ev.Queue)
+		assert.Equal(t, map[string]int64{"a": 2, "b": 1}, ev.Counts)
+		assert.Equal(t, big.NewRat(1, 3), ev.Ratio)
+		assert.Equal(t, map[string][]int{"k": {1}}, ev.Defaults)
+	}
 }
