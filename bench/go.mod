@@ -1,0 +1,16 @@
+module github.com/pickle-go/pickle/bench
+
+go 1.23
+
+require (
+	github.com/kisielk/og-rek v1.3.0
+	github.com/nlpodyssey/gopickle v0.2.0
+	github.com/pickle-go/pickle v0.0.0
+)
+
+require (
+	github.com/aristanetworks/gomap v0.0.0-20230726210543-f4e41046dced // indirect
+	golang.org/x/exp v0.0.0-20230725093048-515e97ebf090 // indirect
+)
+
+replace github.com/pickle-go/pickle => ../

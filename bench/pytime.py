@@ -1,0 +1,82 @@
+"""Times CPython's pickle.loads and pickle.dumps on corpus files.
+
+    python3 bench/pytime.py [-reps N] [-budget SECONDS] DIR FILE...
+
+For each file, read into memory first: loads, then dumps of what loads
+returned (at the file's protocol), each up to REPS times with the cyclic
+garbage collector off and up to REPS times with it on; the median of each.
+A series stops early, after at least 3 runs, once its runs add up to more
+than BUDGET seconds (as runbench's Go measurements do). Every loads run
+starts after a gc.collect() (a dumps series after one: a collection with the
+whole object graph alive costs more than most dumps runs, and dumps makes no
+cyclic garbage); the previous run's result is freed outside the timed region.
+Then, once, tracemalloc measures the object graph loads builds (the memory
+still traced after loads returns) and the peak during loads.
+
+Prints one JSON object per file on stdout.
+"""
+import gc
+import json
+import pickle
+import sys
+import time
+import tracemalloc
+
+
+def timed(fn, reps, budget, collect_each):
+    times = []
+    gc.collect()
+    for _ in range(reps):
+        if collect_each:
+            gc.collect()
+        t0 = time.perf_counter_ns()
+        out = fn()
+        t1 = time.perf_counter_ns()
+        del out
+        times.append(t1 - t0)
+        if len(times) >= 3 and sum(times) > budget * 1e9:
+            break
+    # The upper median for an even count, as runbench takes it.
+    return sorted(times)[len(times) // 2], times
+
+
+def main(argv):
+    reps, budget = 7, 1e9
+    while argv[:1] in (['-reps'], ['-budget']):
+        if argv[0] == '-reps':
+            reps = int(argv[1])
+        else:
+            budget = float(argv[1])
+        argv = argv[2:]
+    directory, files = argv[0], argv[1:]
+    for name in files:
+        with open(f'{directory}/{name}', 'rb') as f:
+            data = f.read()
+        proto = int(name.split('.')[-2][1:])  # NAME.pPROTO.pkl
+        res = {'file': name, 'size': len(data), 'reps': reps,
+               'python': sys.version.split()[0]}
+        # loads first, with nothing else alive; then dumps of one result.
+        for mode in ('off', 'on'):
+            (gc.disable if mode == 'off' else gc.enable)()
+            res[f'loads_gc_{mode}_ns'], res[f'loads_gc_{mode}_all'] = timed(
+                lambda: pickle.loads(data), reps, budget, True)
+        obj = pickle.loads(data)
+        for mode in ('off', 'on'):
+            (gc.disable if mode == 'off' else gc.enable)()
+            res[f'dumps_gc_{mode}_ns'], res[f'dumps_gc_{mode}_all'] = timed(
+                lambda: pickle.dumps(obj, protocol=proto), reps, budget, False)
+        gc.enable()
+        del obj
+        gc.collect()
+        tracemalloc.start()
+        obj = pickle.loads(data)
+        current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        del obj
+        res['graph_bytes'] = current
+        res['peak_bytes'] = peak
+        print(json.dumps(res), flush=True)
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
