@@ -25,147 +25,147 @@ type argument struct {
 	s2 string   // the second line of a pair
 }
 
-// readArg reads the argument of the given kind.
-func (s *source) readArg(kind argKind) (argument, error) {
-	var a argument
+// readArg reads the argument of the given kind into a, setting the fields
+// that kind uses.
+func (s *source) readArg(kind argKind, a *argument) error {
 	switch kind {
 	case argNone:
 	case argUint1:
 		b, err := s.readByte()
 		a.n = int64(b)
-		return a, err
+		return err
 	case argUint2:
 		b, err := s.next(2)
 		if err != nil {
-			return a, err
+			return err
 		}
 		a.n = int64(binary.LittleEndian.Uint16(b))
 	case argInt4:
 		b, err := s.next(4)
 		if err != nil {
-			return a, err
+			return err
 		}
 		a.n = int64(int32(binary.LittleEndian.Uint32(b)))
 	case argUint4:
 		b, err := s.next(4)
 		if err != nil {
-			return a, err
+			return err
 		}
 		a.n = int64(binary.LittleEndian.Uint32(b))
 	case argUint8:
 		b, err := s.next(8)
 		if err != nil {
-			return a, err
+			return err
 		}
 		u := binary.LittleEndian.Uint64(b)
 		if u > math.MaxInt64 {
-			return a, malformed("length %d exceeds the maximum size", u)
+			return malformed("length %d exceeds the maximum size", u)
 		}
 		a.n = int64(u)
 	case argFloat8:
 		b, err := s.next(8)
 		if err != nil {
-			return a, err
+			return err
 		}
 		a.f = math.Float64frombits(binary.BigEndian.Uint64(b))
 	case argDecimalShort, argDecimalLong, argFloatLine:
 		line, err := s.readLine()
 		if err != nil {
-			return a, err
+			return err
 		}
 		if len(line) == 0 {
-			return a, errTruncated // as CPython's C unpickler reports it
+			return errTruncated // as CPython's C unpickler reports it
 		}
 		a.b = line
 	case argNoEscapeLine:
 		line, err := s.readLine()
 		if err != nil {
-			return a, err
+			return err
 		}
 		a.b = line
 	case argStringLine:
 		line, err := s.readLine()
 		if err != nil {
-			return a, err
+			return err
 		}
 		if len(line) < 2 || (line[0] != '\'' && line[0] != '"') || line[len(line)-1] != line[0] {
-			return a, malformed("the STRING opcode argument must be quoted")
+			return malformed("the STRING opcode argument must be quoted")
 		}
 		a.b, err = decodeStringEscape(line[1 : len(line)-1])
-		return a, err
+		return err
 	case argNoEscapeLinePair:
 		line, err := s.readLine()
 		if err != nil {
-			return a, err
+			return err
 		}
 		a.s = string(line) // copy before the next read may move the buffer
 		line2, err := s.readLine()
 		if err != nil {
-			return a, err
+			return err
 		}
 		if len(line) == 0 || len(line2) == 0 {
-			return a, errTruncated // as CPython's C unpickler reports it
+			return errTruncated // as CPython's C unpickler reports it
 		}
 		a.s2 = string(line2)
 	case argUnicodeLine:
 		line, err := s.readLine()
 		if err != nil {
-			return a, err
+			return err
 		}
 		a.b, err = decodeRawUnicodeEscape(line)
-		return a, err
+		return err
 	case argUnicode1, argUnicode4, argUnicode8:
 		b, err := s.readCounted(kind)
 		if err != nil {
-			return a, err
+			return err
 		}
 		if !isSurrogatepassUTF8(b) {
-			return a, malformed("invalid UTF-8 in %s argument", kind)
+			return malformed("invalid UTF-8 in %s argument", kind)
 		}
 		a.b = b
 	case argBytes1, argBytes4, argBytes8, argByteArray8, argString1:
 		b, err := s.readCounted(kind)
 		a.b = b
-		return a, err
+		return err
 	case argString4:
 		b, err := s.next(4)
 		if err != nil {
-			return a, err
+			return err
 		}
 		n := int32(binary.LittleEndian.Uint32(b))
 		if n < 0 {
-			return a, malformed("BINSTRING pickle has negative byte count")
+			return malformed("BINSTRING pickle has negative byte count")
 		}
 		a.b, err = s.next(int(n))
-		return a, err
+		return err
 	case argLong1, argLong4:
 		var n int
 		if kind == argLong1 {
 			c, err := s.readByte()
 			if err != nil {
-				return a, err
+				return err
 			}
 			n = int(c)
 		} else {
 			b, err := s.next(4)
 			if err != nil {
-				return a, err
+				return err
 			}
 			m := int32(binary.LittleEndian.Uint32(b))
 			if m < 0 {
-				return a, malformed("LONG pickle has negative byte count")
+				return malformed("LONG pickle has negative byte count")
 			}
 			n = int(m)
 		}
 		b, err := s.next(n)
 		if err != nil {
-			return a, err
+			return err
 		}
 		a.n, a.bi = decodeLong(b)
 	default:
 		panic("pickle: unknown argument kind")
 	}
-	return a, nil
+	return nil
 }
 
 // readCounted reads a length-prefixed payload.

@@ -28,6 +28,9 @@ type machine struct {
 	// pending counts pendingGlobal values on the stack; see admit.
 	pending     int
 	lastPending Global
+	// probation is set once any value has been admitted on probation, so
+	// that pickles without one need not look for them.
+	probation bool
 	// lastPut is the memo index most recently given an object that BUILD
 	// may turn into a value (see buildConvertible).
 	lastPut uint64
@@ -36,6 +39,11 @@ type machine struct {
 
 	// arena holds the bytes of short strings; see newString.
 	arena strings.Builder
+	// arg is the current opcode's argument.
+	arg argument
+	// Small slices come from shared chunks; see slab.
+	anys      slab[any]
+	dictItems slab[DictItem]
 
 	// obs, when set, records the globals and calls the pickle makes (the
 	// scanner, and tests); opStart and opCode say where the machine is.
@@ -100,7 +108,8 @@ func getMachine(src *source, cfg *config) *machine {
 // it decoded, and any slice grown too large to keep.
 func putMachine(m *machine) {
 	const keep = 1 << 20 // entries; the pool itself is emptied by the GC
-	clear(m.stack)
+	clear(m.stack[:cap(m.stack)]) // popped slots still point at values
+	clear(m.marks)
 	m.memo.reset()
 	if cap(m.stack) > keep {
 		m.stack = nil
@@ -121,6 +130,7 @@ func (m *machine) decode() (any, error) {
 	m.proto = 0
 	m.nextBuffer = 0
 	m.pending = 0
+	m.probation = false
 	m.hashWork = 0
 	if m.src.atEOF() {
 		if m.src.rerr != nil && m.src.rerr != io.EOF {
@@ -128,17 +138,30 @@ func (m *machine) decode() (any, error) {
 		}
 		return nil, io.EOF
 	}
+	src := m.src
 	for {
-		start := m.src.offset()
-		code, err := m.src.readByte()
-		if err != nil {
+		start := src.offset()
+		var code byte
+		var err error
+		if src.pos < src.limit {
+			code = src.buf[src.pos]
+			src.pos++
+		} else if code, err = src.readByte(); err != nil {
 			return nil, &DecodeError{Offset: start, Err: err}
 		}
 		op := opcodes[code]
 		if op == nil {
 			return nil, &DecodeError{Offset: start, Err: malformed("invalid load key, %s", invalidKey(code))}
 		}
-		arg, err := m.src.readArg(op.arg)
+		switch {
+		case op.arg == argNone:
+		case op.arg == argUint1 && src.pos < src.limit:
+			// BINGET, BINPUT, BININT1: the commonest argument, read here.
+			m.arg.n = int64(src.buf[src.pos])
+			src.pos++
+		default:
+			err = src.readArg(op.arg, &m.arg)
+		}
 		m.opStart, m.opCode = start, code
 		if err == nil {
 			if code == opStop {
@@ -158,7 +181,7 @@ func (m *machine) decode() (any, error) {
 					}
 				}
 			} else {
-				err = m.exec(code, &arg)
+				err = m.exec(code, &m.arg)
 			}
 		}
 		if err != nil {
@@ -297,13 +320,13 @@ func (m *machine) exec(code byte, a *argument) error {
 		if len(items) == 0 {
 			return m.push(emptyTuple)
 		}
-		return m.push(Tuple(append([]any(nil), items...)))
+		return m.push(m.tuple(items))
 	case opTuple1, opTuple2, opTuple3:
 		items, err := m.popN(int(code-opTuple1) + 1)
 		if err != nil {
 			return err
 		}
-		return m.push(Tuple(append([]any(nil), items...)))
+		return m.push(m.tuple(items))
 	case opEmptyList:
 		return m.push(new(List))
 	case opList:
@@ -311,7 +334,8 @@ func (m *machine) exec(code byte, a *argument) error {
 		if err != nil {
 			return err
 		}
-		l := List(append([]any(nil), items...))
+		l := List(m.anys.take(len(items)))
+		copy(l, items)
 		return m.push(&l)
 	case opAppend:
 		v, err := m.pop()
@@ -338,7 +362,7 @@ func (m *machine) exec(code byte, a *argument) error {
 		if err := m.chargeKeys(items, 2); err != nil {
 			return err
 		}
-		d := NewDict(len(items) / 2)
+		d := &Dict{items: m.dictItems.take(len(items) / 2)[:0]}
 		for i := 0; i < len(items); i += 2 {
 			if err := d.Set(items[i], items[i+1]); err != nil {
 				return err
@@ -670,6 +694,13 @@ func (m *machine) popMark() ([]any, error) {
 	return items, nil
 }
 
+// tuple returns a new tuple of the items.
+func (m *machine) tuple(items []any) Tuple {
+	t := Tuple(m.anys.take(len(items)))
+	copy(t, items)
+	return t
+}
+
 // pushLong pushes the value of LONG's text: decimal with an optional 'L'.
 func (m *machine) pushLong(text []byte) error {
 	if text[len(text)-1] == 'L' {
@@ -725,7 +756,7 @@ func (m *machine) memoGet(i uint64) error {
 
 // countPending counts a new stack reference to a value on probation.
 func (m *machine) countPending(v any) {
-	if isPending(v) {
+	if m.probation && isPending(v) {
 		m.pending++
 	}
 }
@@ -742,7 +773,7 @@ func isPending(v any) bool {
 
 // discard uncounts the pendingGlobals among items dropped from the stack.
 func (m *machine) discard(items []any) {
-	if m.pending == 0 {
+	if !m.probation {
 		return
 	}
 	for _, v := range items {
@@ -784,6 +815,17 @@ func (m *machine) appendItems(code byte, items []any) error {
 	}
 	switch t := target.(type) {
 	case *List:
+		if *t == nil {
+			*t = m.anys.take(len(items))[:0]
+		}
+		if len(*t)+len(items) > cap(*t) {
+			// Double, rather than append's 1.25x for large slices: a list
+			// built by many APPENDS is copied (and rescanned by the GC) far
+			// fewer times.
+			grown := make(List, len(*t), max(2*cap(*t), len(*t)+len(items)))
+			copy(grown, *t)
+			*t = grown
+		}
 		*t = append(*t, items...)
 	case *Object:
 		t.ListItems = append(t.ListItems, items...)
@@ -817,7 +859,11 @@ func (m *machine) setItems(code byte, kv []any) error {
 	switch t := target.(type) {
 	case *Dict:
 		d = t
-		d.grow(len(kv) / 2)
+		if d.items == nil {
+			d.items = m.dictItems.take(len(kv) / 2)[:0]
+		} else {
+			d.grow(len(kv) / 2)
+		}
 	case *OrderedDict:
 		d = &t.Dict
 	case *Object:

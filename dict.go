@@ -20,7 +20,7 @@ type Dict struct {
 	// while every key is its own normalized form, as str and int keys are.
 	hkeys []any
 	// index finds a normalized key's position once the dict is large.
-	index map[any]int
+	index *posIndex
 }
 
 // NewDict returns an empty Dict with room for n items.
@@ -33,34 +33,11 @@ func NewDict(n int) *Dict {
 // Len returns the number of items.
 func (d *Dict) Len() int { return len(d.items) }
 
-// grow makes room for n more items.
+// grow makes room for n more items, doubling the capacity at least.
 func (d *Dict) grow(n int) {
 	if n > cap(d.items)-len(d.items) {
-		d.items = slices.Grow(d.items, n)
+		d.items = slices.Grow(d.items, max(n, len(d.items)))
 	}
-}
-
-// find returns the position of a normalized key, or -1.
-func (d *Dict) find(hk any) int {
-	switch {
-	case d.index != nil:
-		if i, ok := d.index[hk]; ok {
-			return i
-		}
-	case d.hkeys == nil:
-		for i := range d.items {
-			if d.items[i].Key == hk {
-				return i
-			}
-		}
-	default:
-		for i, k := range d.hkeys {
-			if k == hk {
-				return i
-			}
-		}
-	}
-	return -1
 }
 
 // keyAt returns the normalized key at position i.
@@ -71,8 +48,38 @@ func (d *Dict) keyAt(i int) any {
 	return d.hkeys[i]
 }
 
-// add appends a pair whose normalized key is not present.
-func (d *Dict) add(key, hk, value any) {
+// find returns the position of a normalized key, or -1. h is its hash when
+// the dict has an index.
+func (d *Dict) find(hk any, h uint64) int {
+	if d.index != nil {
+		return d.index.find(d, hk, h)
+	}
+	if d.hkeys == nil {
+		for i := range d.items {
+			if d.items[i].Key == hk {
+				return i
+			}
+		}
+		return -1
+	}
+	for i, k := range d.hkeys {
+		if k == hk {
+			return i
+		}
+	}
+	return -1
+}
+
+// hash returns the hash of a normalized key if the dict is indexed.
+func (d *Dict) hash(hk any) uint64 {
+	if d.index == nil {
+		return 0
+	}
+	return hashOf(hk)
+}
+
+// add appends a pair whose normalized key, hashing to h, is not present.
+func (d *Dict) add(key, hk, value any, h uint64) {
 	if d.hkeys == nil && key != hk {
 		d.hkeys = make([]any, len(d.items), cap(d.items))
 		for i := range d.items {
@@ -84,17 +91,13 @@ func (d *Dict) add(key, hk, value any) {
 		d.hkeys = append(d.hkeys, hk)
 	}
 	switch {
+	case d.index == nil && len(d.items) > keyIndexThreshold:
+		d.index = &posIndex{}
+		d.index.build(d, len(d.items))
+	case d.index != nil && d.index.full():
+		d.index.build(d, len(d.items))
 	case d.index != nil:
-		d.index[hk] = len(d.items) - 1
-	case len(d.items) > keyIndexThreshold:
-		d.reindex()
-	}
-}
-
-func (d *Dict) reindex() {
-	d.index = make(map[any]int, 2*len(d.items))
-	for i := range d.items {
-		d.index[d.keyAt(i)] = i
+		d.index.put(h, len(d.items)-1)
 	}
 }
 
@@ -104,11 +107,12 @@ func (d *Dict) Set(key, value any) error {
 	if err != nil {
 		return err
 	}
-	if i := d.find(hk); i >= 0 {
+	h := d.hash(hk)
+	if i := d.find(hk, h); i >= 0 {
 		d.items[i].Value = value
 		return nil
 	}
-	d.add(key, hk, value)
+	d.add(key, hk, value, h)
 	return nil
 }
 
@@ -118,7 +122,7 @@ func (d *Dict) Get(key any) (any, bool) {
 	if err != nil {
 		return nil, false
 	}
-	if i := d.find(hk); i >= 0 {
+	if i := d.find(hk, d.hash(hk)); i >= 0 {
 		return d.items[i].Value, true
 	}
 	return nil, false
@@ -130,7 +134,7 @@ func (d *Dict) Delete(key any) bool {
 	if err != nil {
 		return false
 	}
-	i := d.find(hk)
+	i := d.find(hk, d.hash(hk))
 	if i < 0 {
 		return false
 	}
@@ -139,7 +143,7 @@ func (d *Dict) Delete(key any) bool {
 		d.hkeys = slices.Delete(d.hkeys, i, i+1)
 	}
 	if d.index != nil {
-		d.reindex()
+		d.index.build(d, len(d.items))
 	}
 	return true
 }
@@ -191,11 +195,11 @@ func NewSet(items ...any) (*Set, error) {
 // Len returns the number of elements.
 func (s *Set) Len() int { return len(s.items) }
 
-// grow makes room for n more elements.
+// grow makes room for n more elements, doubling the capacity at least.
 func (s *Set) grow(n int) {
 	if n > cap(s.items)-len(s.items) {
-		s.items = slices.Grow(s.items, n)
-		s.keys.hkeys = slices.Grow(s.keys.hkeys, n)
+		s.items = slices.Grow(s.items, max(n, len(s.items)))
+		s.keys.hkeys = slices.Grow(s.keys.hkeys, max(n, len(s.keys.hkeys)))
 	}
 }
 

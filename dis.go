@@ -263,8 +263,8 @@ func (d *disassembler) readArg(op *opcode) ([]byte, error) {
 		}
 		return appendPyStrRepr(nil, pair[0]+" "+pair[1]), nil
 	}
-	a, err := d.src.readArg(op.arg)
-	if err != nil {
+	var a argument
+	if err := d.src.readArg(op.arg, &a); err != nil {
 		return nil, err
 	}
 	switch op.arg {
@@ -291,7 +291,8 @@ func (d *disassembler) readArg(op *opcode) ([]byte, error) {
 // lines with Python's int(), float() and escape_decode, which accept other
 // texts than the unpickler's readers, so the interpretation is done here.)
 func (d *disassembler) readLine() ([]byte, error) {
-	a, err := d.src.readArg(argNoEscapeLine)
+	var a argument
+	err := d.src.readArg(argNoEscapeLine, &a)
 	return a.b, err
 }
 

@@ -118,6 +118,7 @@ func (m *machine) admit(g Global) (any, error) {
 	if g == getattrGlobal || g == partialGlobal || m.cfg.allowsBelow(g) {
 		m.obs.global(m, g, findingPending)
 		m.pending++
+		m.probation = true
 		m.lastPending = g
 		return pendingGlobal{g}, nil
 	}

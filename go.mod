@@ -1,6 +1,6 @@
 module github.com/pickle-go/pickle
 
-go 1.23
+go 1.24
 
 require github.com/stretchr/testify v1.11.1
 

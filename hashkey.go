@@ -95,6 +95,9 @@ func hashKey(v any) (any, error) {
 	case []byte:
 		return bytesKey(x), nil
 	case Tuple:
+		if k, ok := smallTupleKey(x); ok {
+			return k, nil
+		}
 		return compositeKey(v)
 	case *FrozenSet:
 		if x.hkey == nil {
@@ -161,6 +164,42 @@ func complexHashKey(c complex128) any {
 	}
 	// Adding zero turns -0.0 into 0.0, which Python considers equal.
 	return complexKey{real(c) + 0, imag(c) + 0}
+}
+
+// Tuples of up to three items that are not themselves tuples or frozensets
+// (coordinates, (name, id) pairs) are keyed by a struct of their items'
+// keys: comparable, and far cheaper than a canonical encoding. Every tuple
+// takes one form only, decided by its own items, so equal tuples get equal
+// keys.
+type (
+	tuple1Key struct{ a any }
+	tuple2Key struct{ a, b any }
+	tuple3Key struct{ a, b, c any }
+)
+
+func smallTupleKey(t Tuple) (any, bool) {
+	if len(t) == 0 || len(t) > 3 {
+		return nil, false
+	}
+	var ks [3]any
+	for i, it := range t {
+		switch it.(type) {
+		case Tuple, *FrozenSet:
+			return nil, false
+		}
+		k, err := hashKey(it)
+		if err != nil {
+			return nil, false // compositeKey reports it
+		}
+		ks[i] = k
+	}
+	switch len(t) {
+	case 1:
+		return tuple1Key{ks[0]}, true
+	case 2:
+		return tuple2Key{ks[0], ks[1]}, true
+	}
+	return tuple3Key{ks[0], ks[1], ks[2]}, true
 }
 
 // compositeKey encodes a tuple or frozenset canonically. A NaN anywhere inside

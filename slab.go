@@ -1,0 +1,31 @@
+package pickle
+
+import "unsafe"
+
+// slab hands out small slices carved from shared chunks, so that the many
+// small tuples, lists and dicts of a pickle do not each need an allocation
+// of their own. A slice handed out has its capacity capped at its length, so
+// appending to it copies it out rather than into its neighbour. A chunk stays
+// alive while any slice from it does, and is never handed out twice.
+type slab[T any] struct {
+	chunk []T
+}
+
+const (
+	slabChunkBytes = 8 << 10 // small enough for the allocator's size classes
+	slabMaxTake    = 32      // larger slices get their own allocation
+)
+
+// take returns a slice of length n.
+func (s *slab[T]) take(n int) []T {
+	if n > slabMaxTake {
+		return make([]T, n)
+	}
+	if len(s.chunk) < n {
+		var zero T
+		s.chunk = make([]T, slabChunkBytes/max(1, int(unsafe.Sizeof(zero))))
+	}
+	out := s.chunk[:n:n]
+	s.chunk = s.chunk[n:]
+	return out
+}
