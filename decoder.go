@@ -107,7 +107,7 @@ func getMachine(src *source, cfg *config) *machine {
 // putMachine returns a machine to the pool, dropping every reference to what
 // it decoded, and any slice grown too large to keep.
 func putMachine(m *machine) {
-	const keep = 1 << 20 // entries; the pool itself is emptied by the GC
+	const keep = 1 << 20          // entries; the pool itself is emptied by the GC
 	clear(m.stack[:cap(m.stack)]) // popped slots still point at values
 	clear(m.marks)
 	m.memo.reset()
