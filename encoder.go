@@ -52,6 +52,13 @@ func Marshal(v any, opts ...Option) ([]byte, error) {
 	if cfg.signKey != nil {
 		return seal(e.buf, cfg.signKeyID, cfg.signKey), nil
 	}
+	if cap(e.buf) > encoderKeep {
+		// A buffer too large to keep in the pool is handed over rather
+		// than copied.
+		out := e.buf
+		e.buf = nil
+		return out, nil
+	}
 	return append([]byte(nil), e.buf...), nil
 }
 
@@ -61,8 +68,10 @@ var encoders = sync.Pool{New: func() any { return newEncoder(&config{}) }}
 
 // putEncoder returns an encoder to the pool, dropping references to what it
 // wrote and any buffer grown too large to keep.
+const encoderKeep = 1 << 20
+
 func putEncoder(e *encoder) {
-	const keep = 1 << 20
+	const keep = encoderKeep
 	if len(e.memo) > keep || len(e.strMemo) > keep {
 		e.memo, e.strMemo = nil, nil // clear keeps a map's size
 	}
