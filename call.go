@@ -220,19 +220,18 @@ func sameIdentity(a, b any) bool {
 	return false
 }
 
-// iterableItems returns the items of an iterable argument.
+// iterableItems returns what Python's iter() yields for an argument: the
+// items of a sequence or set, the keys of a dict.
 func iterableItems(v any) ([]any, bool) {
-	switch x := v.(type) {
-	case Tuple:
-		return x, true
-	case *List:
-		return *x, true
-	case *Set:
-		return x.items, true
-	case *FrozenSet:
-		return x.s.items, true
-	case *Dict:
-		return x.Keys(), true
+	if items, ok := sequenceItems(v); ok {
+		return items, true
+	}
+	if items, ok := dictItems(v); ok {
+		keys := make([]any, len(items))
+		for i, it := range items {
+			keys[i] = it.Key
+		}
+		return keys, true
 	}
 	return nil, false
 }
@@ -508,7 +507,7 @@ func callList(args Tuple, kind CallKind) (any, bool, error) {
 	if kind == CallNewObj || len(args) == 0 {
 		return new(List), true, nil
 	}
-	items, ok := stdIterableItems(args[0])
+	items, ok := iterableItems(args[0])
 	if !ok || len(args) != 1 {
 		return nil, false, nil
 	}
@@ -522,7 +521,7 @@ func callTuple(args Tuple, kind CallKind) (any, bool, error) {
 	if len(args) == 0 {
 		return emptyTuple, true, nil
 	}
-	items, ok := stdIterableItems(args[0])
+	items, ok := iterableItems(args[0])
 	if !ok || len(args) != 1 {
 		return nil, false, nil
 	}
@@ -541,14 +540,14 @@ func callDict(args Tuple, kind CallKind) (any, bool, error) {
 	if len(args) != 1 {
 		return nil, false, nil
 	}
-	if items, ok := mappingItems(args[0]); ok {
+	if items, ok := dictItems(args[0]); ok {
 		d := NewDict(len(items))
 		for _, it := range items {
 			_ = d.Set(it.Key, it.Value)
 		}
 		return d, true, nil
 	}
-	pairs, ok := stdIterableItems(args[0])
+	pairs, ok := iterableItems(args[0])
 	if !ok {
 		return nil, false, nil
 	}

@@ -296,35 +296,30 @@ func (e *encoder) memoPutString(s string) {
 }
 
 func (e *encoder) writePut(idx int) {
-	switch {
-	case e.proto >= 4:
+	if e.proto >= 4 {
 		e.write(opMemoize)
-	case e.proto == 0:
-		e.open()
-		e.buf = append(e.buf, opPut)
-		e.buf = strconv.AppendInt(e.buf, int64(idx), 10)
-		e.buf = append(e.buf, '\n')
-	case idx < 256:
-		e.write(opBinPut, byte(idx))
-	default:
-		e.open()
-		e.buf = append(e.buf, opLongBinPut)
-		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(idx))
+		return
 	}
+	e.writeIndex(opPut, opBinPut, opLongBinPut, idx)
 }
 
 func (e *encoder) writeGet(idx int) {
+	e.writeIndex(opGet, opBinGet, opLongBinGet, idx)
+}
+
+// writeIndex writes a memo index: as text at protocol 0, else in one byte or
+// four.
+func (e *encoder) writeIndex(text, short, long byte, idx int) {
+	e.open()
 	switch {
 	case e.proto == 0:
-		e.open()
-		e.buf = append(e.buf, opGet)
+		e.buf = append(e.buf, text)
 		e.buf = strconv.AppendInt(e.buf, int64(idx), 10)
 		e.buf = append(e.buf, '\n')
 	case idx < 256:
-		e.write(opBinGet, byte(idx))
+		e.buf = append(e.buf, short, byte(idx))
 	default:
-		e.open()
-		e.buf = append(e.buf, opLongBinGet)
+		e.buf = append(e.buf, long)
 		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(idx))
 	}
 }

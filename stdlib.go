@@ -534,36 +534,6 @@ func allDigits(s string) bool {
 	return true
 }
 
-// mappingItems returns the items of a mapping argument.
-func mappingItems(v any) ([]DictItem, bool) {
-	switch x := v.(type) {
-	case *Dict:
-		return x.items, true
-	case *OrderedDict:
-		return x.items, true
-	case *DefaultDict:
-		return x.items, true
-	case *Counter:
-		return x.items, true
-	}
-	return nil, false
-}
-
-// stdIterableItems is iterableItems that also knows the types of this file.
-func stdIterableItems(v any) ([]any, bool) {
-	if d, ok := v.(*Deque); ok {
-		return d.Items, true
-	}
-	if items, ok := mappingItems(v); ok {
-		keys := make([]any, len(items))
-		for i, it := range items {
-			keys[i] = it.Key
-		}
-		return keys, true
-	}
-	return iterableItems(v)
-}
-
 // callDeque is collections.deque(iterable[, maxlen]): Python 3 pickles
 // deque((), maxlen) or deque() and then appends the items, Python 2
 // deque(list[, maxlen]). deque.__new__ (NEWOBJ) makes an empty deque.
@@ -575,7 +545,7 @@ func callDeque(args Tuple, kind CallKind) (any, bool, error) {
 	if len(args) > 2 {
 		return nil, false, nil
 	}
-	items, ok := stdIterableItems(args[0])
+	items, ok := iterableItems(args[0])
 	if !ok {
 		return nil, false, nil
 	}
@@ -602,7 +572,7 @@ func callDefaultDict(args Tuple, kind CallKind) (any, bool, error) {
 	}
 	d.Factory = args[0]
 	if len(args) == 2 {
-		items, ok := mappingItems(args[1])
+		items, ok := dictItems(args[1])
 		if !ok {
 			return nil, false, nil
 		}
@@ -620,7 +590,7 @@ func callCounter(args Tuple, kind CallKind) (any, bool, error) {
 	if kind == CallNewObj || len(args) == 0 {
 		return c, true, nil
 	}
-	items, ok := mappingItems(args[0])
+	items, ok := dictItems(args[0])
 	if !ok || len(args) != 1 {
 		return nil, false, nil
 	}

@@ -777,12 +777,12 @@ func TestStdlibFixturesCoverEveryType(t *testing.T) {
 				seen["symbolic "+g.String()] = true
 			}
 		}
-		if items, ok := stdIterableItems(v); ok {
+		if items, ok := iterableItems(v); ok {
 			for _, it := range items {
 				walk(it, depth+1)
 			}
 		}
-		if items, ok := mappingItems(v); ok {
+		if items, ok := dictItems(v); ok {
 			for _, it := range items {
 				walk(it.Key, depth+1)
 				walk(it.Value, depth+1)
