@@ -477,29 +477,41 @@ func callOrderedDict(args Tuple, kind CallKind) (any, bool, error) {
 	if kind == CallNewObj || len(args) == 0 {
 		return od, true, nil
 	}
-	if len(args) != 1 {
-		return nil, false, nil
+	handled, err := fillDict(&od.Dict, args)
+	if !handled || err != nil {
+		return nil, handled, err
 	}
-	if d, ok := args[0].(*Dict); ok {
-		for _, it := range d.items {
-			_ = od.Set(it.Key, it.Value)
+	return od, true, nil
+}
+
+// fillDict fills d as dict(*args) would: from a mapping, or from an
+// iterable of pairs.
+func fillDict(d *Dict, args Tuple) (handled bool, err error) {
+	if len(args) != 1 {
+		return false, nil
+	}
+	if items, ok := dictItems(args[0]); ok {
+		d.grow(len(items))
+		for _, it := range items {
+			_ = d.Set(it.Key, it.Value)
 		}
-		return od, true, nil
+		return true, nil
 	}
 	pairs, ok := iterableItems(args[0])
 	if !ok {
-		return nil, false, nil
+		return false, nil
 	}
+	d.grow(len(pairs))
 	for _, p := range pairs {
 		kv, ok := iterableItems(p)
 		if !ok || len(kv) != 2 {
-			return nil, false, nil
+			return false, nil
 		}
-		if err := od.Set(kv[0], kv[1]); err != nil {
-			return nil, true, err
+		if err := d.Set(kv[0], kv[1]); err != nil {
+			return true, err
 		}
 	}
-	return od, true, nil
+	return true, nil
 }
 
 // callList is list(iterable); list.__new__ (NEWOBJ) ignores its arguments.
@@ -534,32 +546,13 @@ func callTuple(args Tuple, kind CallKind) (any, bool, error) {
 // callDict is dict(mapping) or dict(iterable of pairs); dict.__new__
 // (NEWOBJ) ignores its arguments.
 func callDict(args Tuple, kind CallKind) (any, bool, error) {
+	d := &Dict{}
 	if kind == CallNewObj || len(args) == 0 {
-		return &Dict{}, true, nil
-	}
-	if len(args) != 1 {
-		return nil, false, nil
-	}
-	if items, ok := dictItems(args[0]); ok {
-		d := NewDict(len(items))
-		for _, it := range items {
-			_ = d.Set(it.Key, it.Value)
-		}
 		return d, true, nil
 	}
-	pairs, ok := iterableItems(args[0])
-	if !ok {
-		return nil, false, nil
-	}
-	d := NewDict(len(pairs))
-	for _, p := range pairs {
-		kv, ok := iterableItems(p)
-		if !ok || len(kv) != 2 {
-			return nil, false, nil
-		}
-		if err := d.Set(kv[0], kv[1]); err != nil {
-			return nil, true, err
-		}
+	handled, err := fillDict(d, args)
+	if !handled || err != nil {
+		return nil, handled, err
 	}
 	return d, true, nil
 }
