@@ -7,7 +7,7 @@ import (
 	"math/big"
 	"reflect"
 	"strconv"
-	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,31 +36,29 @@ func (e *UnmarshalTypeError) Error() string {
 
 func (e *UnmarshalTypeError) Unwrap() error { return e.Err }
 
-// path is where in the target a conversion happens, built only on error.
-type path struct {
-	parent *path
-	field  string // ".name" or "[3]" or "[key]"
+// atIndex, atKey and atField add where a conversion failed to its error, as
+// the error returns through the containers: paths cost nothing when nothing
+// fails.
+func (u *unmarshaler) atIndex(err error, i int) error {
+	return prependTypePath(err, "["+strconv.Itoa(i)+"]")
 }
 
-func (p *path) String() string {
-	var parts []string
-	for ; p != nil; p = p.parent {
-		parts = append(parts, p.field)
-	}
-	var b strings.Builder
-	for i := len(parts) - 1; i >= 0; i-- {
-		b.WriteString(parts[i])
-	}
-	return b.String()
-}
-
-func (p *path) index(i int) *path        { return &path{p, "[" + strconv.Itoa(i) + "]"} }
-func (p *path) fieldName(n string) *path { return &path{p, "." + n} }
-func (p *path) key(k any) *path {
+func (u *unmarshaler) atKey(err error, k any) error {
 	if s, ok := k.(string); ok {
-		return &path{p, "[" + strconv.Quote(s) + "]"}
+		return prependTypePath(err, "["+strconv.Quote(s)+"]")
 	}
-	return &path{p, "[" + Repr(k) + "]"}
+	return prependTypePath(err, "["+Repr(k)+"]")
+}
+
+func (u *unmarshaler) atField(err error, name string) error {
+	return prependTypePath(err, "."+name)
+}
+
+func prependTypePath(err error, elem string) error {
+	if ute, ok := err.(*UnmarshalTypeError); ok {
+		ute.Path = elem + ute.Path
+	}
+	return err
 }
 
 // store puts a decoded value where v points. inputLen sizes the budget that
@@ -75,7 +73,7 @@ func store(v any, val any, cfg *config, inputLen int64) error {
 		budget: 64*inputLen + 1<<20,
 		shared: map[sharedKey]reflect.Value{},
 	}
-	return u.convert(val, reflect.ValueOf(v).Elem(), nil)
+	return u.convert(val, reflect.ValueOf(v).Elem())
 }
 
 type unmarshaler struct {
@@ -112,27 +110,68 @@ var (
 	timeType            = reflect.TypeFor[time.Time]()
 )
 
-func (u *unmarshaler) mismatch(src any, dst reflect.Value, p *path, err error) error {
-	return &UnmarshalTypeError{Value: typeName(src), Type: dst.Type(), Path: p.String(), Err: err}
+func (u *unmarshaler) mismatch(src any, dst reflect.Value, err error) error {
+	return &UnmarshalTypeError{Value: typeName(src), Type: dst.Type(), Err: err}
 }
 
 // convert stores src into dst.
-func (u *unmarshaler) convert(src any, dst reflect.Value, p *path) error {
+func (u *unmarshaler) convert(src any, dst reflect.Value) error {
 	u.budget--
 	if u.budget < 0 {
-		return &UnmarshalTypeError{Value: typeName(src), Type: dst.Type(), Path: p.String(),
+		return &UnmarshalTypeError{Value: typeName(src), Type: dst.Type(),
 			Err: fmt.Errorf("references to shared values expand beyond the typed decoding budget: %w", ErrLimit)}
 	}
-	u.depth++
-	defer func() { u.depth-- }()
-	if u.depth > u.cfg.maxDepth {
-		return u.mismatch(src, dst, p, &LimitError{"MaxDepth", int64(u.cfg.maxDepth)})
+	if u.depth >= u.cfg.maxDepth {
+		return u.mismatch(src, dst, &LimitError{"MaxDepth", int64(u.cfg.maxDepth)})
 	}
+	u.depth++
+	err := u.convertValue(src, dst)
+	u.depth--
+	return err
+}
 
+// textUnmarshalers caches, per type, whether its pointer is an
+// encoding.TextUnmarshaler.
+var textUnmarshalers sync.Map // reflect.Type -> bool
+
+func isTextUnmarshaler(t reflect.Type) bool {
+	if v, ok := textUnmarshalers.Load(t); ok {
+		return v.(bool)
+	}
+	is := reflect.PointerTo(t).Implements(textUnmarshalerType)
+	textUnmarshalers.Store(t, is)
+	return is
+}
+
+func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 	t := dst.Type()
-	if obj, ok := src.(*Object); ok && t.Kind() != reflect.Interface {
-		if handled, err := u.convertObject(obj, dst, p); handled {
-			return err
+	kind := t.Kind()
+	// The commonest pairs first: a Python int, float or str into a plain
+	// Go number or string.
+	switch x := src.(type) {
+	case int64:
+		if kind >= reflect.Int && kind <= reflect.Int64 && t.PkgPath() == "" {
+			if dst.OverflowInt(x) {
+				return u.mismatch(src, dst, fmt.Errorf("%d overflows %s", x, t))
+			}
+			dst.SetInt(x)
+			return nil
+		}
+	case float64:
+		if kind == reflect.Float64 && t.PkgPath() == "" {
+			dst.SetFloat(x)
+			return nil
+		}
+	case string:
+		if kind == reflect.String && t.PkgPath() == "" {
+			dst.SetString(x)
+			return nil
+		}
+	case *Object:
+		if kind != reflect.Interface {
+			if handled, err := u.convertObject(x, dst); handled {
+				return err
+			}
 		}
 	}
 	switch t {
@@ -145,22 +184,25 @@ func (u *unmarshaler) convert(src any, dst reflect.Value, p *path) error {
 			dst.Set(reflect.ValueOf(*new(big.Int).Set(x)))
 			return nil
 		}
-		return u.mismatch(src, dst, p, nil)
+		return u.mismatch(src, dst, nil)
+	case timeType:
+		if d, ok := src.(Date); ok {
+			// A date is a time.Time at naive midnight.
+			dst.Set(reflect.ValueOf(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Naive)))
+			return nil
+		}
 	}
-	if d, ok := src.(Date); ok && t == timeType {
-		// A date is a time.Time at naive midnight.
-		dst.Set(reflect.ValueOf(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Naive)))
-		return nil
+	if src != nil && kind != reflect.Interface {
+		if st := reflect.TypeOf(src); st == t || st.AssignableTo(t) {
+			// The decoded value is already of the target type: a model
+			// type, or a standard library value (time.Time, *big.Rat).
+			dst.Set(reflect.ValueOf(src))
+			return nil
+		}
 	}
-	if src != nil && t.Kind() != reflect.Interface && reflect.TypeOf(src).AssignableTo(t) {
-		// The decoded value is already of the target type: a model type,
-		// or a standard library value (time.Time, *big.Rat, ...).
-		dst.Set(reflect.ValueOf(src))
-		return nil
-	}
-	if s, ok := src.(string); ok && dst.Kind() != reflect.Interface && dst.CanAddr() && reflect.PointerTo(t).Implements(textUnmarshalerType) {
+	if s, ok := src.(string); ok && kind != reflect.Interface && dst.CanAddr() && isTextUnmarshaler(t) {
 		if err := dst.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
-			return u.mismatch(src, dst, p, err)
+			return u.mismatch(src, dst, err)
 		}
 		return nil
 	}
@@ -171,13 +213,13 @@ func (u *unmarshaler) convert(src any, dst reflect.Value, p *path) error {
 			dst.SetZero()
 			return nil
 		}
-		v, err := u.modelValue(src, p)
+		v, err := u.modelValue(src)
 		if err != nil {
 			return err
 		}
 		rv := reflect.ValueOf(v)
 		if !rv.Type().AssignableTo(t) {
-			return u.mismatch(src, dst, p, nil)
+			return u.mismatch(src, dst, nil)
 		}
 		dst.Set(rv)
 		return nil
@@ -198,7 +240,7 @@ func (u *unmarshaler) convert(src any, dst reflect.Value, p *path) error {
 			u.shared[sharedKey{key, t}] = nv
 		}
 		dst.Set(nv)
-		return u.convert(src, nv.Elem(), p)
+		return u.convert(src, nv.Elem())
 	case reflect.Bool:
 		if b, ok := src.(bool); ok {
 			dst.SetBool(b)
@@ -208,31 +250,31 @@ func (u *unmarshaler) convert(src any, dst reflect.Value, p *path) error {
 		switch x := src.(type) {
 		case int64:
 			if dst.OverflowInt(x) {
-				return u.mismatch(src, dst, p, fmt.Errorf("%d overflows %s", x, t))
+				return u.mismatch(src, dst, fmt.Errorf("%d overflows %s", x, t))
 			}
 			dst.SetInt(x)
 			return nil
 		case *big.Int:
-			return u.mismatch(src, dst, p, fmt.Errorf("%s overflows %s", x, t))
+			return u.mismatch(src, dst, fmt.Errorf("%s overflows %s", x, t))
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		var n uint64
 		switch x := src.(type) {
 		case int64:
 			if x < 0 {
-				return u.mismatch(src, dst, p, fmt.Errorf("%d is negative", x))
+				return u.mismatch(src, dst, fmt.Errorf("%d is negative", x))
 			}
 			n = uint64(x)
 		case *big.Int:
 			if !x.IsUint64() {
-				return u.mismatch(src, dst, p, fmt.Errorf("%s overflows %s", x, t))
+				return u.mismatch(src, dst, fmt.Errorf("%s overflows %s", x, t))
 			}
 			n = x.Uint64()
 		default:
-			return u.mismatch(src, dst, p, nil)
+			return u.mismatch(src, dst, nil)
 		}
 		if dst.OverflowUint(n) {
-			return u.mismatch(src, dst, p, fmt.Errorf("%d overflows %s", n, t))
+			return u.mismatch(src, dst, fmt.Errorf("%d overflows %s", n, t))
 		}
 		dst.SetUint(n)
 		return nil
@@ -244,19 +286,19 @@ func (u *unmarshaler) convert(src any, dst reflect.Value, p *path) error {
 		case int64:
 			f = float64(x)
 			if int64(f) != x || f >= 1<<63 {
-				return u.mismatch(src, dst, p, fmt.Errorf("%d does not convert to a float exactly", x))
+				return u.mismatch(src, dst, fmt.Errorf("%d does not convert to a float exactly", x))
 			}
 		case *big.Int:
 			bf, acc := new(big.Float).SetInt(x).Float64()
 			if acc != big.Exact {
-				return u.mismatch(src, dst, p, fmt.Errorf("%s does not convert to a float exactly", x))
+				return u.mismatch(src, dst, fmt.Errorf("%s does not convert to a float exactly", x))
 			}
 			f = bf
 		default:
-			return u.mismatch(src, dst, p, nil)
+			return u.mismatch(src, dst, nil)
 		}
 		if t.Kind() == reflect.Float32 && !math.IsInf(f, 0) && !math.IsNaN(f) && dst.OverflowFloat(f) {
-			return u.mismatch(src, dst, p, fmt.Errorf("%v overflows float32", f))
+			return u.mismatch(src, dst, fmt.Errorf("%v overflows float32", f))
 		}
 		dst.SetFloat(f)
 		return nil
@@ -290,12 +332,12 @@ func (u *unmarshaler) convert(src any, dst reflect.Value, p *path) error {
 		}
 		items, ok := sequenceItems(src)
 		if !ok {
-			return u.mismatch(src, dst, p, nil)
+			return u.mismatch(src, dst, nil)
 		}
 		s := reflect.MakeSlice(t, len(items), len(items))
 		for i, it := range items {
-			if err := u.convert(it, s.Index(i), p.index(i)); err != nil {
-				return err
+			if err := u.convert(it, s.Index(i)); err != nil {
+				return u.atIndex(err, i)
 			}
 		}
 		dst.Set(s)
@@ -309,32 +351,32 @@ func (u *unmarshaler) convert(src any, dst reflect.Value, p *path) error {
 					items[i] = int64(c)
 				}
 			} else {
-				return u.mismatch(src, dst, p, nil)
+				return u.mismatch(src, dst, nil)
 			}
 		}
 		if len(items) != t.Len() {
-			return u.mismatch(src, dst, p, fmt.Errorf("%d items for an array of %d", len(items), t.Len()))
+			return u.mismatch(src, dst, fmt.Errorf("%d items for an array of %d", len(items), t.Len()))
 		}
 		for i, it := range items {
-			if err := u.convert(it, dst.Index(i), p.index(i)); err != nil {
-				return err
+			if err := u.convert(it, dst.Index(i)); err != nil {
+				return u.atIndex(err, i)
 			}
 		}
 		return nil
 	case reflect.Map:
 		items, ok := dictItems(src)
 		if !ok {
-			return u.mismatch(src, dst, p, nil)
+			return u.mismatch(src, dst, nil)
 		}
-		return u.fillMap(items, dst, p)
+		return u.fillMap(items, dst)
 	case reflect.Struct:
 		items, ok := dictItems(src)
 		if !ok {
-			return u.mismatch(src, dst, p, nil)
+			return u.mismatch(src, dst, nil)
 		}
-		return u.fillStruct(items, dst, p, src)
+		return u.fillStruct(items, dst, src)
 	}
-	return u.mismatch(src, dst, p, nil)
+	return u.mismatch(src, dst, nil)
 }
 
 // bytesOf returns the bytes of bytes-like values.
@@ -382,19 +424,19 @@ func dictItems(v any) ([]DictItem, bool) {
 	return nil, false
 }
 
-func (u *unmarshaler) fillMap(items []DictItem, dst reflect.Value, p *path) error {
+func (u *unmarshaler) fillMap(items []DictItem, dst reflect.Value) error {
 	t := dst.Type()
 	if dst.IsNil() {
 		dst.Set(reflect.MakeMapWithSize(t, len(items)))
 	}
 	for _, it := range items {
 		k := reflect.New(t.Key()).Elem()
-		if err := u.convertKey(it.Key, k, p.key(it.Key)); err != nil {
-			return err
+		if err := u.convertKey(it.Key, k); err != nil {
+			return u.atKey(err, it.Key)
 		}
 		v := reflect.New(t.Elem()).Elem()
-		if err := u.convert(it.Value, v, p.key(it.Key)); err != nil {
-			return err
+		if err := u.convert(it.Value, v); err != nil {
+			return u.atKey(err, it.Key)
 		}
 		dst.SetMapIndex(k, v)
 	}
@@ -402,43 +444,43 @@ func (u *unmarshaler) fillMap(items []DictItem, dst reflect.Value, p *path) erro
 }
 
 // convertKey converts a dict key; tuples go into array or struct keys.
-func (u *unmarshaler) convertKey(src any, dst reflect.Value, p *path) error {
+func (u *unmarshaler) convertKey(src any, dst reflect.Value) error {
 	if tup, ok := src.(Tuple); ok && dst.Kind() == reflect.Struct && dst.Type() != bigIntType {
 		fields := cachedFields(dst.Type())
 		if len(fields.list) != len(tup) {
-			return u.mismatch(src, dst, p, fmt.Errorf("%d items for a struct of %d fields", len(tup), len(fields.list)))
+			return u.mismatch(src, dst, fmt.Errorf("%d items for a struct of %d fields", len(tup), len(fields.list)))
 		}
 		for i, f := range fields.list {
-			if err := u.convert(tup[i], dst.FieldByIndex(f.index), p.index(i)); err != nil {
-				return err
+			if err := u.convert(tup[i], dst.FieldByIndex(f.index)); err != nil {
+				return u.atIndex(err, i)
 			}
 		}
 		return nil
 	}
-	return u.convert(src, dst, p)
+	return u.convert(src, dst)
 }
 
 // fillStruct sets fields from str-keyed items.
-func (u *unmarshaler) fillStruct(items []DictItem, dst reflect.Value, p *path, src any) error {
+func (u *unmarshaler) fillStruct(items []DictItem, dst reflect.Value, src any) error {
 	fields := cachedFields(dst.Type())
 	for _, it := range items {
 		name, ok := it.Key.(string)
 		if !ok {
-			return u.mismatch(src, dst, p, fmt.Errorf("key %s is not a str", Repr(it.Key)))
+			return u.mismatch(src, dst, fmt.Errorf("key %s is not a str", Repr(it.Key)))
 		}
 		f, ok := fields.lookup(name)
 		if !ok {
 			if u.cfg.disallowUnknownFields {
-				return u.mismatch(src, dst, p, fmt.Errorf("unknown field %q", name))
+				return u.mismatch(src, dst, fmt.Errorf("unknown field %q", name))
 			}
 			continue
 		}
 		fv, err := fieldForSet(dst, f.index)
 		if err != nil {
-			return u.mismatch(src, dst, p, err)
+			return u.mismatch(src, dst, err)
 		}
-		if err := u.convert(it.Value, fv, p.fieldName(f.name)); err != nil {
-			return err
+		if err := u.convert(it.Value, fv); err != nil {
+			return u.atField(err, f.name)
 		}
 	}
 	return nil
@@ -490,7 +532,7 @@ func instanceOf(o *Object) instance {
 
 // convertObject converts an instance of a class into dst: through the class
 // registry, the hooks of dst's type, or its state.
-func (u *unmarshaler) convertObject(o *Object, dst reflect.Value, p *path) (bool, error) {
+func (u *unmarshaler) convertObject(o *Object, dst reflect.Value) (bool, error) {
 	in := instanceOf(o)
 	var info *classInfo
 	if g, ok := in.class.(Global); ok {
@@ -522,10 +564,10 @@ func (u *unmarshaler) convertObject(o *Object, dst reflect.Value, p *path) (bool
 		case initer:
 			err = ptr.Interface().(Initializer).PickleInit(in.args, in.kwargs)
 		default:
-			return true, u.mismatch(o, dst, p, fmt.Errorf("built with arguments %s: %s needs a PickleInit method or ClassFuncs.Init", Repr(in.args), t))
+			return true, u.mismatch(o, dst, fmt.Errorf("built with arguments %s: %s needs a PickleInit method or ClassFuncs.Init", Repr(in.args), t))
 		}
 		if err != nil {
-			return true, u.mismatch(o, dst, p, err)
+			return true, u.mismatch(o, dst, err)
 		}
 	}
 	if in.hasState {
@@ -536,32 +578,32 @@ func (u *unmarshaler) convertObject(o *Object, dst reflect.Value, p *path) (bool
 		case setter:
 			err = ptr.Interface().(StateSetter).PickleSetState(in.state)
 		default:
-			err = u.fillFromState(in.state, dst, p, o)
+			err = u.fillFromState(in.state, dst, o)
 			if err != nil {
 				return true, err
 			}
 		}
 		if err != nil {
-			return true, u.mismatch(o, dst, p, err)
+			return true, u.mismatch(o, dst, err)
 		}
 	}
 	switch {
 	case len(in.list) > 0 && t.Kind() == reflect.Slice:
-		return true, u.convert((*List)(&in.list), dst, p)
+		return true, u.convert((*List)(&in.list), dst)
 	case len(in.dict) > 0 && t.Kind() == reflect.Map:
-		return true, u.fillMap(in.dict, dst, p)
+		return true, u.fillMap(in.dict, dst)
 	}
 	return true, nil
 }
 
 // fillFromState fills a struct from an instance's state: its __dict__, or a
 // (__dict__, slots) pair.
-func (u *unmarshaler) fillFromState(state any, dst reflect.Value, p *path, o *Object) error {
+func (u *unmarshaler) fillFromState(state any, dst reflect.Value, o *Object) error {
 	if dst.Kind() != reflect.Struct {
 		if state == nil {
 			return nil
 		}
-		return u.convert(state, dst, p)
+		return u.convert(state, dst)
 	}
 	if pair, ok := state.(Tuple); ok && len(pair) == 2 {
 		for _, part := range pair {
@@ -570,9 +612,9 @@ func (u *unmarshaler) fillFromState(state any, dst reflect.Value, p *path, o *Ob
 			}
 			items, ok := dictItems(part)
 			if !ok {
-				return u.mismatch(o, dst, p, fmt.Errorf("state %s is not a (dict, slots) pair; add a PickleSetState method", Repr(state)))
+				return u.mismatch(o, dst, fmt.Errorf("state %s is not a (dict, slots) pair; add a PickleSetState method", Repr(state)))
 			}
-			if err := u.fillStruct(items, dst, p, o); err != nil {
+			if err := u.fillStruct(items, dst, o); err != nil {
 				return err
 			}
 		}
@@ -583,26 +625,26 @@ func (u *unmarshaler) fillFromState(state any, dst reflect.Value, p *path, o *Ob
 	}
 	items, ok := dictItems(state)
 	if !ok {
-		return u.mismatch(o, dst, p, fmt.Errorf("state %s is not a dict; add a PickleSetState method", Repr(state)))
+		return u.mismatch(o, dst, fmt.Errorf("state %s is not a dict; add a PickleSetState method", Repr(state)))
 	}
-	return u.fillStruct(items, dst, p, o)
+	return u.fillStruct(items, dst, o)
 }
 
 // modelValue is the value an `any` receives: the model value itself, with
 // instances of registered classes converted to their Go types.
-func (u *unmarshaler) modelValue(src any, p *path) (any, error) {
+func (u *unmarshaler) modelValue(src any) (any, error) {
 	if len(u.cfg.classByName) == 0 {
 		return src, nil
 	}
 	if u.models == nil {
 		u.models = map[any]any{}
 	}
-	return u.replaceClasses(src, p)
+	return u.replaceClasses(src)
 }
 
 // replaceClasses walks a value of the model, replacing instances of
 // registered classes, in place, by their Go values.
-func (u *unmarshaler) replaceClasses(v any, p *path) (any, error) {
+func (u *unmarshaler) replaceClasses(v any) (any, error) {
 	key := identityKey(v)
 	if key != nil {
 		if done, ok := u.models[key]; ok {
@@ -613,13 +655,13 @@ func (u *unmarshaler) replaceClasses(v any, p *path) (any, error) {
 	u.depth++
 	defer func() { u.depth-- }()
 	if u.depth > u.cfg.maxDepth {
-		return nil, &UnmarshalTypeError{Value: typeName(v), Type: reflect.TypeFor[any](), Path: p.String(), Err: &LimitError{"MaxDepth", int64(u.cfg.maxDepth)}}
+		return nil, &UnmarshalTypeError{Value: typeName(v), Type: reflect.TypeFor[any](), Err: &LimitError{"MaxDepth", int64(u.cfg.maxDepth)}}
 	}
-	replaceAll := func(items []any, p *path) error {
+	replaceAll := func(items []any) error {
 		for i, it := range items {
-			nv, err := u.replaceClasses(it, p.index(i))
+			nv, err := u.replaceClasses(it)
 			if err != nil {
-				return err
+				return u.atIndex(err, i)
 			}
 			items[i] = nv
 		}
@@ -631,52 +673,52 @@ func (u *unmarshaler) replaceClasses(v any, p *path) (any, error) {
 		if g, ok := in.class.(Global); ok {
 			if info := u.cfg.classOf(g); info != nil {
 				dst := reflect.New(info.typ).Elem()
-				if err := u.convert(x, dst, p); err != nil {
+				if err := u.convert(x, dst); err != nil {
 					return nil, err
 				}
 				u.models[key] = dst.Interface()
 				return dst.Interface(), nil
 			}
 		}
-		if err := replaceAll(x.Args, p); err != nil {
+		if err := replaceAll(x.Args); err != nil {
 			return nil, err
 		}
-		if err := replaceAll(x.ListItems, p); err != nil {
+		if err := replaceAll(x.ListItems); err != nil {
 			return nil, err
 		}
 		if x.HasState {
-			st, err := u.replaceClasses(x.State, p)
+			st, err := u.replaceClasses(x.State)
 			if err != nil {
 				return nil, err
 			}
 			x.State = st
 		}
 		for i := range x.DictItems {
-			nv, err := u.replaceClasses(x.DictItems[i].Value, p)
+			nv, err := u.replaceClasses(x.DictItems[i].Value)
 			if err != nil {
 				return nil, err
 			}
 			x.DictItems[i].Value = nv
 		}
 	case *List:
-		return v, replaceAll(*x, p)
+		return v, replaceAll(*x)
 	case Tuple:
-		return v, replaceAll(x, p)
+		return v, replaceAll(x)
 	case *Dict:
-		return v, u.replaceValues(x, p)
+		return v, u.replaceValues(x)
 	case *OrderedDict:
-		return v, u.replaceValues(&x.Dict, p)
+		return v, u.replaceValues(&x.Dict)
 	}
 	return v, nil
 }
 
 // replaceValues replaces registered instances among a dict's values. Keys are
 // left as they are: instances hash by identity, so they stay valid keys.
-func (u *unmarshaler) replaceValues(d *Dict, p *path) error {
+func (u *unmarshaler) replaceValues(d *Dict) error {
 	for i := range d.items {
-		nv, err := u.replaceClasses(d.items[i].Value, p.key(d.items[i].Key))
+		nv, err := u.replaceClasses(d.items[i].Value)
 		if err != nil {
-			return err
+			return u.atKey(err, d.items[i].Key)
 		}
 		d.items[i].Value = nv
 	}
