@@ -360,7 +360,7 @@ func (e *encoder) saveTuple(t Tuple) error {
 		if err := e.saveItems(t); err != nil {
 			return err
 		}
-		if idx, ok := e.memo[key]; ok {
+		if idx, ok := e.memo.lookup(key); ok {
 			// The tuple was reached through its own items: drop what
 			// was pushed and fetch it from the memo.
 			for range n {
@@ -377,7 +377,7 @@ func (e *encoder) saveTuple(t Tuple) error {
 	if err := e.saveItems(t); err != nil {
 		return err
 	}
-	if idx, ok := e.memo[key]; ok {
+	if idx, ok := e.memo.lookup(key); ok {
 		if e.proto >= 1 {
 			e.write(opPopMark)
 		} else {
@@ -619,7 +619,7 @@ func (e *encoder) saveFrozenSet(f *FrozenSet) error {
 	if err := e.saveItems(f.s.items); err != nil {
 		return err
 	}
-	if idx, ok := e.memo[f]; ok {
+	if idx, ok := e.memo.lookup(f); ok {
 		e.write(opPopMark)
 		e.writeGet(idx)
 		return nil

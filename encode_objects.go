@@ -87,7 +87,7 @@ func (e *encoder) saveReduceFull(callable any, args Tuple, key any, listItems []
 
 func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, state any, hasState bool) error {
 	if key != nil {
-		if idx, ok := e.memo[key]; ok {
+		if idx, ok := e.memo.lookup(key); ok {
 			// Reached through its own arguments: drop the new object
 			// and fetch the first one.
 			e.write(opPop)

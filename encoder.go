@@ -72,8 +72,8 @@ const encoderKeep = 1 << 20
 
 func putEncoder(e *encoder) {
 	const keep = encoderKeep
-	if len(e.memo) > keep || len(e.strMemo) > keep {
-		e.memo, e.strMemo = nil, nil // clear keeps a map's size
+	if e.memo.len() > keep || len(e.strMemo) > keep {
+		e.memo, e.strMemo = encMemo{}, nil // clear keeps a map's size
 	}
 	e.reset()
 	if cap(e.buf) > keep {
@@ -138,7 +138,7 @@ type encoder struct {
 	frameStart int
 	framing    bool
 
-	memo    map[any]int    // identity (or value, for immutable keys) -> index
+	memo    encMemo        // identity (or value, for immutable keys) -> index
 	strMemo map[string]int // strings, memoized by value
 	memoLen int
 	depth   int
@@ -152,7 +152,7 @@ func (e *encoder) reset() {
 	e.buf = e.buf[:0]
 	e.frameStart = -1
 	e.framing = false
-	clear(e.memo)
+	e.memo.clear()
 	clear(e.strMemo)
 	e.memoLen = 0
 	e.depth = 0
@@ -277,10 +277,7 @@ func (e *encoder) memoPut(key any) {
 	idx := e.memoLen
 	e.memoLen++
 	if key != nil {
-		if e.memo == nil {
-			e.memo = make(map[any]int)
-		}
-		e.memo[key] = idx
+		e.memo.store(key, idx)
 	}
 	e.writePut(idx)
 }
@@ -326,7 +323,7 @@ func (e *encoder) writeIndex(text, short, long byte, idx int) {
 
 // memoGet writes a GET if key was memoized.
 func (e *encoder) memoGet(key any) bool {
-	if idx, ok := e.memo[key]; ok {
+	if idx, ok := e.memo.lookup(key); ok {
 		e.writeGet(idx)
 		return true
 	}
@@ -334,7 +331,7 @@ func (e *encoder) memoGet(key any) bool {
 }
 
 func (e *encoder) inMemo(key any) bool {
-	_, ok := e.memo[key]
+	_, ok := e.memo.lookup(key)
 	return ok
 }
 
