@@ -74,7 +74,7 @@ func (s *source) readArg(kind argKind, a *argument) error {
 			return err
 		}
 		if len(line) == 0 {
-			return errTruncated // as CPython's C unpickler reports it
+			return ErrTruncated // as CPython's C unpickler reports it
 		}
 		a.b = line
 	case argNoEscapeLine:
@@ -104,7 +104,7 @@ func (s *source) readArg(kind argKind, a *argument) error {
 			return err
 		}
 		if len(line) == 0 || len(line2) == 0 {
-			return errTruncated // as CPython's C unpickler reports it
+			return ErrTruncated // as CPython's C unpickler reports it
 		}
 		a.s2 = string(line2)
 	case argUnicodeLine:

@@ -68,7 +68,7 @@ func (d *disassembler) run() error {
 	for {
 		pos := d.src.offset()
 		code, err := d.src.readByte()
-		if err == errTruncated {
+		if err == ErrTruncated {
 			err = &kindError{ErrTruncated, "pickle exhausted before seeing STOP"}
 		}
 		if err != nil {

@@ -330,11 +330,6 @@ func (e *encoder) memoGet(key any) bool {
 	return false
 }
 
-func (e *encoder) inMemo(key any) bool {
-	_, ok := e.memo.lookup(key)
-	return ok
-}
-
 // save writes one value.
 func (e *encoder) save(v any) error {
 	if err := e.opcodeBoundary(); err != nil {

@@ -136,7 +136,7 @@ func openEnvelope(src *source, keys map[string][]byte) ([]byte, error) {
 }
 
 func envelopeErr(start int64, err error) error {
-	if err == errTruncated {
+	if err == ErrTruncated {
 		return &DecodeError{Offset: start, Err: fmt.Errorf("signed pickle cut short: %w", ErrTruncated)}
 	}
 	return &DecodeError{Offset: start, Err: err}

@@ -84,6 +84,3 @@ func malformed(format string, args ...any) error {
 func unsupported(format string, args ...any) error {
 	return &kindError{ErrUnsupported, fmt.Sprintf(format, args...)}
 }
-
-// errTruncated is returned by the input layer; the decoder adds the position.
-var errTruncated = ErrTruncated

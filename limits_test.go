@@ -71,3 +71,20 @@ func TestAllocationBound(t *testing.T) {
 	}
 	t.Logf("%d inputs; worst ratio for inputs of 1 KiB or more: %.1f bytes allocated per input byte (%s)", len(inputs), worst, worstName)
 }
+
+// BenchmarkAdversarialInputs times the inputs above that allocate the most
+// per byte, to show that decoding time stays linear in the input: compare
+// their MB/s with BenchmarkPayloadDecodeAny's.
+func BenchmarkAdversarialInputs(b *testing.B) {
+	for name, in := range adversarialInputs() {
+		data := append(in, '.')
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for range b.N {
+				var v any
+				_ = Unmarshal(data, &v, AllowAllGlobals())
+			}
+		})
+	}
+}

@@ -77,7 +77,7 @@ func (s *source) more() error {
 }
 
 // ensure makes n bytes readable at pos, leaving a frame that is exactly used
-// up. It returns errTruncated at the end of input, and a malformed error for
+// up. It returns ErrTruncated at the end of input, and a malformed error for
 // a read that would straddle the end of a frame.
 func (s *source) ensure(n int) error {
 	for s.limit-s.pos < n {
@@ -98,7 +98,7 @@ func (s *source) ensure(n int) error {
 
 func readErr(err error) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return errTruncated
+		return ErrTruncated
 	}
 	return err
 }
@@ -155,7 +155,7 @@ func (s *source) next(n int) ([]byte, error) {
 func (s *source) nextLength(n uint64) ([]byte, error) {
 	if n > math.MaxInt {
 		if s.r == nil {
-			return nil, errTruncated
+			return nil, ErrTruncated
 		}
 		return nil, malformed("length %d exceeds the maximum size", n)
 	}
@@ -197,7 +197,7 @@ func (s *source) startFrame(n uint64) error {
 	s.inFrame = false
 	s.limit = len(s.buf)
 	if n > math.MaxInt {
-		return errTruncated
+		return ErrTruncated
 	}
 	if err := s.ensure(int(n)); err != nil {
 		return err
