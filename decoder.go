@@ -117,6 +117,10 @@ func putMachine(m *machine) {
 	if cap(m.memo.dense) > keep {
 		m.memo.dense = nil
 	}
+	// The argument may point into the input, and used slab chunks at
+	// decoded values: drop both.
+	m.arg = argument{}
+	m.anys, m.dictItems = slab[any]{}, slab[DictItem]{}
 	m.src, m.cfg, m.obs = nil, nil, nil
 	machines.Put(m)
 }
