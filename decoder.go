@@ -44,6 +44,7 @@ type machine struct {
 	// Small slices come from shared chunks; see slab.
 	anys      slab[any]
 	dictItems slab[DictItem]
+	box       boxer
 
 	// obs, when set, records the globals and calls the pickle makes (the
 	// scanner, and tests); opStart and opCode say where the machine is.
@@ -120,7 +121,7 @@ func putMachine(m *machine) {
 	// The argument may point into the input, and used slab chunks at
 	// decoded values: drop both.
 	m.arg = argument{}
-	m.anys, m.dictItems = slab[any]{}, slab[DictItem]{}
+	m.anys, m.dictItems, m.box = slab[any]{}, slab[DictItem]{}, boxer{}
 	m.src, m.cfg, m.obs = nil, nil, nil
 	machines.Put(m)
 }
@@ -270,7 +271,7 @@ func (m *machine) exec(code byte, a *argument) error {
 	case opNewFalse:
 		return m.push(false)
 	case opBinInt, opBinInt1, opBinInt2:
-		return m.push(a.n)
+		return m.push(m.box.int64(a.n))
 	case opInt:
 		n, bi, isBool, err := parseCInt(a.b, m.cfg.maxIntDigits)
 		switch {
@@ -281,22 +282,22 @@ func (m *machine) exec(code byte, a *argument) error {
 		case bi != nil:
 			return m.push(bi)
 		}
-		return m.push(n)
+		return m.push(m.box.int64(n))
 	case opLong:
 		return m.pushLong(a.b)
 	case opLong1, opLong4:
 		if a.bi != nil {
 			return m.push(a.bi)
 		}
-		return m.push(a.n)
+		return m.push(m.box.int64(a.n))
 	case opFloat:
 		f, err := parseTextFloat(a.b)
 		if err != nil {
 			return err
 		}
-		return m.push(f)
+		return m.push(m.box.float64(f))
 	case opBinFloat:
-		return m.push(a.f)
+		return m.push(m.box.float64(a.f))
 
 	// Strings.
 	case opBinBytes, opShortBinBytes, opBinBytes8:
@@ -311,7 +312,7 @@ func (m *machine) exec(code byte, a *argument) error {
 		}
 		return m.push(v)
 	case opUnicode, opBinUnicode, opShortBinUnicode, opBinUnicode8:
-		return m.push(m.newString(a.b))
+		return m.push(m.box.string(m.newString(a.b)))
 
 	// Containers.
 	case opEmptyTuple:
@@ -717,7 +718,7 @@ func (m *machine) pushLong(text []byte) error {
 	if b != nil {
 		return m.push(b)
 	}
-	return m.push(n)
+	return m.push(m.box.int64(n))
 }
 
 // textIndex parses the decimal memo index of PUT and GET.

@@ -1,0 +1,84 @@
+package pickle
+
+import "unsafe"
+
+// boxer puts ints, floats and strings into interface values without an
+// allocation for each. Converting a value to `any` makes the runtime copy it
+// to a fresh heap allocation and point the interface at the copy; the boxer
+// copies it into a slot of a shared chunk instead and points the interface
+// there. A chunk stays alive while any interface points into it (the
+// collector follows interior pointers), and a slot is written once, before
+// anyone can see it.
+//
+// This is the package's one use of unsafe: an interface value is two words,
+// the type and a pointer to the value, and the boxer writes them itself.
+// TestBoxerMatchesRuntime pins that the results behave exactly as the
+// runtime's own conversions, through the collector too; BenchmarkBoxer shows
+// what it saves.
+type boxer struct {
+	ints    []int64
+	floats  []float64
+	strings []string
+}
+
+const boxChunk = 256
+
+// Type words of the interfaces the boxer makes.
+var (
+	int64TypeWord   = typeWord(int64(0))
+	float64TypeWord = typeWord(float64(0))
+	stringTypeWord  = typeWord("")
+)
+
+// eface is the layout of an interface value with no methods.
+type eface struct {
+	typ  unsafe.Pointer
+	data unsafe.Pointer
+}
+
+func typeWord(v any) unsafe.Pointer {
+	return (*eface)(unsafe.Pointer(&v)).typ
+}
+
+func makeAny(typ, data unsafe.Pointer) any {
+	var v any
+	e := (*eface)(unsafe.Pointer(&v))
+	e.typ, e.data = typ, data
+	return v
+}
+
+func (b *boxer) int64(v int64) any {
+	if v >= 0 && v < 256 {
+		return v // the runtime boxes these without allocating
+	}
+	if len(b.ints) == 0 {
+		b.ints = make([]int64, boxChunk)
+	}
+	p := &b.ints[0]
+	b.ints = b.ints[1:]
+	*p = v
+	return makeAny(int64TypeWord, unsafe.Pointer(p))
+}
+
+func (b *boxer) float64(v float64) any {
+	if len(b.floats) == 0 {
+		b.floats = make([]float64, boxChunk)
+	}
+	p := &b.floats[0]
+	b.floats = b.floats[1:]
+	*p = v
+	return makeAny(float64TypeWord, unsafe.Pointer(p))
+}
+
+func (b *boxer) string(s string) any {
+	if s == "" {
+		return s // the runtime boxes the empty string without allocating
+	}
+	if len(b.strings) == 0 {
+		b.strings = make([]string, boxChunk)
+	}
+	p := &b.strings[0]
+	b.strings = b.strings[1:]
+	*p = s
+	return makeAny(stringTypeWord, unsafe.Pointer(p))
+}
