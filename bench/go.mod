@@ -1,6 +1,6 @@
 module github.com/pickle-go/pickle/bench
 
-go 1.23
+go 1.24
 
 require (
 	github.com/kisielk/og-rek v1.3.0
