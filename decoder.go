@@ -5,7 +5,6 @@ import (
 	"io"
 	"math/big"
 	"strconv"
-	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -37,8 +36,8 @@ type machine struct {
 	// hashWork is the bytes hashed for dict keys and set elements so far.
 	hashWork int64
 
-	// arena holds the bytes of short strings; see newString.
-	arena strings.Builder
+	// strs holds the bytes of short strings.
+	strs stringArena
 	// arg is the current opcode's argument.
 	arg argument
 	// Small slices come from shared chunks; see slab.
@@ -195,31 +194,8 @@ func (m *machine) decode() (any, error) {
 	}
 }
 
-// Short strings are copied into shared chunks rather than each into its own
-// allocation: a decoded string is a substring of a chunk, which stays alive
-// while any of its strings does.
-const (
-	arenaChunk     = 32 << 10
-	arenaMaxString = 1 << 10
-)
-
 // newString returns the bytes as a string.
-func (m *machine) newString(b []byte) string {
-	n := len(b)
-	if n == 0 {
-		return ""
-	}
-	if n > arenaMaxString {
-		return string(b)
-	}
-	if m.arena.Cap()-m.arena.Len() < n {
-		m.arena = strings.Builder{}
-		m.arena.Grow(arenaChunk)
-	}
-	start := m.arena.Len()
-	m.arena.Write(b)
-	return m.arena.String()[start:]
-}
+func (m *machine) newString(b []byte) string { return m.strs.string(b) }
 
 // invalidKey spells a byte as CPython's "invalid load key" message does.
 func invalidKey(c byte) string {

@@ -2,7 +2,10 @@ module github.com/pickle-go/pickle
 
 go 1.24
 
-require github.com/stretchr/testify v1.11.1
+require (
+	github.com/google/go-cmp v0.7.0
+	github.com/stretchr/testify v1.11.1
+)
 
 require (
 	github.com/davecgh/go-spew v1.1.1 // indirect

@@ -170,6 +170,12 @@ const (
 // A mismatch is an *UnmarshalTypeError naming the Python type, the Go type
 // and the path (for example [3].score).
 func Unmarshal(data []byte, v any, opts ...Option) error {
+	return unmarshal(data, v, true, opts)
+}
+
+// unmarshal is Unmarshal; direct false keeps it on the general path, for
+// tests.
+func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 	cfg, err := newConfig(opts)
 	if err != nil {
 		return err
@@ -187,6 +193,16 @@ func Unmarshal(data []byte, v any, opts ...Option) error {
 			return &DecodeError{Offset: int64(src.pos), Err: malformed("%d bytes of trailing data after the signed pickle", len(data)-src.pos)}
 		}
 		data = payload
+	}
+	if plan, dst := directTarget(v); direct && plan != nil {
+		// The direct decoder either decodes the whole pickle or leaves
+		// it, and the zero value it may have half filled, to the general
+		// path (direct.go).
+		pos, err := decodeDirect(data, cfg, plan, dst)
+		if err == nil && pos == len(data) {
+			return nil
+		}
+		reflect.ValueOf(v).Elem().SetZero()
 	}
 	m := getMachine(newBytesSource(data), cfg)
 	val, err := m.decode()

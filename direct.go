@@ -1,0 +1,659 @@
+package pickle
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"reflect"
+	"sync"
+	"unsafe"
+)
+
+// This file decodes a pickle straight into Go values of a static type,
+// without building the value model first: the fast path of Unmarshal.
+//
+// It handles the shapes that data pickles are made of (lists, dicts, tuples
+// and scalars, with memo references to scalars and tuples) and leaves
+// everything else to the general path (decode into the model, then
+// convert, unmarshal.go), which also reports every error: whenever the
+// direct decoder meets anything it does not handle, or anything wrong, it
+// gives up and Unmarshal starts over on the general path. Its results are
+// therefore the general path's by construction where it gives up, and by
+// test where it does not (TestDirectMatchesGeneral, FuzzDirect).
+//
+// A list or dict is filled in place as it is decoded: when its EMPTY_LIST
+// or EMPTY_DICT runs, the decoder works out from the stack which Go value
+// it will become part of (an item of the list below the topmost mark, a
+// value of a dict's field, ...), and builds a value of that type. The guess
+// is checked when the container is stored: a container is stored only
+// where a value of exactly its type is wanted. Tuples are immutable and
+// built from the bottom up, so they are kept as their items until stored.
+
+// errGiveUp says the direct decoder leaves this pickle to the general path.
+// As a *directGiveUp, it says where.
+var errGiveUp = errors.New("pickle: direct decoding gives up")
+
+// directGiveUp is where the direct decoder gave up, for tests.
+type directGiveUp struct {
+	offset int64
+	op     string
+}
+
+func (g *directGiveUp) Error() string {
+	return fmt.Sprintf("pickle: direct decoding gives up at %s at offset %d", g.op, g.offset)
+}
+
+func (g *directGiveUp) Is(target error) bool { return target == errGiveUp }
+
+// dvKind is the kind of a value on the direct decoder's stack.
+type dvKind uint8
+
+const (
+	dvEmpty dvKind = iota // an unset memo slot
+	dvNone
+	dvBool
+	dvInt
+	dvBig
+	dvFloat
+	dvStr
+	dvBytes     // s views the input; copied when stored
+	dvByteArray // as dvBytes, but not hashable
+	dvTuple     // ref points at n items
+	dvCont      // ref is a *dcont
+)
+
+// dval is a value on the direct decoder's stack or in its memo.
+type dval struct {
+	kind dvKind
+	h    int32 // nesting height of tuples and containers
+	n    int64 // bool, int, float bits, tuple length
+	s    string
+	ref  unsafe.Pointer
+}
+
+func (v *dval) cont() *dcont     { return (*dcont)(v.ref) }
+func (v *dval) bigInt() *big.Int { return (*big.Int)(v.ref) }
+func (v *dval) float() float64   { return math.Float64frombits(uint64(v.n)) }
+func (v *dval) items() []dval {
+	if v.n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*dval)(v.ref), v.n)
+}
+
+// dcont is a list or dict being filled into a Go value.
+type dcont struct {
+	plan *directPlan
+	ptr  unsafe.Pointer // a new value of plan.t
+	n    int            // items stored (arrays); the next field (structs)
+	h    int32          // nesting height of what was stored
+	// Maps: the map, and a key and a value to store items through.
+	m, k, v reflect.Value
+}
+
+// sliceHeader is the layout of a slice.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
+// direct is the direct decoder's state; directs are pooled.
+type direct struct {
+	src      *source
+	cfg      *config
+	stack    []dval
+	marks    []int
+	memo     []dval
+	memoN    int
+	hashWork int64
+	arg      argument
+	strs     stringArena
+	root     *directPlan
+	tuples   slab[dval]
+	conts    slab[dcont]
+}
+
+var directs = sync.Pool{New: func() any { return new(direct) }}
+
+// directTarget returns the plan for what v points to, if Unmarshal may try
+// the direct decoder on it: a non-interface type with a plan, whose value is
+// zero (the general path only sets what the pickle holds, and building a
+// new value is the same only when the old one is zero).
+func directTarget(v any) (*directPlan, unsafe.Pointer) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return nil, nil
+	}
+	e := rv.Elem()
+	if e.Kind() == reflect.Interface || !e.IsZero() {
+		return nil, nil
+	}
+	p := planFor(e.Type())
+	if p.kind == dkUnsupported {
+		return nil, nil
+	}
+	return p, rv.UnsafePointer()
+}
+
+// decodeDirect decodes data into dst, of the plan's type. It returns the
+// offset after STOP, or errGiveUp.
+func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer) (int, error) {
+	d := directs.Get().(*direct)
+	d.src, d.cfg = newBytesSource(data), cfg
+	d.stack, d.marks = d.stack[:0], d.marks[:0]
+	d.memo, d.memoN, d.hashWork = d.memo[:0], 0, 0
+	pos, err := d.run(root, dst)
+	clear(d.stack[:cap(d.stack)])
+	clear(d.memo[:cap(d.memo)])
+	if cap(d.stack) > 1<<16 {
+		d.stack = nil
+	}
+	if cap(d.memo) > 1<<16 {
+		d.memo = nil
+	}
+	d.arg = argument{}
+	d.tuples, d.conts, d.strs = slab[dval]{}, slab[dcont]{}, stringArena{}
+	d.src, d.cfg, d.root = nil, nil, nil
+	directs.Put(d)
+	return pos, err
+}
+
+func (d *direct) run(root *directPlan, dst unsafe.Pointer) (int, error) {
+	d.root = root
+	src := d.src
+	for {
+		start := src.offset()
+		var code byte
+		if src.pos < src.limit {
+			code = src.buf[src.pos]
+			src.pos++
+		} else {
+			var err error
+			if code, err = src.readByte(); err != nil {
+				return 0, errGiveUp
+			}
+		}
+		op := opcodes[code]
+		if op == nil {
+			return 0, errGiveUp
+		}
+		a := &d.arg
+		switch {
+		case op.arg == argNone:
+		case op.arg == argUint1 && src.pos < src.limit:
+			a.n = int64(src.buf[src.pos])
+			src.pos++
+		default:
+			if src.readArg(op.arg, a) != nil {
+				return 0, errGiveUp
+			}
+		}
+		if code == opStop {
+			if len(d.stack) != 1 || len(d.marks) != 0 || !d.store(&d.stack[0], root, dst, nil, false) {
+				return 0, &directGiveUp{start, op.name}
+			}
+			src.endPickle()
+			return src.pos, nil
+		}
+		if !d.exec(code, a) {
+			return 0, &directGiveUp{start, op.name}
+		}
+	}
+}
+
+// exec runs one opcode; false means give up.
+func (d *direct) exec(code byte, a *argument) bool {
+	switch code {
+	case opProto:
+		return a.n <= HighestProtocol
+	case opFrame:
+		return d.src.startFrame(uint64(a.n)) == nil
+	case opMark:
+		if len(d.marks) >= d.cfg.maxDepth {
+			return false
+		}
+		d.marks = append(d.marks, len(d.stack))
+		return true
+	case opPop:
+		if len(d.stack) == 0 || len(d.stack) <= d.fence() {
+			return false
+		}
+		d.stack = d.stack[:len(d.stack)-1]
+		return true
+	case opPopMark:
+		_, ok := d.popMark()
+		return ok
+
+	case opNone:
+		return d.push(dval{kind: dvNone})
+	case opNewTrue:
+		return d.push(dval{kind: dvBool, n: 1})
+	case opNewFalse:
+		return d.push(dval{kind: dvBool})
+	case opBinInt, opBinInt1, opBinInt2:
+		return d.push(dval{kind: dvInt, n: a.n})
+	case opLong1, opLong4:
+		if a.bi != nil {
+			return d.push(dval{kind: dvBig, ref: unsafe.Pointer(a.bi)})
+		}
+		return d.push(dval{kind: dvInt, n: a.n})
+	case opInt:
+		n, bi, isBool, err := parseCInt(a.b, d.cfg.maxIntDigits)
+		switch {
+		case err != nil:
+			return false
+		case isBool:
+			return d.push(dval{kind: dvBool, n: n})
+		case bi != nil:
+			return d.push(dval{kind: dvBig, ref: unsafe.Pointer(bi)})
+		}
+		return d.push(dval{kind: dvInt, n: n})
+	case opLong:
+		text := a.b
+		if text[len(text)-1] == 'L' {
+			text = text[:len(text)-1]
+		}
+		n, bi, err := parseTextInt(text, 0, d.cfg.maxIntDigits)
+		switch {
+		case err != nil:
+			return false
+		case bi != nil:
+			return d.push(dval{kind: dvBig, ref: unsafe.Pointer(bi)})
+		}
+		return d.push(dval{kind: dvInt, n: n})
+	case opBinFloat:
+		return d.push(dval{kind: dvFloat, n: int64(math.Float64bits(a.f))})
+	case opFloat:
+		f, err := parseTextFloat(a.b)
+		if err != nil {
+			return false
+		}
+		return d.push(dval{kind: dvFloat, n: int64(math.Float64bits(f))})
+	case opUnicode, opBinUnicode, opShortBinUnicode, opBinUnicode8:
+		return d.push(dval{kind: dvStr, s: d.strs.string(a.b)})
+	case opBinBytes, opShortBinBytes, opBinBytes8:
+		return d.push(dval{kind: dvBytes, s: unsafe.String(unsafe.SliceData(a.b), len(a.b))})
+	case opByteArray8:
+		return d.push(dval{kind: dvByteArray, s: unsafe.String(unsafe.SliceData(a.b), len(a.b))})
+
+	case opPut:
+		i, err := textMemoIndex(a.b)
+		return err == nil && d.memoPut(i)
+	case opBinPut, opLongBinPut:
+		return d.memoPut(uint64(a.n))
+	case opMemoize:
+		return d.memoPut(uint64(d.memoN))
+	case opGet:
+		i, err := textMemoIndex(a.b)
+		return err == nil && d.memoGet(i)
+	case opBinGet, opLongBinGet:
+		return d.memoGet(uint64(a.n))
+
+	case opEmptyTuple:
+		return d.push(dval{kind: dvTuple})
+	case opTuple1, opTuple2, opTuple3:
+		n := int(code-opTuple1) + 1
+		if len(d.stack)-d.fence() < n {
+			return false
+		}
+		items := d.stack[len(d.stack)-n:]
+		d.stack = d.stack[:len(d.stack)-n]
+		return d.pushTuple(items)
+	case opTuple:
+		items, ok := d.popMark()
+		return ok && d.pushTuple(items)
+
+	case opEmptyList:
+		c := d.newContainer(false)
+		return c != nil && d.pushContainer(c)
+	case opList:
+		items, ok := d.popMark()
+		if !ok {
+			return false
+		}
+		c := d.newContainer(false)
+		return c != nil && d.appendItems(c, items) && d.pushContainer(c)
+	case opAppend:
+		if len(d.stack)-d.fence() < 2 {
+			return false
+		}
+		item := d.stack[len(d.stack)-1 : len(d.stack)]
+		target := &d.stack[len(d.stack)-2]
+		if target.kind != dvCont || !d.appendItems(target.cont(), item) {
+			return false
+		}
+		d.stack = d.stack[:len(d.stack)-1]
+		return true
+	case opAppends:
+		f := d.fence()
+		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont {
+			return false
+		}
+		items, _ := d.popMark()
+		return d.appendItems(d.stack[f-1].cont(), items)
+
+	case opEmptyDict:
+		c := d.newContainer(true)
+		return c != nil && d.pushContainer(c)
+	case opDict:
+		items, ok := d.popMark()
+		if !ok {
+			return false
+		}
+		c := d.newContainer(true)
+		return c != nil && d.setItems(c, items) && d.pushContainer(c)
+	case opSetItem:
+		if len(d.stack)-d.fence() < 3 {
+			return false
+		}
+		kv := d.stack[len(d.stack)-2:]
+		target := &d.stack[len(d.stack)-3]
+		if target.kind != dvCont || !d.setItems(target.cont(), kv) {
+			return false
+		}
+		d.stack = d.stack[:len(d.stack)-2]
+		return true
+	case opSetItems:
+		f := d.fence()
+		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont {
+			return false
+		}
+		items, _ := d.popMark()
+		return d.setItems(d.stack[f-1].cont(), items)
+	}
+	// Python 2 str, sets, globals, calls, BUILD, persistent ids, buffers,
+	// DUP, extension codes: the general path's.
+	return false
+}
+
+// textMemoIndex parses the decimal memo index of PUT and GET.
+func textMemoIndex(text []byte) (uint64, error) {
+	n, b, err := parseTextInt(text, 10, 30)
+	if err != nil || b != nil || n < 0 {
+		return 0, errGiveUp
+	}
+	return uint64(n), nil
+}
+
+func (d *direct) fence() int {
+	if len(d.marks) == 0 {
+		return 0
+	}
+	return d.marks[len(d.marks)-1]
+}
+
+func (d *direct) push(v dval) bool {
+	if len(d.stack) >= d.cfg.maxStack {
+		return false
+	}
+	d.stack = append(d.stack, v)
+	return true
+}
+
+// popMark pops the topmost mark and returns the items above it, which stay
+// valid until the next push.
+func (d *direct) popMark() ([]dval, bool) {
+	if len(d.marks) == 0 {
+		return nil, false
+	}
+	f := d.marks[len(d.marks)-1]
+	d.marks = d.marks[:len(d.marks)-1]
+	items := d.stack[f:]
+	d.stack = d.stack[:f]
+	return items, true
+}
+
+func (d *direct) memoPut(i uint64) bool {
+	if len(d.stack) == 0 || len(d.stack) <= d.fence() || i > uint64(len(d.src.buf)) {
+		return false // an empty stack, or a sparse index: the general path's
+	}
+	if i >= uint64(len(d.memo)) {
+		if i >= uint64(cap(d.memo)) {
+			d.memo = append(d.memo[:cap(d.memo)], make([]dval, int(i)+1-cap(d.memo))...)
+		}
+		d.memo = d.memo[:i+1]
+	}
+	if d.memo[i].kind == dvEmpty {
+		d.memoN++
+		if d.memoN > d.cfg.maxMemo {
+			return false
+		}
+	}
+	d.memo[i] = d.stack[len(d.stack)-1]
+	return true
+}
+
+// memoGet pushes a memoized scalar. The general path shares what is
+// referenced twice where it can (a list, dict or tuple into pointers; bytes
+// into []byte; a big int into *big.Int), so those are left to it.
+func (d *direct) memoGet(i uint64) bool {
+	if i >= uint64(len(d.memo)) {
+		return false
+	}
+	v := d.memo[i]
+	switch v.kind {
+	case dvNone, dvBool, dvInt, dvFloat, dvStr:
+		return d.push(v)
+	}
+	return false
+}
+
+// slot returns the plan of the value that what is pushed next most likely
+// becomes: an item of the list below the topmost mark, a key or a value of
+// the dict there or, without a mark, of the container on top (protocols 0
+// and 1 add items one at a time); at the start, the root. nil means
+// unknown.
+func (d *direct) slot() *directPlan {
+	var parent *dcont
+	var pos int
+	var key *dval
+	n := len(d.stack)
+	switch {
+	case len(d.marks) > 0:
+		f := d.marks[len(d.marks)-1]
+		if f == 0 || d.stack[f-1].kind != dvCont {
+			return nil
+		}
+		parent, pos = d.stack[f-1].cont(), n-f
+		if pos%2 == 1 {
+			key = &d.stack[n-1]
+		}
+	case n == 0:
+		return d.root
+	case d.stack[n-1].kind == dvCont:
+		parent = d.stack[n-1].cont()
+	case n >= 2 && d.stack[n-2].kind == dvCont:
+		parent, pos, key = d.stack[n-2].cont(), 1, &d.stack[n-1]
+	default:
+		return nil
+	}
+	pp := parent.plan
+	switch pp.kind {
+	case dkSlice, dkArray:
+		return pp.elem
+	case dkMap:
+		if pos%2 == 0 {
+			return pp.key
+		}
+		return pp.elem
+	case dkStruct:
+		if pos%2 == 0 || key.kind != dvStr {
+			return nil
+		}
+		if i, ok := pp.fieldFor(key.s, parent.n); ok {
+			return pp.fplans[i]
+		}
+	}
+	return nil
+}
+
+// newContainer returns a new list (dict false) or dict of the type its
+// slot wants, or nil.
+func (d *direct) newContainer(dict bool) *dcont {
+	p := d.slot()
+	for p != nil && p.kind == dkPointer {
+		p = p.elem
+	}
+	if p == nil || (dict && !p.isDict()) || (!dict && !p.isList()) {
+		return nil
+	}
+	c := &d.conts.take(1)[0]
+	c.plan = p
+	c.ptr = reflect.New(p.t).UnsafePointer()
+	if p.kind == dkSlice {
+		*(*[]byte)(c.ptr) = []byte{} // an empty list is an empty slice, not nil
+	}
+	if p.kind == dkMap {
+		if containsFloat(p.key) {
+			return nil // map keys that may differ only in a zero's sign
+		}
+		c.m = reflect.NewAt(p.t, c.ptr).Elem()
+		c.m.Set(reflect.MakeMap(p.t))
+		c.k = reflect.New(p.key.t).Elem()
+		c.v = reflect.New(p.elem.t).Elem()
+	}
+	c.h = 1
+	return c
+}
+
+func (d *direct) pushContainer(c *dcont) bool {
+	return d.push(dval{kind: dvCont, ref: unsafe.Pointer(c)})
+}
+
+// pushTuple pushes a tuple of the items, which it copies.
+func (d *direct) pushTuple(items []dval) bool {
+	v := dval{kind: dvTuple, h: 1, n: int64(len(items))}
+	if len(items) > 0 {
+		own := d.tuples.take(len(items))
+		copy(own, items)
+		v.ref = unsafe.Pointer(&own[0])
+		for i := range own {
+			v.h = max(v.h, own[i].h+1)
+		}
+		if int(v.h) > d.cfg.maxDepth/2 {
+			return false
+		}
+	}
+	return d.push(v)
+}
+
+// appendItems appends items to a list being filled.
+func (d *direct) appendItems(c *dcont, items []dval) bool {
+	p := c.plan
+	switch p.kind {
+	case dkSlice:
+		hdr := (*sliceHeader)(c.ptr)
+		if hdr.cap-hdr.len < len(items) {
+			reflect.NewAt(p.t, c.ptr).Elem().Grow(len(items))
+		}
+		size := p.elem.size
+		for i := range items {
+			if !d.store(&items[i], p.elem, unsafe.Add(hdr.data, uintptr(hdr.len)*size), c, false) {
+				return false
+			}
+			hdr.len++
+		}
+		return true
+	case dkArray:
+		if c.n+len(items) > p.n {
+			return false
+		}
+		for i := range items {
+			if !d.store(&items[i], p.elem, unsafe.Add(c.ptr, uintptr(c.n)*p.elem.size), c, false) {
+				return false
+			}
+			c.n++
+		}
+		return true
+	}
+	return false
+}
+
+// setItems sets key, value pairs in a dict being filled.
+func (d *direct) setItems(c *dcont, kv []dval) bool {
+	p := c.plan
+	if len(kv)%2 != 0 || !p.isDict() {
+		return false
+	}
+	// Hash work is charged as the general path charges it.
+	for i := 0; i < len(kv); i += 2 {
+		cost, ok := directKeyCost(&kv[i])
+		if !ok {
+			return false // an unhashable key: the general path's error
+		}
+		d.hashWork += int64(cost)
+	}
+	if d.hashWork > hashWorkPerByte*d.src.offset()+hashWorkBase {
+		return false
+	}
+	if p.kind == dkStruct {
+		for i := 0; i < len(kv); i += 2 {
+			k, v := &kv[i], &kv[i+1]
+			if k.kind != dvStr {
+				return false
+			}
+			f, ok := p.fieldFor(k.s, c.n)
+			if !ok {
+				if d.cfg.disallowUnknownFields || v.kind == dvCont {
+					return false
+				}
+				continue
+			}
+			c.n = f + 1
+			if !d.store(v, p.fplans[f], unsafe.Add(c.ptr, p.offsets[f]), c, false) {
+				return false
+			}
+		}
+		return true
+	}
+	kp, vp := unsafe.Pointer(c.k.UnsafeAddr()), unsafe.Pointer(c.v.UnsafeAddr())
+	for i := 0; i < len(kv); i += 2 {
+		if !d.store(&kv[i], p.key, kp, c, true) || !d.store(&kv[i+1], p.elem, vp, c, false) {
+			return false
+		}
+		c.m.SetMapIndex(c.k, c.v)
+	}
+	return true
+}
+
+// directKeyCost is what hashing the key costs the general path (keyCost),
+// and whether the key is hashable.
+func directKeyCost(v *dval) (int, bool) {
+	switch v.kind {
+	case dvStr, dvBytes:
+		return len(v.s) + 1, true
+	case dvBig:
+		return v.bigInt().BitLen()/8 + 1, true
+	case dvTuple:
+		n := int(v.n) + 1
+		for i := range v.items() {
+			c, ok := directKeyCost(&v.items()[i])
+			if !ok {
+				return 0, false
+			}
+			n += c
+		}
+		return n, true
+	case dvCont, dvByteArray:
+		return 0, false
+	}
+	return 1, true
+}
+
+// containsFloat reports whether values of the plan's type hold a float.
+func containsFloat(p *directPlan) bool {
+	switch p.kind {
+	case dkFloat32, dkFloat64:
+		return true
+	case dkArray:
+		return containsFloat(p.elem)
+	case dkStruct:
+		for _, fp := range p.fplans {
+			if containsFloat(fp) {
+				return true
+			}
+		}
+	}
+	return false
+}
