@@ -1,12 +1,14 @@
 package pickle
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"math/big"
 	"reflect"
 	"sync"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -67,10 +69,18 @@ const (
 type dval struct {
 	kind dvKind
 	h    int32 // nesting height of tuples and containers
-	n    int64 // bool, int, float bits, tuple length
-	s    string
-	ref  unsafe.Pointer
+	n    int64          // bool, int, float bits, tuple and string length
+	ref  unsafe.Pointer // string and bytes data, *big.Int, tuple items, *dcont
 }
+
+// One pointer word keeps the stack cheap to write while the collector runs.
+
+func strVal(kind dvKind, b []byte) dval {
+	return dval{kind: kind, n: int64(len(b)), ref: unsafe.Pointer(unsafe.SliceData(b))}
+}
+
+// str returns the text of a str, or the bytes of bytes.
+func (v *dval) str() string { return unsafe.String((*byte)(v.ref), int(v.n)) }
 
 func (v *dval) cont() *dcont     { return (*dcont)(v.ref) }
 func (v *dval) bigInt() *big.Int { return (*big.Int)(v.ref) }
@@ -88,7 +98,19 @@ type dcont struct {
 	ptr  unsafe.Pointer // a new value of plan.t
 	n    int            // items stored (arrays); the next field (structs)
 	h    int32          // nesting height of what was stored
-	// Maps: the map, and a key and a value to store items through.
+	m    *dmap          // maps only
+}
+
+// chunk hands out new values of one struct type.
+type chunk struct {
+	plan    *directPlan
+	base    unsafe.Pointer
+	used, n int
+}
+
+// dmap is what filling a map needs: the map, and a key and a value to store
+// items through.
+type dmap struct {
 	m, k, v reflect.Value
 }
 
@@ -111,6 +133,7 @@ type direct struct {
 	strs     stringArena
 	root     *directPlan
 	tuples   slab[dval]
+	chunks   [2]chunk // for the two struct types last built
 	conts    slab[dcont]
 }
 
@@ -153,7 +176,7 @@ func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer
 		d.memo = nil
 	}
 	d.arg = argument{}
-	d.tuples, d.conts, d.strs = slab[dval]{}, slab[dcont]{}, stringArena{}
+	d.tuples, d.conts, d.strs, d.chunks = slab[dval]{}, slab[dcont]{}, stringArena{}, [2]chunk{}
 	d.src, d.cfg, d.root = nil, nil, nil
 	directs.Put(d)
 	return pos, err
@@ -173,6 +196,15 @@ func (d *direct) run(root *directPlan, dst unsafe.Pointer) (int, error) {
 			if code, err = src.readByte(); err != nil {
 				return 0, errGiveUp
 			}
+		}
+		if ok, done := d.hot(code); done {
+			if !ok {
+				return 0, &directGiveUp{start, opcodes[code].name}
+			}
+			if at, ok := d.hotRun(); !ok {
+				return 0, &directGiveUp{src.base + int64(at), opcodes[src.buf[at]].name}
+			}
+			continue
 		}
 		op := opcodes[code]
 		if op == nil {
@@ -200,6 +232,79 @@ func (d *direct) run(root *directPlan, dst unsafe.Pointer) (int, error) {
 			return 0, &directGiveUp{start, op.name}
 		}
 	}
+}
+
+// hotRun runs hot opcodes for as long as they come. It returns, when it
+// gives up, the offset of the opcode that did it.
+func (d *direct) hotRun() (int, bool) {
+	src := d.src
+	for src.pos < src.limit {
+		at := src.pos
+		src.pos++
+		ok, done := d.hot(src.buf[at])
+		if !done {
+			src.pos = at
+			return 0, true
+		}
+		if !ok {
+			return at, false
+		}
+	}
+	return 0, true
+}
+
+// hot runs the commonest opcodes when their argument lies whole in the
+// buffer, reading it in place; done false leaves the opcode to run's
+// general way, ok false means give up.
+func (d *direct) hot(code byte) (ok, done bool) {
+	src := d.src
+	buf, pos := src.buf[:src.limit], src.pos
+	switch code {
+	case opBinInt1:
+		if pos < len(buf) {
+			src.pos++
+			return d.push(dval{kind: dvInt, n: int64(buf[pos])}), true
+		}
+	case opBinInt2:
+		if pos+2 <= len(buf) {
+			src.pos += 2
+			return d.push(dval{kind: dvInt, n: int64(binary.LittleEndian.Uint16(buf[pos:]))}), true
+		}
+	case opBinInt:
+		if pos+4 <= len(buf) {
+			src.pos += 4
+			return d.push(dval{kind: dvInt, n: int64(int32(binary.LittleEndian.Uint32(buf[pos:])))}), true
+		}
+	case opBinFloat:
+		if pos+8 <= len(buf) {
+			src.pos += 8
+			return d.push(dval{kind: dvFloat, n: int64(binary.BigEndian.Uint64(buf[pos:]))}), true
+		}
+	case opShortBinUnicode:
+		if pos < len(buf) {
+			end := pos + 1 + int(buf[pos])
+			if end <= len(buf) && utf8.Valid(buf[pos+1:end]) {
+				src.pos = end
+				str := d.strs.string(buf[pos+1 : end])
+				return d.push(dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))}), true
+			}
+		}
+	case opBinGet:
+		if pos < len(buf) {
+			src.pos++
+			return d.memoGet(uint64(buf[pos])), true
+		}
+	case opBinPut:
+		if pos < len(buf) {
+			src.pos++
+			return d.memoPut(uint64(buf[pos])), true
+		}
+	case opMemoize:
+		return d.memoPut(uint64(d.memoN)), true
+	case opMark, opEmptyDict, opEmptyList, opSetItems, opAppends, opNone, opNewTrue, opNewFalse, opTuple2, opTuple3:
+		return d.exec(code, nil), true
+	}
+	return false, false
 }
 
 // exec runs one opcode; false means give up.
@@ -271,11 +376,12 @@ func (d *direct) exec(code byte, a *argument) bool {
 		}
 		return d.push(dval{kind: dvFloat, n: int64(math.Float64bits(f))})
 	case opUnicode, opBinUnicode, opShortBinUnicode, opBinUnicode8:
-		return d.push(dval{kind: dvStr, s: d.strs.string(a.b)})
+		str := d.strs.string(a.b)
+		return d.push(dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))})
 	case opBinBytes, opShortBinBytes, opBinBytes8:
-		return d.push(dval{kind: dvBytes, s: unsafe.String(unsafe.SliceData(a.b), len(a.b))})
+		return d.push(strVal(dvBytes, a.b))
 	case opByteArray8:
-		return d.push(dval{kind: dvByteArray, s: unsafe.String(unsafe.SliceData(a.b), len(a.b))})
+		return d.push(strVal(dvByteArray, a.b))
 
 	case opPut:
 		i, err := textMemoIndex(a.b)
@@ -481,7 +587,7 @@ func (d *direct) slot() *directPlan {
 		if pos%2 == 0 || key.kind != dvStr {
 			return nil
 		}
-		if i, ok := pp.fieldFor(key.s, parent.n); ok {
+		if i, ok := pp.fieldFor(key.str(), parent.n); ok {
 			return pp.fplans[i]
 		}
 	}
@@ -500,7 +606,7 @@ func (d *direct) newContainer(dict bool) *dcont {
 	}
 	c := &d.conts.take(1)[0]
 	c.plan = p
-	c.ptr = reflect.New(p.t).UnsafePointer()
+	c.ptr = d.newValue(p)
 	if p.kind == dkSlice {
 		*(*[]byte)(c.ptr) = []byte{} // an empty list is an empty slice, not nil
 	}
@@ -508,13 +614,39 @@ func (d *direct) newContainer(dict bool) *dcont {
 		if containsFloat(p.key) {
 			return nil // map keys that may differ only in a zero's sign
 		}
-		c.m = reflect.NewAt(p.t, c.ptr).Elem()
-		c.m.Set(reflect.MakeMap(p.t))
-		c.k = reflect.New(p.key.t).Elem()
-		c.v = reflect.New(p.elem.t).Elem()
+		m := reflect.NewAt(p.t, c.ptr).Elem()
+		m.Set(reflect.MakeMap(p.t))
+		c.m = &dmap{m, reflect.New(p.key.t).Elem(), reflect.New(p.elem.t).Elem()}
 	}
 	c.h = 1
 	return c
+}
+
+// newValue returns a new zero value of the plan's type. Small structs come
+// from chunks, as the slab does for the model; most are copied into the
+// slice or map they become part of.
+func (d *direct) newValue(p *directPlan) unsafe.Pointer {
+	const chunkBytes = 8 << 10
+	if p.kind != dkStruct || p.size == 0 || p.size > chunkBytes/16 {
+		return reflect.New(p.t).UnsafePointer()
+	}
+	ch := &d.chunks[0]
+	if ch.plan != p {
+		ch = &d.chunks[1]
+		if ch.plan != p {
+			d.chunks[0], d.chunks[1] = d.chunks[1], chunk{plan: p}
+			ch = &d.chunks[1]
+		}
+	}
+	if ch.used == ch.n {
+		ch.n = chunkBytes / int(p.size)
+		ch.base = reflect.MakeSlice(reflect.SliceOf(p.t), ch.n, ch.n).UnsafePointer()
+		ch.used = 0
+	}
+	// Never a pointer past the chunk's end, which the collector refuses.
+	v := unsafe.Add(ch.base, uintptr(ch.used)*p.size)
+	ch.used++
+	return v
 }
 
 func (d *direct) pushContainer(c *dcont) bool {
@@ -593,7 +725,7 @@ func (d *direct) setItems(c *dcont, kv []dval) bool {
 			if k.kind != dvStr {
 				return false
 			}
-			f, ok := p.fieldFor(k.s, c.n)
+			f, ok := p.fieldFor(k.str(), c.n)
 			if !ok {
 				if d.cfg.disallowUnknownFields || v.kind == dvCont {
 					return false
@@ -607,12 +739,13 @@ func (d *direct) setItems(c *dcont, kv []dval) bool {
 		}
 		return true
 	}
-	kp, vp := unsafe.Pointer(c.k.UnsafeAddr()), unsafe.Pointer(c.v.UnsafeAddr())
+	m := c.m
+	kp, vp := unsafe.Pointer(m.k.UnsafeAddr()), unsafe.Pointer(m.v.UnsafeAddr())
 	for i := 0; i < len(kv); i += 2 {
 		if !d.store(&kv[i], p.key, kp, c, true) || !d.store(&kv[i+1], p.elem, vp, c, false) {
 			return false
 		}
-		c.m.SetMapIndex(c.k, c.v)
+		m.m.SetMapIndex(m.k, m.v)
 	}
 	return true
 }
@@ -622,7 +755,7 @@ func (d *direct) setItems(c *dcont, kv []dval) bool {
 func directKeyCost(v *dval) (int, bool) {
 	switch v.kind {
 	case dvStr, dvBytes:
-		return len(v.s) + 1, true
+		return int(v.n) + 1, true
 	case dvBig:
 		return v.bigInt().BitLen()/8 + 1, true
 	case dvTuple:

@@ -29,7 +29,7 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 		if v.kind != dvStr {
 			return false
 		}
-		*(*string)(dst) = v.s
+		*(*string)(dst) = v.str()
 		return true
 	case dkBool:
 		if v.kind != dvBool {
@@ -66,8 +66,8 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 		case dvNone:
 			*(*[]byte)(dst) = nil
 		case dvBytes, dvByteArray:
-			b := make([]byte, len(v.s))
-			copy(b, v.s)
+			b := make([]byte, v.n)
+			copy(b, v.str())
 			*(*[]byte)(dst) = b
 		default:
 			return false
