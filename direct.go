@@ -68,7 +68,7 @@ const (
 // dval is a value on the direct decoder's stack or in its memo.
 type dval struct {
 	kind dvKind
-	h    int32 // nesting height of tuples and containers
+	h    int32          // nesting height of tuples and containers
 	n    int64          // bool, int, float bits, tuple and string length
 	ref  unsafe.Pointer // string and bytes data, *big.Int, tuple items, *dcont
 }
