@@ -1,64 +1,65 @@
 package pickle
 
+import "unsafe"
+
 // encMemo is the encoder's memo: object identity to memo index. The keys
-// most pickles are made of (lists, dicts, tuples) get maps of their own
-// type, which hash a pointer or two words directly; anything else goes
+// most pickles are made of (lists, dicts, tuples) go into address tables of
+// their own (ptrTable), which CPython's memo is too; anything else goes
 // through an interface-keyed map.
 type encMemo struct {
-	lists  map[*List]int
-	dicts  map[*Dict]int
-	tuples map[tupleID]int
+	lists  ptrTable // memo index
+	dicts  ptrTable // memo index
+	tuples ptrTable // memo index << 32 | length
 	other  map[any]int
 }
 
 func (m *encMemo) lookup(key any) (int, bool) {
-	var idx int
-	var ok bool
 	switch k := key.(type) {
 	case *List:
-		idx, ok = m.lists[k]
+		v, ok := m.lists.get(unsafe.Pointer(k))
+		return int(v), ok
 	case *Dict:
-		idx, ok = m.dicts[k]
+		v, ok := m.dicts.get(unsafe.Pointer(k))
+		return int(v), ok
 	case tupleID:
-		idx, ok = m.tuples[k]
-	default:
-		idx, ok = m.other[key]
+		if v, ok := m.tuples.get(unsafe.Pointer(k.first)); ok && int(uint32(v)) == k.n {
+			return int(v >> 32), true
+		}
 	}
+	idx, ok := m.other[key]
 	return idx, ok
 }
 
 func (m *encMemo) store(key any, idx int) {
 	switch k := key.(type) {
 	case *List:
-		if m.lists == nil {
-			m.lists = make(map[*List]int)
-		}
-		m.lists[k] = idx
+		m.lists.set(unsafe.Pointer(k), uint64(idx))
+		return
 	case *Dict:
-		if m.dicts == nil {
-			m.dicts = make(map[*Dict]int)
-		}
-		m.dicts[k] = idx
+		m.dicts.set(unsafe.Pointer(k), uint64(idx))
+		return
 	case tupleID:
-		if m.tuples == nil {
-			m.tuples = make(map[tupleID]int)
+		v, taken := m.tuples.get(unsafe.Pointer(k.first))
+		if k.n <= 1<<32-1 && idx <= 1<<32-1 && (!taken || int(uint32(v)) == k.n) {
+			m.tuples.set(unsafe.Pointer(k.first), uint64(idx)<<32|uint64(k.n))
+			return
 		}
-		m.tuples[k] = idx
-	default:
-		if m.other == nil {
-			m.other = make(map[any]int)
-		}
-		m.other[key] = idx
 	}
+	// Anything else, and the rare key whose address is taken already (a
+	// tuple and a shorter tuple of its first items): by value.
+	if m.other == nil {
+		m.other = make(map[any]int)
+	}
+	m.other[key] = idx
 }
 
 func (m *encMemo) len() int {
-	return len(m.lists) + len(m.dicts) + len(m.tuples) + len(m.other)
+	return m.lists.len() + m.dicts.len() + m.tuples.len() + len(m.other)
 }
 
 func (m *encMemo) clear() {
-	clear(m.lists)
-	clear(m.dicts)
-	clear(m.tuples)
+	m.lists.clear()
+	m.dicts.clear()
+	m.tuples.clear()
 	clear(m.other)
 }

@@ -7,6 +7,8 @@ import (
 	"math/big"
 	"math/bits"
 	"strconv"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // This file writes the builtin types of the value model, each as CPython's C
@@ -161,19 +163,114 @@ func (e *encoder) saveFloat(f float64) {
 	e.buf = append(e.buf, '\n')
 }
 
-// saveStr writes a str. Strings are memoized by value: CPython shares equal
-// strings whenever they are one object, and sharing equal strings that were
-// not is invisible to Python code that does not test identity.
+// saveStr writes a str. Strings are memoized by identity, as CPython
+// memoizes str objects: a Go string is the same object as another when it
+// is the same bytes in memory (decoding gives one Python str referenced
+// twice as such a string), and equal strings made apart are written apart.
+// The empty string and one-character Latin-1 strings are one object each in
+// CPython, and here.
 func (e *encoder) saveStr(s string) error {
-	if idx, ok := e.strMemo[s]; ok {
+	return e.saveStrAs(strIdentity(s, 0), s)
+}
+
+// saveInterned writes a str that CPython keeps one object of per text, in
+// a namespace of names (ns, not 0): a global's module or qualified name.
+func (e *encoder) saveInterned(names *map[string]strKey, ns uint8, s string) error {
+	if *names == nil {
+		*names = map[string]strKey{}
+	}
+	key, ok := (*names)[s]
+	if !ok {
+		key = strIdentity(s, ns)
+		(*names)[s] = key
+	}
+	return e.saveStrAs(key, s)
+}
+
+func (e *encoder) saveStrAs(key strKey, s string) error {
+	if idx, ok := e.strMemo.get(key); ok {
 		e.writeGet(idx)
 		return nil
 	}
 	if err := e.writeStr(s); err != nil {
 		return err
 	}
-	e.memoPutString(s)
+	idx := e.memoLen
+	e.memoPut(nil)
+	e.strMemo.put(key, idx)
 	return nil
+}
+
+// strKey is a string's identity: where its bytes are and how many, or, for
+// the strings CPython keeps one of, 1 + its code point in n and p nil; ns
+// tells data (0) from the names of globals (saveInterned).
+type strKey struct {
+	p  unsafe.Pointer
+	n  int
+	ns uint8
+}
+
+func strIdentity(s string, ns uint8) strKey {
+	switch {
+	case len(s) == 0:
+		return strKey{ns: ns}
+	case len(s) == 1 && s[0] < utf8.RuneSelf:
+		return strKey{n: 1 + int(s[0]), ns: ns}
+	case len(s) == 2 && s[0] >= 0xc2 && s[0] <= 0xc3 && s[1]&0xc0 == 0x80:
+		return strKey{n: 1 + int(rune(s[0]&0x1f)<<6|rune(s[1]&0x3f)), ns: ns}
+	}
+	return strKey{p: unsafe.Pointer(unsafe.StringData(s)), n: len(s), ns: ns}
+}
+
+// strMemo maps string identities to memo indices: by where their bytes
+// are, which a map keyed by a pointer finds fastest. Two strings at one
+// address but of different lengths or namespaces (a string and its
+// prefix) keep the first; the second is written anew each time, which is
+// only less sharing.
+type strMemo struct {
+	byPtr ptrTable       // memo index << 32 | length << 2 | ns
+	small map[strKey]int // the empty and one-character strings
+}
+
+func packStrEntry(idx int, k strKey) (uint64, bool) {
+	if idx > math.MaxUint32 || k.n >= 1<<30 {
+		return 0, false
+	}
+	return uint64(idx)<<32 | uint64(k.n)<<2 | uint64(k.ns), true
+}
+
+func (m *strMemo) get(k strKey) (int, bool) {
+	if k.p == nil {
+		idx, ok := m.small[k]
+		return idx, ok
+	}
+	en, ok := m.byPtr.get(k.p)
+	if !ok || uint32(en) != uint32(k.n)<<2|uint32(k.ns) {
+		return 0, false
+	}
+	return int(en >> 32), true
+}
+
+func (m *strMemo) put(k strKey, idx int) {
+	if k.p == nil {
+		if m.small == nil {
+			m.small = map[strKey]int{}
+		}
+		m.small[k] = idx
+		return
+	}
+	en, ok := packStrEntry(idx, k)
+	if !ok {
+		return
+	}
+	m.byPtr.add(k.p, en)
+}
+
+func (m *strMemo) len() int { return m.byPtr.len() + len(m.small) }
+
+func (m *strMemo) clear() {
+	m.byPtr.clear()
+	clear(m.small)
 }
 
 // saveFreshStr writes a str that CPython creates anew while pickling (such as

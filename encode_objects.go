@@ -139,16 +139,13 @@ func (e *encoder) saveGlobal(g Global) error {
 	}
 	switch {
 	case e.proto >= 4:
-		if err := e.saveStr(g.Module); err != nil {
+		// A module's __name__ and a class's __qualname__ are one object
+		// per text in CPython (interned), but the two are two objects
+		// even when equal (datetime.datetime).
+		if err := e.saveInterned(&e.moduleNames, 1, g.Module); err != nil {
 			return err
 		}
-		// CPython writes the module's __name__ and the object's
-		// __qualname__, two objects even when equal (datetime.datetime).
-		saveName := e.saveStr
-		if g.Name == g.Module {
-			saveName = e.saveFreshStr
-		}
-		if err := saveName(g.Name); err != nil {
+		if err := e.saveInterned(&e.qualNames, 2, g.Name); err != nil {
 			return err
 		}
 		e.write(opStackGlobal)

@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -17,6 +18,12 @@ import (
 //
 // Values of the model (see the package documentation) are written as CPython
 // writes the Python values they stand for, byte for byte for builtin data.
+// What is reachable twice is written once and then fetched from the memo,
+// as CPython does for one object: the same pointer, map or container, and
+// the same string (the same bytes in memory, which is what decoding gives a
+// Python str referenced twice; equal strings made apart are two objects, as
+// in Python, except the empty and one-character ones, of which CPython keeps
+// one each).
 // Other Go values are written as:
 //
 //	Go                              Python
@@ -50,7 +57,10 @@ func Marshal(v any, opts ...Option) ([]byte, error) {
 		return nil, err
 	}
 	if cfg.signKey != nil {
-		return seal(e.buf, cfg.signKeyID, cfg.signKey), nil
+		return seal(e.output(), cfg.signKeyID, cfg.signKey), nil
+	}
+	if len(e.segs) > 0 {
+		return e.output(), nil // a new slice already
 	}
 	if cap(e.buf) > encoderKeep {
 		// A buffer too large to keep in the pool is handed over rather
@@ -72,8 +82,8 @@ const encoderKeep = 1 << 20
 
 func putEncoder(e *encoder) {
 	const keep = encoderKeep
-	if e.memo.len() > keep || len(e.strMemo) > keep {
-		e.memo, e.strMemo = encMemo{}, nil // clear keeps a map's size
+	if e.memo.len() > keep || e.strMemo.len() > keep {
+		e.memo, e.strMemo = encMemo{}, strMemo{} // clear keeps a map's size
 	}
 	e.reset()
 	if cap(e.buf) > keep {
@@ -118,7 +128,7 @@ func (enc *Encoder) Encode(v any) error {
 		if err := e.encode(v); err != nil {
 			return err
 		}
-		_, err := enc.w.Write(seal(e.buf, e.cfg.signKeyID, e.cfg.signKey))
+		_, err := enc.w.Write(seal(e.output(), e.cfg.signKeyID, e.cfg.signKey))
 		return err
 	}
 	if err := e.encode(v); err != nil {
@@ -134,14 +144,27 @@ type encoder struct {
 	buf   []byte
 	w     io.Writer // nil for Marshal
 
+	// Output too large for one buffer is kept as segments, written
+	// before buf, which are copied together once at the end: large
+	// payloads are segments of their own, and buf is cut into a segment
+	// once it holds segmentSize bytes, rather than grown and copied. Only
+	// Marshal's encoders (w nil) cut; home is the pooled buffer that buf
+	// was cut from.
+	segs   [][]byte
+	segLen int
+	home   []byte
+
 	// frameStart is where the open frame's 9-byte header sits in buf, or -1.
 	frameStart int
 	framing    bool
 
-	memo    encMemo        // identity (or value, for immutable keys) -> index
-	strMemo map[string]int // strings, memoized by value
-	memoLen int
-	depth   int
+	memo    encMemo // identity (or value, for immutable keys) -> index
+	strMemo strMemo // strings, by identity (strIdentity)
+	// moduleNames and qualNames give the one identity of each text of
+	// a global's names; see saveInterned.
+	moduleNames, qualNames map[string]strKey
+	memoLen                int
+	depth                  int
 }
 
 func newEncoder(cfg *config) *encoder {
@@ -149,11 +172,18 @@ func newEncoder(cfg *config) *encoder {
 }
 
 func (e *encoder) reset() {
+	if e.home != nil {
+		e.buf, e.home = e.home, nil
+	}
+	clear(e.segs)
+	e.segs, e.segLen = e.segs[:0], 0
 	e.buf = e.buf[:0]
 	e.frameStart = -1
 	e.framing = false
 	e.memo.clear()
-	clear(e.strMemo)
+	e.strMemo.clear()
+	clear(e.moduleNames)
+	clear(e.qualNames)
 	e.memoLen = 0
 	e.depth = 0
 }
@@ -226,13 +256,53 @@ func (e *encoder) commitFrame() {
 // and a stream encoder writes it out.
 func (e *encoder) opcodeBoundary() error {
 	if !e.framing || e.frameStart < 0 || len(e.buf)-e.frameStart-frameHeaderSize < frameSizeTarget {
+		if e.w == nil && e.frameStart < 0 && len(e.buf) >= segmentSize {
+			e.cut()
+		}
 		return nil
 	}
 	e.commitFrame()
 	if e.w != nil {
 		return e.flush()
 	}
+	if len(e.buf) >= segmentSize {
+		e.cut()
+	}
 	return nil
+}
+
+// segmentSize is how large buf grows before it is cut.
+const segmentSize = 1 << 20
+
+// cut ends a segment with what buf holds, outside any frame, and goes on
+// in the rest of buf's capacity or, with little left, a new buffer.
+func (e *encoder) cut() {
+	if len(e.buf) == 0 {
+		return
+	}
+	if e.home == nil {
+		e.home = e.buf
+	}
+	e.segs = append(e.segs, e.buf[:len(e.buf):len(e.buf)])
+	e.segLen += len(e.buf)
+	rest := e.buf[len(e.buf):]
+	if cap(rest) < segmentSize/4 {
+		rest = make([]byte, 0, segmentSize+frameSizeTarget)
+	}
+	e.buf = rest
+}
+
+// output returns the whole pickle: buf, or the segments and buf copied
+// together.
+func (e *encoder) output() []byte {
+	if len(e.segs) == 0 {
+		return e.buf
+	}
+	// bytes.Join allocates without zeroing what it then overwrites.
+	e.segs = append(e.segs, e.buf)
+	out := bytes.Join(e.segs, nil)
+	e.segs = e.segs[:len(e.segs)-1]
+	return out
 }
 
 // flush writes the buffered output to the stream.
@@ -264,7 +334,11 @@ func (e *encoder) writeLarge(header []byte, payload []byte) error {
 			_, err = e.w.Write(payload)
 		}
 	} else {
-		e.buf = append(e.buf, payload...)
+		// The payload becomes a segment of its own, copied once, into
+		// the output.
+		e.cut()
+		e.segs = append(e.segs, payload)
+		e.segLen += len(payload)
 	}
 	e.framing = framing
 	return err
@@ -279,16 +353,6 @@ func (e *encoder) memoPut(key any) {
 	if key != nil {
 		e.memo.store(key, idx)
 	}
-	e.writePut(idx)
-}
-
-func (e *encoder) memoPutString(s string) {
-	idx := e.memoLen
-	e.memoLen++
-	if e.strMemo == nil {
-		e.strMemo = make(map[string]int)
-	}
-	e.strMemo[s] = idx
 	e.writePut(idx)
 }
 

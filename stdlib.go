@@ -820,8 +820,8 @@ type timeMemoKey struct {
 // *DefaultDict, *Counter, *big.Rat and *time.Location; for value types the
 // value itself, so that a datetime shared in a pickle is written once and
 // then fetched from the memo, as CPython writes it (equal values written
-// separately by CPython become shared, as equal strings do: invisible to
-// Python code that does not test identity).
+// separately by CPython become shared: invisible to Python code that does
+// not test identity).
 func stdlibReduce(v any, proto int) (o *Object, key any, ok bool, err error) {
 	switch x := v.(type) {
 	case time.Time:

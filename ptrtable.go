@@ -1,0 +1,92 @@
+package pickle
+
+import (
+	"math/bits"
+	"unsafe"
+)
+
+// ptrTable maps addresses to numbers, as CPython's memo table maps objects
+// to memo indices, keeping neighbours together: objects in one 4 KiB page
+// of memory take neighbouring slots in address order, at a place in the
+// table hashed from the page. Objects made one after another, which a
+// pickle mostly visits in that order, are then looked up in cache-sized
+// runs rather than at random, while pages spread over the whole table. Open
+// addressing with linear probing, never more than half full. Its keys keep
+// what they point to alive.
+type ptrTable struct {
+	keys  []unsafe.Pointer
+	vals  []uint64
+	n     int
+	shift uint // 64 - log2(len(keys))
+}
+
+func (t *ptrTable) slot(p unsafe.Pointer) int {
+	a := uint64(uintptr(p))
+	page := (a >> 12) * 0x9e3779b97f4a7c15 >> t.shift
+	return int(page+(a>>3)&511) & (len(t.keys) - 1)
+}
+
+// get returns the number stored for p.
+func (t *ptrTable) get(p unsafe.Pointer) (uint64, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	mask := len(t.keys) - 1
+	for i := t.slot(p); ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case p:
+			return t.vals[i], true
+		case nil:
+			return 0, false
+		}
+	}
+}
+
+// add stores v for p unless p has a number already, and reports whether it
+// stored it.
+func (t *ptrTable) add(p unsafe.Pointer, v uint64) bool { return t.put(p, v, false) }
+
+// set stores v for p.
+func (t *ptrTable) set(p unsafe.Pointer, v uint64) { t.put(p, v, true) }
+
+func (t *ptrTable) put(p unsafe.Pointer, v uint64, replace bool) bool {
+	if 2*(t.n+1) > len(t.keys) {
+		t.grow()
+	}
+	mask := len(t.keys) - 1
+	for i := t.slot(p); ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case p:
+			if replace {
+				t.vals[i] = v
+			}
+			return replace
+		case nil:
+			t.keys[i], t.vals[i] = p, v
+			t.n++
+			return true
+		}
+	}
+}
+
+func (t *ptrTable) grow() {
+	old, oldVals := t.keys, t.vals
+	size := max(256, 2*len(old))
+	t.keys, t.vals, t.n = make([]unsafe.Pointer, size), make([]uint64, size), 0
+	t.shift = uint(64 - bits.Len(uint(size-1)))
+	for i, k := range old {
+		if k != nil {
+			t.add(k, oldVals[i])
+		}
+	}
+}
+
+func (t *ptrTable) len() int { return t.n }
+
+// clear empties the table, keeping its size.
+func (t *ptrTable) clear() {
+	if t.n > 0 {
+		clear(t.keys)
+		t.n = 0
+	}
+}
