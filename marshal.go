@@ -175,39 +175,20 @@ func (e *encoder) saveSequence(rv reflect.Value, key any) error {
 		e.write(opMark, opList)
 	}
 	e.memoPut(key)
-	n := rv.Len()
-	item := func(i int) error {
-		if err := e.save(rv.Index(i).Interface()); err != nil {
+	quick := e.quickScalars(rv.Type().Elem())
+	return e.batchItems(rv.Len(), opAppend, opAppends, false, func(i int) error {
+		if err := e.saveElem(rv.Index(i), quick); err != nil {
 			return atIndex(err, i)
 		}
 		return nil
-	}
-	switch {
-	case n == 0:
-		return nil
-	case e.proto == 0 || n == 1:
-		for i := range n {
-			if err := item(i); err != nil {
-				return err
-			}
-			e.write(opAppend)
-		}
-		return nil
-	}
-	for start := 0; start < n; start += batchSize {
-		e.write(opMark)
-		for i := start; i < min(start+batchSize, n); i++ {
-			if err := item(i); err != nil {
-				return err
-			}
-		}
-		e.write(opAppends)
-	}
-	return nil
+	})
 }
 
 // saveMap writes a map as a dict with sorted keys.
 func (e *encoder) saveMap(rv reflect.Value, key any) error {
+	if done, err := e.saveOrderedMap(rv, key); done {
+		return err
+	}
 	keys := rv.MapKeys()
 	slices.SortFunc(keys, compareKeys)
 	items := make([]DictItem, len(keys))
@@ -325,15 +306,6 @@ func keyRank(v reflect.Value) int {
 		return 7
 	}
 	return 8
-}
-
-// saveStruct writes a struct as a dict of its fields.
-func (e *encoder) saveStruct(rv reflect.Value, key any) error {
-	items, err := structItems(rv)
-	if err != nil {
-		return err
-	}
-	return e.saveDictItems(items, key, true)
 }
 
 // structItems returns the fields of a struct as dict items, by tag name, in

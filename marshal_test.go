@@ -2,8 +2,11 @@ package pickle
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/big"
+	"math/rand"
+	"reflect"
 	"testing"
 	"time"
 
@@ -180,4 +183,61 @@ func TestMarshalPointersToStdlibValues(t *testing.T) {
 	assert.Equal(t, tm, l[0])
 	assert.Equal(t, u, l[1])
 	assert.Equal(t, tm, l[2])
+}
+
+// noQuickPaths is an Option for tests: Marshal without marshal_fast.go.
+type noQuickPaths struct{}
+
+func (noQuickPaths) apply(c *config) { c.noQuickPaths = true }
+
+// TestMarshalQuickPathsMatch marshals Go values shaped after every fixture,
+// and maps of every key kind the quick paths sort, with and without the
+// quick paths: the bytes must be the same.
+func TestMarshalQuickPathsMatch(t *testing.T) {
+	var values []any
+	for _, f := range loadFixtures(t) {
+		var v any
+		if Unmarshal(f.Data, &v, f.decodeOptions()...) != nil {
+			continue
+		}
+		for _, alt := range []bool{false, true} {
+			typ := shapeOf(v, 0, alt)
+			if typ == nil {
+				continue
+			}
+			p := reflect.New(typ)
+			if Unmarshal(f.Data, p.Interface(), f.decodeOptions()...) == nil {
+				values = append(values, p.Elem().Interface())
+			}
+		}
+	}
+	rng := rand.New(rand.NewSource(1))
+	for _, n := range []int{0, 1, 2, 255, 256, 1000, 1001, 5000} {
+		ints := map[int64]float64{}
+		int8s := map[int8]string{}
+		uints := map[uint64]bool{}
+		strs := map[string]int32{}
+		for range n {
+			k := rng.Int63() >> rng.Intn(63)
+			if rng.Intn(2) == 0 {
+				k = -k
+			}
+			ints[k] = rng.Float64()
+			int8s[int8(k)] = fmt.Sprint(k)
+			uints[rng.Uint64()>>rng.Intn(64)] = k%2 == 0
+			strs[fmt.Sprintf("k%x", k)] = int32(k)
+		}
+		ints[math.MinInt64], ints[math.MaxInt64], uints[math.MaxUint64] = 1, 2, true
+		values = append(values, ints, int8s, uints, strs, []uint{math.MaxUint64, 3}, []float32{1.5, -2})
+	}
+	require.Greater(t, len(values), 4000)
+	for _, v := range values {
+		for _, p := range []int{0, 2, 4} {
+			quick, err := Marshal(v, Protocol(p))
+			require.NoError(t, err)
+			general, err := Marshal(v, Protocol(p), noQuickPaths{})
+			require.NoError(t, err)
+			require.Equal(t, general, quick, "%T at protocol %d", v, p)
+		}
+	}
 }

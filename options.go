@@ -65,6 +65,9 @@ type config struct {
 
 	// Typed decoding.
 	disallowUnknownFields bool
+	// noQuickPaths keeps Marshal off marshal_fast.go's quick paths, for
+	// tests that compare.
+	noQuickPaths bool
 
 	// Signed pickles.
 	signKeyID  string

@@ -22,8 +22,10 @@ type ptrTable struct {
 
 func (t *ptrTable) slot(p unsafe.Pointer) int {
 	a := uint64(uintptr(p))
+	// One slot per byte of the page: short strings, a few bytes apart,
+	// must not crowd one another into long probe runs.
 	page := (a >> 12) * 0x9e3779b97f4a7c15 >> t.shift
-	return int(page+(a>>3)&511) & (len(t.keys) - 1)
+	return int(page+a&4095) & (len(t.keys) - 1)
 }
 
 // get returns the number stored for p.
