@@ -118,18 +118,12 @@ func (e *encoder) saveValueAs(rv reflect.Value, key any) error {
 		}
 	}
 	switch rv.Kind() {
-	case reflect.Bool:
-		e.saveBool(rv.Bool())
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		e.saveInt(rv.Int())
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return e.saveBigInt(new(big.Int).SetUint64(rv.Uint()))
-	case reflect.Float32, reflect.Float64:
-		e.saveFloat(rv.Float())
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.String:
+		return e.writeScalar(rv)
 	case reflect.Complex64, reflect.Complex128:
 		return e.saveComplex(rv.Complex())
-	case reflect.String:
-		return e.saveStr(rv.String())
 	case reflect.Slice:
 		if rv.IsNil() {
 			e.write(opNone)
@@ -161,10 +155,8 @@ func (e *encoder) saveValueAs(rv reflect.Value, key any) error {
 			return nil
 		}
 		return e.save(rv.Interface())
-	default:
-		return &EncodeError{Err: fmt.Errorf("unsupported type %s", rv.Type())}
 	}
-	return nil
+	return &EncodeError{Err: fmt.Errorf("unsupported type %s", rv.Type())}
 }
 
 // saveSequence writes a slice or array as a list, the way saveList does.

@@ -48,6 +48,11 @@ func (e *encoder) saveScalar(rv reflect.Value) error {
 	if err := e.opcodeBoundary(); err != nil {
 		return err
 	}
+	return e.writeScalar(rv)
+}
+
+// writeScalar writes a bool, number or string of any Go type.
+func (e *encoder) writeScalar(rv reflect.Value) error {
 	switch rv.Kind() {
 	case reflect.Bool:
 		e.saveBool(rv.Bool())
