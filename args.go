@@ -168,6 +168,55 @@ func (s *source) readArg(kind argKind, a *argument) error {
 	return nil
 }
 
+// readArgInPlace reads the commonest argument kinds when they lie whole in
+// the buffer (or frame), faster than readArg; false leaves the argument to
+// readArg.
+func (s *source) readArgInPlace(kind argKind, a *argument) bool {
+	buf, pos := s.buf[:s.limit], s.pos
+	switch kind {
+	case argUint1:
+		if pos < len(buf) {
+			a.n = int64(buf[pos])
+			s.pos++
+			return true
+		}
+	case argUint2:
+		if pos+2 <= len(buf) {
+			a.n = int64(binary.LittleEndian.Uint16(buf[pos:]))
+			s.pos += 2
+			return true
+		}
+	case argInt4:
+		if pos+4 <= len(buf) {
+			a.n = int64(int32(binary.LittleEndian.Uint32(buf[pos:])))
+			s.pos += 4
+			return true
+		}
+	case argUint4:
+		if pos+4 <= len(buf) {
+			a.n = int64(binary.LittleEndian.Uint32(buf[pos:]))
+			s.pos += 4
+			return true
+		}
+	case argFloat8:
+		if pos+8 <= len(buf) {
+			a.f = math.Float64frombits(binary.BigEndian.Uint64(buf[pos:]))
+			s.pos += 8
+			return true
+		}
+	case argUnicode1:
+		if pos < len(buf) {
+			end := pos + 1 + int(buf[pos])
+			if end <= len(buf) && utf8.Valid(buf[pos+1:end]) {
+				a.b = buf[pos+1 : end]
+				s.pos = end
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // readCounted reads a length-prefixed payload.
 func (s *source) readCounted(kind argKind) ([]byte, error) {
 	var n uint64

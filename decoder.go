@@ -159,11 +159,7 @@ func (m *machine) decode() (any, error) {
 		}
 		switch {
 		case op.arg == argNone:
-		case op.arg == argUint1 && src.pos < src.limit:
-			// BINGET, BINPUT, BININT1: the commonest argument, read here.
-			m.arg.n = int64(src.buf[src.pos])
-			src.pos++
-		default:
+		case !src.readArgInPlace(op.arg, &m.arg):
 			err = src.readArg(op.arg, &m.arg)
 		}
 		m.opStart, m.opCode = start, code
