@@ -98,7 +98,16 @@ type dcont struct {
 	ptr  unsafe.Pointer // a new value of plan.t
 	n    int            // items stored (arrays); the next field (structs)
 	h    int32          // nesting height of what was stored
-	m    *dmap          // maps only
+	ext  *dext          // maps, and long lists
+}
+
+// dext is what few containers need: for a map, the map and a key and a
+// value to store items through; for a long list, the chunks filled before
+// the current one (makeRoom).
+type dext struct {
+	m, k, v reflect.Value
+	full    []sliceHeader
+	fullLen int
 }
 
 // chunk hands out new values of one struct type.
@@ -106,12 +115,6 @@ type chunk struct {
 	plan    *directPlan
 	base    unsafe.Pointer
 	used, n int
-}
-
-// dmap is what filling a map needs: the map, and a key and a value to store
-// items through.
-type dmap struct {
-	m, k, v reflect.Value
 }
 
 // sliceHeader is the layout of a slice.
@@ -126,7 +129,7 @@ type direct struct {
 	cfg      *config
 	stack    []dval
 	marks    []int
-	memo     []dval
+	memo     [][]dval // in pages of memoPage entries, so that it never moves
 	memoN    int
 	hashWork int64
 	arg      argument
@@ -165,14 +168,16 @@ func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer
 	d := directs.Get().(*direct)
 	d.src, d.cfg = newBytesSource(data), cfg
 	d.stack, d.marks = d.stack[:0], d.marks[:0]
-	d.memo, d.memoN, d.hashWork = d.memo[:0], 0, 0
+	d.memoN, d.hashWork = 0, 0
 	pos, err := d.run(root, dst)
 	clear(d.stack[:cap(d.stack)])
-	clear(d.memo[:cap(d.memo)])
+	for _, page := range d.memo {
+		clear(page)
+	}
 	if cap(d.stack) > 1<<16 {
 		d.stack = nil
 	}
-	if cap(d.memo) > 1<<16 {
+	if len(d.memo) > 16 {
 		d.memo = nil
 	}
 	d.arg = argument{}
@@ -510,23 +515,23 @@ func (d *direct) popMark() ([]dval, bool) {
 	return items, true
 }
 
+const memoPage = 4096
+
 func (d *direct) memoPut(i uint64) bool {
 	if len(d.stack) == 0 || len(d.stack) <= d.fence() || i > uint64(len(d.src.buf)) {
 		return false // an empty stack, or a sparse index: the general path's
 	}
-	if i >= uint64(len(d.memo)) {
-		if i >= uint64(cap(d.memo)) {
-			d.memo = append(d.memo[:cap(d.memo)], make([]dval, int(i)+1-cap(d.memo))...)
-		}
-		d.memo = d.memo[:i+1]
+	for uint64(len(d.memo)) <= i/memoPage {
+		d.memo = append(d.memo, make([]dval, memoPage))
 	}
-	if d.memo[i].kind == dvEmpty {
+	slot := &d.memo[i/memoPage][i%memoPage]
+	if slot.kind == dvEmpty {
 		d.memoN++
 		if d.memoN > d.cfg.maxMemo {
 			return false
 		}
 	}
-	d.memo[i] = d.stack[len(d.stack)-1]
+	*slot = d.stack[len(d.stack)-1]
 	return true
 }
 
@@ -534,10 +539,10 @@ func (d *direct) memoPut(i uint64) bool {
 // referenced twice where it can (a list, dict or tuple into pointers; bytes
 // into []byte; a big int into *big.Int), so those are left to it.
 func (d *direct) memoGet(i uint64) bool {
-	if i >= uint64(len(d.memo)) {
+	if i/memoPage >= uint64(len(d.memo)) {
 		return false
 	}
-	v := d.memo[i]
+	v := d.memo[i/memoPage][i%memoPage]
 	switch v.kind {
 	case dvNone, dvBool, dvInt, dvFloat, dvStr:
 		return d.push(v)
@@ -616,7 +621,7 @@ func (d *direct) newContainer(dict bool) *dcont {
 		}
 		m := reflect.NewAt(p.t, c.ptr).Elem()
 		m.Set(reflect.MakeMap(p.t))
-		c.m = &dmap{m, reflect.New(p.key.t).Elem(), reflect.New(p.elem.t).Elem()}
+		c.ext = &dext{m: m, k: reflect.New(p.key.t).Elem(), v: reflect.New(p.elem.t).Elem()}
 	}
 	c.h = 1
 	return c
@@ -676,11 +681,11 @@ func (d *direct) appendItems(c *dcont, items []dval) bool {
 	switch p.kind {
 	case dkSlice:
 		hdr := (*sliceHeader)(c.ptr)
-		if hdr.cap-hdr.len < len(items) {
-			reflect.NewAt(p.t, c.ptr).Elem().Grow(len(items))
-		}
 		size := p.elem.size
 		for i := range items {
+			if hdr.len == hdr.cap {
+				c.makeRoom(len(items) - i)
+			}
 			if !d.store(&items[i], p.elem, unsafe.Add(hdr.data, uintptr(hdr.len)*size), c, false) {
 				return false
 			}
@@ -700,6 +705,47 @@ func (d *direct) appendItems(c *dcont, items []dval) bool {
 		return true
 	}
 	return false
+}
+
+// A long list is filled in chunks of about chunkBytes each, joined into one
+// slice of exactly its length when it is stored: growing one slice instead
+// would allocate several times its size (append grows large slices by a
+// quarter at a time) and copy it each time.
+const sliceChunkBytes = 1 << 20
+
+// makeRoom makes room in a full slice being filled for at least one of the
+// n items to come.
+func (c *dcont) makeRoom(n int) {
+	p := c.plan
+	hdr := (*sliceHeader)(c.ptr)
+	if uintptr(hdr.cap)*p.elem.size < sliceChunkBytes {
+		reflect.NewAt(p.t, c.ptr).Elem().Grow(n)
+		return
+	}
+	if c.ext == nil {
+		c.ext = &dext{}
+	}
+	c.ext.full = append(c.ext.full, *hdr)
+	c.ext.fullLen += hdr.len
+	reflect.NewAt(p.t, c.ptr).Elem().Set(reflect.MakeSlice(p.t, 0, hdr.cap))
+}
+
+// slice returns the list filled: its one chunk, or its chunks joined.
+func (c *dcont) slice() unsafe.Pointer {
+	if c.ext == nil || len(c.ext.full) == 0 {
+		return c.ptr
+	}
+	p, x := c.plan, c.ext
+	last := *(*sliceHeader)(c.ptr)
+	joined := reflect.MakeSlice(p.t, x.fullLen+last.len, x.fullLen+last.len)
+	at := 0
+	for _, chunk := range append(x.full, last) {
+		reflect.Copy(joined.Slice(at, at+chunk.len), reflect.NewAt(p.t, unsafe.Pointer(&chunk)).Elem())
+		at += chunk.len
+	}
+	x.full, x.fullLen = nil, 0
+	reflect.NewAt(p.t, c.ptr).Elem().Set(joined)
+	return c.ptr
 }
 
 // setItems sets key, value pairs in a dict being filled.
@@ -739,7 +785,7 @@ func (d *direct) setItems(c *dcont, kv []dval) bool {
 		}
 		return true
 	}
-	m := c.m
+	m := c.ext
 	kp, vp := unsafe.Pointer(m.k.UnsafeAddr()), unsafe.Pointer(m.v.UnsafeAddr())
 	for i := 0; i < len(kv); i += 2 {
 		if !d.store(&kv[i], p.key, kp, c, true) || !d.store(&kv[i+1], p.elem, vp, c, false) {

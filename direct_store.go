@@ -92,7 +92,11 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 			if !d.grow(parent, v.height()+1) {
 				return false
 			}
-			*(*unsafe.Pointer)(dst) = v.cont().ptr
+			c := v.cont()
+			if c.plan.kind == dkSlice {
+				c.slice()
+			}
+			*(*unsafe.Pointer)(dst) = c.ptr
 			return true
 		}
 		nv := reflect.New(p.elem.t).UnsafePointer()
@@ -111,7 +115,7 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 			if c.plan != p || !d.grow(parent, v.height()) {
 				return false
 			}
-			*(*[]byte)(dst) = *(*[]byte)(c.ptr)
+			*(*[]byte)(dst) = *(*[]byte)(c.slice())
 			return true
 		case dvTuple:
 			items := v.items()

@@ -312,3 +312,43 @@ func FuzzDirect(f *testing.F) {
 		}
 	})
 }
+
+// TestDirectLongLists decodes lists long enough to be filled in chunks
+// (sliceChunkBytes) both ways, at every protocol.
+func TestDirectLongLists(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs in the full suite; too slow for the race detector's short run")
+	}
+	const n = 300_000 // 2.4 MB of int64s: three chunks
+	ints := make(List, n)
+	strs := make(List, n/10)
+	for i := range ints {
+		ints[i] = int64(i*7919) % 100_003
+	}
+	for i := range strs {
+		strs[i] = fmt.Sprint(i)
+	}
+	for _, p := range []int{0, 2, 4} {
+		data, err := Marshal(dict(t, "ints", &ints, "strs", &strs), Protocol(p))
+		require.NoError(t, err)
+		for _, typ := range []reflect.Type{
+			reflect.TypeFor[struct {
+				Ints []int64  `pickle:"ints"`
+				Strs []string `pickle:"strs"`
+			}](),
+			reflect.TypeFor[map[string]*[]any](),
+			reflect.TypeFor[map[string]*[]int64](),
+			reflect.TypeFor[struct {
+				Ints *[]int32 `pickle:"ints"`
+			}](),
+		} {
+			compareDirect(t, data, typ, nil)
+		}
+		var direct struct {
+			Ints *[]int64 `pickle:"ints"`
+		}
+		require.NoError(t, Unmarshal(data, &direct))
+		require.Len(t, *direct.Ints, n)
+		require.Equal(t, int64((n-1)*7919%100_003), (*direct.Ints)[n-1])
+	}
+}
