@@ -114,8 +114,8 @@ func putMachine(m *machine) {
 	if cap(m.stack) > keep {
 		m.stack = nil
 	}
-	if cap(m.memo.dense) > keep {
-		m.memo.dense = nil
+	if m.memo.slots() > keep {
+		m.memo = memo{}
 	}
 	// The argument may point into the input, and used slab chunks at
 	// decoded values: drop both.
