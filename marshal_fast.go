@@ -157,8 +157,13 @@ func (e *encoder) batchItems(n int, single, batch byte, dict bool, item func(int
 func (e *encoder) saveOrderedMap(rv reflect.Value, key any) (bool, error) {
 	t := rv.Type()
 	kt := t.Key()
+	if e.cfg.noQuickPaths {
+		return false, nil
+	}
+	if leaves := intLeaves(kt, nil); leaves != nil && kt != globalType {
+		return true, e.saveIntTupleKeyedMap(rv, key, leaves)
+	}
 	if !e.quickScalars(kt) {
-		// (noQuickPaths included.)
 		return false, nil
 	}
 	n := rv.Len()
@@ -240,12 +245,12 @@ type intKeyAt struct {
 	i int
 }
 
-// sortIntKeys sorts pairs by key: a least-significant-digit radix sort,
-// a byte at a time, skipping bytes all keys share (the high bytes of small
-// numbers).
+// sortIntKeys sorts pairs by key, stably: a least-significant-digit radix
+// sort, a byte at a time, skipping bytes all keys share (the high bytes of
+// small numbers).
 func sortIntKeys(pairs []intKeyAt) {
 	if len(pairs) < 256 {
-		slices.SortFunc(pairs, func(a, b intKeyAt) int { return cmpOrdered(a.k, b.k) })
+		slices.SortStableFunc(pairs, func(a, b intKeyAt) int { return cmpOrdered(a.k, b.k) })
 		return
 	}
 	digit := func(k int64, shift uint) byte { return byte((uint64(k) ^ 1<<63) >> shift) }
@@ -294,4 +299,122 @@ func iterate(m, vals, k reflect.Value, got func(i int)) {
 		vals.Index(i).SetIterValue(it)
 		got(i)
 	}
+}
+
+var globalType = reflect.TypeFor[Global]()
+
+// intLeaves returns, for a struct or array type made of nothing but
+// integers (fields of nested structs and arrays included, all of them, in
+// the order compareKeys compares them), where those integers are; nil for
+// any other type.
+func intLeaves(t reflect.Type, path []int) []intLeaf {
+	var leaves []intLeaf
+	switch t.Kind() {
+	case reflect.Struct:
+		if t.NumField() == 0 {
+			return nil
+		}
+		for i := range t.NumField() {
+			sub := intLeaves(t.Field(i).Type, append(path[:len(path):len(path)], i))
+			if sub == nil {
+				return nil
+			}
+			leaves = append(leaves, sub...)
+		}
+		return leaves
+	case reflect.Array:
+		if t.Len() == 0 {
+			return nil
+		}
+		for i := range t.Len() {
+			sub := intLeaves(t.Elem(), append(path[:len(path):len(path)], -1-i))
+			if sub == nil {
+				return nil
+			}
+			leaves = append(leaves, sub...)
+		}
+		return leaves
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if len(path) > 0 {
+			return []intLeaf{{path, true}}
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if len(path) > 0 {
+			return []intLeaf{{path, false}}
+		}
+	}
+	return nil
+}
+
+// intLeaf is where an integer sits in a key: field indices, and -1-i for
+// array index i.
+type intLeaf struct {
+	path   []int
+	signed bool
+}
+
+// word returns the leaf's integer in v as an unsigned number that orders
+// as the integer does.
+func (l intLeaf) word(v reflect.Value) uint64 {
+	for _, i := range l.path {
+		if i >= 0 {
+			v = v.Field(i)
+		} else {
+			v = v.Index(-1 - i)
+		}
+	}
+	if l.signed {
+		return uint64(v.Int()) ^ 1<<63
+	}
+	return v.Uint()
+}
+
+// saveIntTupleKeyedMap writes a map whose keys are structs or arrays of
+// integers (written as tuples), sorted as compareKeys sorts them: a stable
+// radix sort by each integer, the last first.
+func (e *encoder) saveIntTupleKeyedMap(rv reflect.Value, key any, leaves []intLeaf) error {
+	t := rv.Type()
+	n := rv.Len()
+	keys := reflect.MakeSlice(reflect.SliceOf(t.Key()), n, n)
+	vals := reflect.MakeSlice(reflect.SliceOf(t.Elem()), n, n)
+	it := rv.MapRange()
+	for i := 0; it.Next(); i++ {
+		keys.Index(i).SetIterKey(it)
+		vals.Index(i).SetIterValue(it)
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	pairs := make([]intKeyAt, n)
+	for l := len(leaves) - 1; l >= 0; l-- {
+		for j, i := range order {
+			pairs[j] = intKeyAt{int64(leaves[l].word(keys.Index(i)) ^ 1<<63), i}
+		}
+		sortIntKeys(pairs)
+		for j, p := range pairs {
+			order[j] = p.i
+		}
+	}
+	if e.proto >= 1 {
+		e.write(opEmptyDict)
+	} else {
+		e.write(opMark, opDict)
+	}
+	e.memoPut(key)
+	quick := e.quickScalars(t.Elem())
+	return e.batchItems(n, opSetItem, opSetItems, true, func(j int) error {
+		i := order[j]
+		pk, err := mapKeyValue(keys.Index(i))
+		if err != nil {
+			return err
+		}
+		if err := e.save(pk); err != nil {
+			return atKey(err, pk)
+		}
+		if err := e.saveElem(vals.Index(i), quick); err != nil {
+			return atKey(err, pk)
+		}
+		return nil
+	})
 }

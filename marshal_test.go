@@ -228,7 +228,21 @@ func TestMarshalQuickPathsMatch(t *testing.T) {
 			strs[fmt.Sprintf("k%x", k)] = int32(k)
 		}
 		ints[math.MinInt64], ints[math.MaxInt64], uints[math.MaxUint64] = 1, 2, true
-		values = append(values, ints, int8s, uints, strs, []uint{math.MaxUint64, 3}, []float32{1.5, -2})
+		type nestedKey struct {
+			A int8
+			B uint16
+			c [2]int64 // unexported: compared, not written
+		}
+		type pointKey struct{ X, Y int64 }
+		nested := map[nestedKey]string{}
+		points := map[pointKey][]int{}
+		pairs := map[[2]int32]bool{}
+		for range n {
+			nested[nestedKey{int8(rng.Intn(7) - 3), uint16(rng.Intn(5)), [2]int64{rng.Int63n(9) - 4, rng.Int63() >> rng.Intn(63)}}] = "v"
+			points[pointKey{rng.Int63n(100) - 50, -rng.Int63()}] = []int{rng.Int()}
+			pairs[[2]int32{int32(rng.Intn(3)), -int32(rng.Intn(1 << 30))}] = rng.Intn(2) == 0
+		}
+		values = append(values, ints, int8s, uints, strs, nested, points, pairs, []uint{math.MaxUint64, 3}, []float32{1.5, -2})
 	}
 	require.Greater(t, len(values), 4000)
 	for _, v := range values {
