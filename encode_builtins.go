@@ -579,12 +579,7 @@ func (e *encoder) saveDict(d *Dict) error {
 // saveDictKeyed writes a dict memoized under key. fieldNames says its keys are
 // struct fields, for error paths.
 func (e *encoder) saveDictKeyed(d *Dict, key any, fieldNames bool) error {
-	if e.proto >= 1 {
-		e.write(opEmptyDict)
-	} else {
-		e.write(opMark, opDict)
-	}
-	e.memoPut(key)
+	e.openDict(key)
 	items := d.items
 	saveItem := e.saveItem
 	if fieldNames {
@@ -623,6 +618,16 @@ func (e *encoder) saveDictKeyed(d *Dict, key any, fieldNames bool) error {
 			return nil
 		}
 	}
+}
+
+// openDict writes an empty dict, memoized under key: items follow.
+func (e *encoder) openDict(key any) {
+	if e.proto >= 1 {
+		e.write(opEmptyDict)
+	} else {
+		e.write(opMark, opDict)
+	}
+	e.memoPut(key)
 }
 
 // saveField writes a struct field as a dict item; errors name the field.

@@ -93,12 +93,7 @@ func (e *encoder) saveStruct(rv reflect.Value, key any) error {
 		}
 		idx = append(idx, i)
 	}
-	if e.proto >= 1 {
-		e.write(opEmptyDict)
-	} else {
-		e.write(opMark, opDict)
-	}
-	e.memoPut(key)
+	e.openDict(key)
 	field := func(i int) error {
 		f := &fields[i]
 		if err := e.saveStr(f.name); err != nil {
@@ -218,12 +213,7 @@ func (e *encoder) saveOrderedMap(rv reflect.Value, key any) (bool, error) {
 		}
 		slices.SortFunc(order, less)
 	}
-	if e.proto >= 1 {
-		e.write(opEmptyDict)
-	} else {
-		e.write(opMark, opDict)
-	}
-	e.memoPut(key)
+	e.openDict(key)
 	quick := e.quickScalars(t.Elem())
 	return true, e.batchItems(n, opSetItem, opSetItems, true, func(j int) error {
 		i := order[j]
@@ -396,12 +386,7 @@ func (e *encoder) saveIntTupleKeyedMap(rv reflect.Value, key any, leaves []intLe
 			order[j] = p.i
 		}
 	}
-	if e.proto >= 1 {
-		e.write(opEmptyDict)
-	} else {
-		e.write(opMark, opDict)
-	}
-	e.memoPut(key)
+	e.openDict(key)
 	quick := e.quickScalars(t.Elem())
 	return e.batchItems(n, opSetItem, opSetItems, true, func(j int) error {
 		i := order[j]
