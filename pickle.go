@@ -169,6 +169,12 @@ const (
 //
 // A mismatch is an *UnmarshalTypeError naming the Python type, the Go type
 // and the path (for example [3].score).
+//
+// Into a Go type other than `any`, whose value is zero, pickles of plain
+// data (lists, dicts, tuples, numbers, strings) are decoded straight into
+// the Go values, without building the value model first; anything else
+// (objects, sets, a container referenced twice, a mismatch) is decoded
+// through the model. Both ways give the same result.
 func Unmarshal(data []byte, v any, opts ...Option) error {
 	return unmarshal(data, v, true, opts)
 }
