@@ -168,6 +168,11 @@ func (e *encoder) saveSequence(rv reflect.Value, key any) error {
 	}
 	e.memoPut(key)
 	quick := e.quickScalars(rv.Type().Elem())
+	if quick && rv.Kind() == reflect.Slice {
+		if item := e.sliceItemWriter(rv); item != nil {
+			return e.batchItems(rv.Len(), opAppend, opAppends, false, item)
+		}
+	}
 	return e.batchItems(rv.Len(), opAppend, opAppends, false, func(i int) error {
 		if err := e.saveElem(rv.Index(i), quick); err != nil {
 			return atIndex(err, i)

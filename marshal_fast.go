@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // This file is the quick way through marshal.go for the commonest Go values:
@@ -68,6 +69,48 @@ func (e *encoder) writeScalar(rv reflect.Value) error {
 		e.saveFloat(rv.Float())
 	case reflect.String:
 		return e.saveStr(rv.String())
+	}
+	return nil
+}
+
+// sliceItemWriter returns, for a slice of plain float64s, int64s, ints or
+// strings (named types included), a writer of its items that reads them
+// as what they are; nil for other slices.
+func (e *encoder) sliceItemWriter(rv reflect.Value) func(i int) error {
+	n, p := rv.Len(), rv.UnsafePointer()
+	switch rv.Type().Elem().Kind() {
+	case reflect.Float64:
+		items := unsafe.Slice((*float64)(p), n)
+		return func(i int) error {
+			if err := e.opcodeBoundary(); err != nil {
+				return err
+			}
+			e.saveFloat(items[i])
+			return nil
+		}
+	case reflect.Int64, reflect.Int:
+		if unsafe.Sizeof(int(0)) != 8 && rv.Type().Elem().Kind() == reflect.Int {
+			return nil
+		}
+		items := unsafe.Slice((*int64)(p), n)
+		return func(i int) error {
+			if err := e.opcodeBoundary(); err != nil {
+				return err
+			}
+			e.saveInt(items[i])
+			return nil
+		}
+	case reflect.String:
+		items := unsafe.Slice((*string)(p), n)
+		return func(i int) error {
+			if err := e.opcodeBoundary(); err != nil {
+				return err
+			}
+			if err := e.saveStr(items[i]); err != nil {
+				return atIndex(err, i)
+			}
+			return nil
+		}
 	}
 	return nil
 }
@@ -160,6 +203,9 @@ func (e *encoder) saveOrderedMap(rv reflect.Value, key any) (bool, error) {
 	}
 	if !e.quickScalars(kt) {
 		return false, nil
+	}
+	if done, err := e.saveNativeMap(rv, key); done {
+		return true, err
 	}
 	n := rv.Len()
 	vals := reflect.MakeSlice(reflect.SliceOf(t.Elem()), n, n)
@@ -372,14 +418,31 @@ func (e *encoder) saveIntTupleKeyedMap(rv reflect.Value, key any, leaves []intLe
 		keys.Index(i).SetIterKey(it)
 		vals.Index(i).SetIterValue(it)
 	}
+	// The integers of every key, key by key: as two's complement for
+	// signed leaves.
+	L := len(leaves)
+	raw := make([]uint64, n*L)
+	for i := range n {
+		k := keys.Index(i)
+		for l, leaf := range leaves {
+			raw[i*L+l] = leaf.word(k)
+			if leaf.signed {
+				raw[i*L+l] ^= 1 << 63
+			}
+		}
+	}
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
 	}
 	pairs := make([]intKeyAt, n)
-	for l := len(leaves) - 1; l >= 0; l-- {
+	for l := L - 1; l >= 0; l-- {
 		for j, i := range order {
-			pairs[j] = intKeyAt{int64(leaves[l].word(keys.Index(i)) ^ 1<<63), i}
+			w := raw[i*L+l]
+			if leaves[l].signed {
+				w ^= 1 << 63
+			}
+			pairs[j] = intKeyAt{int64(w ^ 1<<63), i}
 		}
 		sortIntKeys(pairs)
 		for j, p := range pairs {
@@ -388,17 +451,164 @@ func (e *encoder) saveIntTupleKeyedMap(rv reflect.Value, key any, leaves []intLe
 	}
 	e.openDict(key)
 	quick := e.quickScalars(t.Elem())
+	flat := flatIntKey(t.Key(), L)
 	return e.batchItems(n, opSetItem, opSetItems, true, func(j int) error {
 		i := order[j]
-		pk, err := mapKeyValue(keys.Index(i))
-		if err != nil {
-			return err
-		}
-		if err := e.save(pk); err != nil {
-			return atKey(err, pk)
+		if flat {
+			if err := e.saveIntTuple(raw[i*L:(i+1)*L], leaves); err != nil {
+				return err
+			}
+		} else {
+			pk, err := mapKeyValue(keys.Index(i))
+			if err != nil {
+				return err
+			}
+			if err := e.save(pk); err != nil {
+				return atKey(err, pk)
+			}
 		}
 		if err := e.saveElem(vals.Index(i), quick); err != nil {
-			return atKey(err, pk)
+			return atKey(err, keys.Index(i).Interface())
+		}
+		return nil
+	})
+}
+
+// flatIntKey reports whether keys of type t, made of L integers, are
+// written as a flat tuple of those integers (mapKeyValue): an array, or a
+// struct whose fields are all exported, untagged away and integers.
+func flatIntKey(t reflect.Type, L int) bool {
+	if L > 3 {
+		return false // written with MARK ... TUPLE; left to save
+	}
+	switch t.Kind() {
+	case reflect.Array:
+		k := t.Elem().Kind()
+		return k != reflect.Array && k != reflect.Struct
+	case reflect.Struct:
+		fields := cachedFields(t).list
+		if len(fields) != L || t.NumField() != L {
+			return false
+		}
+		for i, f := range fields {
+			if len(f.index) != 1 || f.index[0] != i {
+				return false
+			}
+			if k := f.typ.Kind(); k == reflect.Array || k == reflect.Struct {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// saveIntTuple writes a tuple of one to three integers as saveTuple writes
+// a new tuple of them: at protocol 2 and up, the items and TUPLE1..3, else
+// MARK, the items and TUPLE; then memoized.
+func (e *encoder) saveIntTuple(raw []uint64, leaves []intLeaf) error {
+	if err := e.opcodeBoundary(); err != nil {
+		return err
+	}
+	if e.proto < 2 {
+		e.write(opMark)
+	}
+	for l, w := range raw {
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
+		if leaves[l].signed || w <= math.MaxInt64 {
+			e.saveInt(int64(w))
+		} else if err := e.saveBigInt(new(big.Int).SetUint64(w)); err != nil {
+			return err
+		}
+	}
+	if e.proto < 2 {
+		e.write(opTuple)
+	} else {
+		e.write(opTuple1 + byte(len(raw)-1))
+	}
+	e.memoPut(nil)
+	return nil
+}
+
+// saveNativeMap writes the commonest map types without reflection: int64
+// keys to float64, int64 or string values, and string keys to string,
+// int64 or float64 values.
+func (e *encoder) saveNativeMap(rv reflect.Value, key any) (bool, error) {
+	if !e.quickScalars(rv.Type().Elem()) {
+		return false, nil
+	}
+	float := func(f float64) error { e.saveFloat(f); return nil }
+	integer := func(n int64) error { e.saveInt(n); return nil }
+	switch m := rv.Interface().(type) {
+	case map[int64]float64:
+		return true, saveIntKeyedMap(e, m, key, float)
+	case map[int64]int64:
+		return true, saveIntKeyedMap(e, m, key, integer)
+	case map[int64]string:
+		return true, saveIntKeyedMap(e, m, key, e.saveStr)
+	case map[string]string:
+		return true, saveStrKeyedMap(e, m, key, e.saveStr)
+	case map[string]int64:
+		return true, saveStrKeyedMap(e, m, key, integer)
+	case map[string]float64:
+		return true, saveStrKeyedMap(e, m, key, float)
+	}
+	return false, nil
+}
+
+// saveIntKeyedMap writes a map[int64]V in key order.
+func saveIntKeyedMap[V any](e *encoder, m map[int64]V, key any, writeValue func(V) error) error {
+	pairs := make([]intKeyAt, 0, len(m))
+	values := make([]V, 0, len(m))
+	for k, v := range m {
+		pairs = append(pairs, intKeyAt{k, len(values)})
+		values = append(values, v)
+	}
+	sortIntKeys(pairs)
+	e.openDict(key)
+	return e.batchItems(len(pairs), opSetItem, opSetItems, true, func(j int) error {
+		p := pairs[j]
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
+		e.saveInt(p.k)
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
+		if err := writeValue(values[p.i]); err != nil {
+			return atKey(err, p.k)
+		}
+		return nil
+	})
+}
+
+// saveStrKeyedMap writes a map[string]V in key order.
+func saveStrKeyedMap[V any](e *encoder, m map[string]V, key any, writeValue func(V) error) error {
+	type entry struct {
+		k string
+		v V
+	}
+	entries := make([]entry, 0, len(m))
+	for k, v := range m {
+		entries = append(entries, entry{k, v})
+	}
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+	e.openDict(key)
+	return e.batchItems(len(entries), opSetItem, opSetItems, true, func(j int) error {
+		en := &entries[j]
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
+		if err := e.saveStr(en.k); err != nil {
+			return err
+		}
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
+		if err := writeValue(en.v); err != nil {
+			return atKey(err, en.k)
 		}
 		return nil
 	})

@@ -237,12 +237,19 @@ func TestMarshalQuickPathsMatch(t *testing.T) {
 		nested := map[nestedKey]string{}
 		points := map[pointKey][]int{}
 		pairs := map[[2]int32]bool{}
+		bigs := map[[1]uint64]int{}
+		i64s, i2s := map[int64]int64{}, map[int64]string{}
+		s2s, s2i, s2f := map[string]string{}, map[string]int64{}, map[string]float64{}
 		for range n {
 			nested[nestedKey{int8(rng.Intn(7) - 3), uint16(rng.Intn(5)), [2]int64{rng.Int63n(9) - 4, rng.Int63() >> rng.Intn(63)}}] = "v"
 			points[pointKey{rng.Int63n(100) - 50, -rng.Int63()}] = []int{rng.Int()}
 			pairs[[2]int32{int32(rng.Intn(3)), -int32(rng.Intn(1 << 30))}] = rng.Intn(2) == 0
+			bigs[[1]uint64{rng.Uint64()}] = rng.Int()
+			k := rng.Int63n(1<<40) - 1<<39
+			i64s[k], i2s[k] = -k, fmt.Sprint(k%7)
+			s2s[fmt.Sprint(k)], s2i[fmt.Sprint(k%1000)], s2f[fmt.Sprintf("%x", k)] = "v", k, float64(k)/3
 		}
-		values = append(values, ints, int8s, uints, strs, nested, points, pairs, []uint{math.MaxUint64, 3}, []float32{1.5, -2})
+		values = append(values, ints, int8s, uints, strs, nested, points, pairs, bigs, i64s, i2s, s2s, s2i, s2f, []uint{math.MaxUint64, 3}, []float32{1.5, -2})
 	}
 	require.Greater(t, len(values), 4000)
 	for _, v := range values {
