@@ -98,7 +98,10 @@ type dcont struct {
 	ptr  unsafe.Pointer // a new value of plan.t
 	n    int            // items stored (arrays); the next field (structs)
 	h    int32          // nesting height of what was stored
-	ext  *dext          // maps, and long lists
+	// inPlace: ptr is the spare capacity of the list being filled that
+	// this struct is an item of; see newContainer.
+	inPlace bool
+	ext     *dext // maps, and long lists
 }
 
 // dext is what few containers need: for a map, the map and a key and a
@@ -555,54 +558,58 @@ func (d *direct) memoGet(i uint64) bool {
 // the dict there or, without a mark, of the container on top (protocols 0
 // and 1 add items one at a time); at the start, the root. nil means
 // unknown.
-func (d *direct) slot() *directPlan {
+//
+// batch is the container below the topmost mark and pos the number of
+// items above that mark, when there is one.
+func (d *direct) slot() (p *directPlan, batch *dcont, pos int) {
 	var parent *dcont
-	var pos int
 	var key *dval
 	n := len(d.stack)
 	switch {
 	case len(d.marks) > 0:
 		f := d.marks[len(d.marks)-1]
 		if f == 0 || d.stack[f-1].kind != dvCont {
-			return nil
+			return nil, nil, 0
 		}
 		parent, pos = d.stack[f-1].cont(), n-f
+		batch = parent
 		if pos%2 == 1 {
 			key = &d.stack[n-1]
 		}
 	case n == 0:
-		return d.root
+		return d.root, nil, 0
 	case d.stack[n-1].kind == dvCont:
 		parent = d.stack[n-1].cont()
 	case n >= 2 && d.stack[n-2].kind == dvCont:
 		parent, pos, key = d.stack[n-2].cont(), 1, &d.stack[n-1]
 	default:
-		return nil
+		return nil, nil, 0
 	}
 	pp := parent.plan
 	switch pp.kind {
 	case dkSlice, dkArray:
-		return pp.elem
+		return pp.elem, batch, pos
 	case dkMap:
 		if pos%2 == 0 {
-			return pp.key
+			return pp.key, batch, pos
 		}
-		return pp.elem
+		return pp.elem, batch, pos
 	case dkStruct:
 		if pos%2 == 0 || key.kind != dvStr {
-			return nil
+			return nil, nil, 0
 		}
 		if i, ok := pp.fieldFor(key.str(), parent.n); ok {
-			return pp.fplans[i]
+			return pp.fplans[i], batch, pos
 		}
 	}
-	return nil
+	return nil, nil, 0
 }
 
 // newContainer returns a new list (dict false) or dict of the type its
 // slot wants, or nil.
 func (d *direct) newContainer(dict bool) *dcont {
-	p := d.slot()
+	p, batch, pos := d.slot()
+	slotPlan := p
 	for p != nil && p.kind == dkPointer {
 		p = p.elem
 	}
@@ -611,6 +618,19 @@ func (d *direct) newContainer(dict bool) *dcont {
 	}
 	c := &d.conts.take(1)[0]
 	c.plan = p
+	if p.kind == dkStruct && slotPlan == p && batch != nil && batch.plan.kind == dkSlice {
+		// An item of a batch of a list of structs: built where APPENDS
+		// will put it, if the list has room there. It may be stored
+		// nowhere else (see store).
+		hdr := (*sliceHeader)(batch.ptr)
+		if at := hdr.len + pos; at < hdr.cap {
+			c.ptr = unsafe.Add(hdr.data, uintptr(at)*p.size)
+			reflect.NewAt(p.t, c.ptr).Elem().SetZero()
+			c.inPlace = true
+			c.h = 1
+			return c
+		}
+	}
 	c.ptr = d.newValue(p)
 	if p.kind == dkSlice {
 		*(*[]byte)(c.ptr) = []byte{} // an empty list is an empty slice, not nil

@@ -89,7 +89,7 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 			return true
 		}
 		if v.kind == dvCont && v.cont().plan == p.elem {
-			if !d.grow(parent, v.height()+1) {
+			if v.cont().inPlace || !d.grow(parent, v.height()+1) {
 				return false
 			}
 			c := v.cont()
@@ -168,10 +168,16 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 	case dkStruct:
 		switch {
 		case v.kind == dvCont:
-			if v.cont().plan != p || !d.grow(parent, v.height()) {
+			c := v.cont()
+			if c.plan != p || !d.grow(parent, v.height()) {
 				return false
 			}
-			typedCopy(p, dst, v.cont().ptr)
+			if c.inPlace {
+				// Built in a list's spare capacity: it may only become
+				// the item it was built as, where it already is.
+				return dst == c.ptr
+			}
+			typedCopy(p, dst, c.ptr)
 			return true
 		case v.kind == dvTuple && asKey:
 			// A tuple key fills a struct key field by field.
