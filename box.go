@@ -10,8 +10,10 @@ import "unsafe"
 // collector follows interior pointers), and a slot is written once, before
 // anyone can see it.
 //
-// This is the package's one use of unsafe: an interface value is two words,
-// the type and a pointer to the value, and the boxer writes them itself.
+// It uses unsafe (as the direct decoder does for field offsets and slice
+// headers, and the encoder's memo for addresses): an interface value is two
+// words, the type and a pointer to the value, and the boxer writes them
+// itself.
 // TestBoxerMatchesRuntime pins that the results behave exactly as the
 // runtime's own conversions, through the collector too; BenchmarkBoxer shows
 // what it saves.

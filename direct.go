@@ -16,7 +16,7 @@ import (
 // without building the value model first: the fast path of Unmarshal.
 //
 // It handles the shapes that data pickles are made of (lists, dicts, tuples
-// and scalars, with memo references to scalars and tuples) and leaves
+// and scalars, with memo references to numbers and strs) and leaves
 // everything else to the general path (decode into the model, then
 // convert, unmarshal.go), which also reports every error: whenever the
 // direct decoder meets anything it does not handle, or anything wrong, it
@@ -59,7 +59,7 @@ const (
 	dvBig
 	dvFloat
 	dvStr
-	dvBytes     // s views the input; copied when stored
+	dvBytes     // ref views the input; copied when stored
 	dvByteArray // as dvBytes, but not hashable
 	dvTuple     // ref points at n items
 	dvCont      // ref is a *dcont
