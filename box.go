@@ -21,9 +21,22 @@ type boxer struct {
 	ints    []int64
 	floats  []float64
 	strings []string
+	// Chunks start small and double up to boxChunk, so that a small
+	// pickle allocates little.
+	intN, floatN, stringN int
 }
 
 const boxChunk = 256
+
+// refill gives chunk a new chunk, twice as long as the last (n), up to
+// boxChunk. It is kept out of line so that the boxing methods stay small
+// enough to be inlined into the decoder.
+//
+//go:noinline
+func refill[T any](chunk *[]T, n *int) {
+	*n = min(boxChunk, max(8, 2**n))
+	*chunk = make([]T, *n)
+}
 
 // Type words of the interfaces the boxer makes.
 var (
@@ -54,7 +67,7 @@ func (b *boxer) int64(v int64) any {
 		return v // the runtime boxes these without allocating
 	}
 	if len(b.ints) == 0 {
-		b.ints = make([]int64, boxChunk)
+		refill(&b.ints, &b.intN)
 	}
 	p := &b.ints[0]
 	b.ints = b.ints[1:]
@@ -64,7 +77,7 @@ func (b *boxer) int64(v int64) any {
 
 func (b *boxer) float64(v float64) any {
 	if len(b.floats) == 0 {
-		b.floats = make([]float64, boxChunk)
+		refill(&b.floats, &b.floatN)
 	}
 	p := &b.floats[0]
 	b.floats = b.floats[1:]
@@ -77,7 +90,7 @@ func (b *boxer) string(s string) any {
 		return s // the runtime boxes the empty string without allocating
 	}
 	if len(b.strings) == 0 {
-		b.strings = make([]string, boxChunk)
+		refill(&b.strings, &b.stringN)
 	}
 	p := &b.strings[0]
 	b.strings = b.strings[1:]

@@ -3,6 +3,7 @@ package pickle
 import (
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"strconv"
 	"sync"
@@ -110,12 +111,9 @@ func putMachine(m *machine) {
 	const keep = 1 << 20          // entries; the pool itself is emptied by the GC
 	clear(m.stack[:cap(m.stack)]) // popped slots still point at values
 	clear(m.marks)
-	m.memo.reset()
+	m.memo.reset(keep / pageSize)
 	if cap(m.stack) > keep {
 		m.stack = nil
-	}
-	if m.memo.slots() > keep {
-		m.memo = memo{}
 	}
 	// The argument may point into the input, and used slab chunks at
 	// decoded values: drop both.
@@ -130,7 +128,7 @@ func putMachine(m *machine) {
 func (m *machine) decode() (any, error) {
 	m.stack = m.stack[:0]
 	m.marks = m.marks[:0]
-	m.memo.reset()
+	m.memo.reset(math.MaxInt) // a Decoder's next pickle reuses every page
 	m.proto = 0
 	m.nextBuffer = 0
 	m.pending = 0

@@ -9,6 +9,7 @@ import "unsafe"
 // alive while any slice from it does, and is never handed out twice.
 type slab[T any] struct {
 	chunk []T
+	size  int // elements in the last chunk: chunks start small and double
 }
 
 const (
@@ -23,7 +24,8 @@ func (s *slab[T]) take(n int) []T {
 	}
 	if len(s.chunk) < n {
 		var zero T
-		s.chunk = make([]T, slabChunkBytes/max(1, int(unsafe.Sizeof(zero))))
+		s.size = min(slabChunkBytes/max(1, int(unsafe.Sizeof(zero))), max(16, 2*s.size))
+		s.chunk = make([]T, max(s.size, n))
 	}
 	out := s.chunk[:n:n]
 	s.chunk = s.chunk[n:]
