@@ -21,6 +21,10 @@ import (
 //	go test -run '^$' -bench 'Payload' -benchmem
 //	go test -run '^$' -bench 'PayloadDecodeAny/records' -cpuprofile cpu.prof
 //
+// PICKLE_BENCH_DIR names another directory of such files: with the corpus
+// bench/cmd/runbench generates (PICKLE_BENCH_DIR=bench/corpus), the same
+// benchmarks run at full size, for profiles of what the runner measures.
+//
 // Each reports MB/s of pickle bytes and allocations per call. The typed
 // targets are those of bench/cmd/runbench/payloads.go.
 
@@ -88,9 +92,13 @@ type benchFile struct {
 }
 
 func benchFiles(tb testing.TB) []benchFile {
-	paths, err := filepath.Glob("testdata/bench/*.pkl")
+	dir := "testdata/bench"
+	if d := os.Getenv("PICKLE_BENCH_DIR"); d != "" {
+		dir = d
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "*.pkl"))
 	if err != nil || len(paths) == 0 {
-		tb.Fatalf("no testdata/bench/*.pkl (python3 bench/gen_corpus.py --small testdata/bench): %v", err)
+		tb.Fatalf("no %s/*.pkl (python3 bench/gen_corpus.py --small testdata/bench): %v", dir, err)
 	}
 	var files []benchFile
 	for _, p := range paths {

@@ -167,12 +167,12 @@ func (e *encoder) saveSequence(rv reflect.Value, key any) error {
 		e.write(opMark, opList)
 	}
 	e.memoPut(key)
-	quick := e.quickScalars(rv.Type().Elem())
-	if quick && rv.Kind() == reflect.Slice {
-		if item := e.sliceItemWriter(rv); item != nil {
-			return e.batchItems(rv.Len(), opAppend, opAppends, false, item)
+	if rv.Kind() == reflect.Slice && e.quickScalars(rv.Type().Elem()) {
+		if done, err := e.saveSliceItems(rv); done {
+			return err
 		}
 	}
+	quick := e.quickValues(rv.Type().Elem())
 	return e.batchItems(rv.Len(), opAppend, opAppends, false, func(i int) error {
 		if err := e.saveElem(rv.Index(i), quick); err != nil {
 			return atIndex(err, i)
@@ -323,6 +323,39 @@ func structItems(rv reflect.Value) ([]DictItem, error) {
 	return items, nil
 }
 
+// unnamedType returns the type literal of a named non-struct type's kind
+// (int16 for `type kind int16`, []T for `type list []T`), or nil for other
+// types (interfaces, funcs, channels, unnamed types).
+func unnamedType(t reflect.Type) reflect.Type {
+	if t.Name() == "" {
+		return nil
+	}
+	switch k := t.Kind(); k {
+	case reflect.Slice:
+		return reflect.SliceOf(t.Elem())
+	case reflect.Array:
+		return reflect.ArrayOf(t.Len(), t.Elem())
+	case reflect.Map:
+		return reflect.MapOf(t.Key(), t.Elem())
+	case reflect.Pointer:
+		return reflect.PointerTo(t.Elem())
+	default:
+		if k <= reflect.Complex128 || k == reflect.String {
+			return basicTypes[k]
+		}
+	}
+	return nil
+}
+
+var basicTypes = func() map[reflect.Kind]reflect.Type {
+	m := map[reflect.Kind]reflect.Type{}
+	for _, v := range []any{false, 0, int8(0), int16(0), int32(0), int64(0), uint(0), uint8(0), uint16(0), uint32(0),
+		uint64(0), uintptr(0), float32(0), float64(0), complex64(0), complex128(0), ""} {
+		m[reflect.TypeOf(v).Kind()] = reflect.TypeOf(v)
+	}
+	return m
+}()
+
 // fieldInterface returns a field's value for saving; a field that can be
 // addressed is passed by pointer when its pointer type has a Reducer.
 func fieldInterface(fv reflect.Value) any {
@@ -414,6 +447,11 @@ func (e *encoder) saveClassInstance(rv reflect.Value, info *classInfo) error {
 // Python instance's __dict__.
 func defaultState(rv reflect.Value) (any, error) {
 	if rv.Kind() != reflect.Struct {
+		// As its unnamed type: the registered type itself would be
+		// written as the class again, without end.
+		if u := unnamedType(rv.Type()); u != nil {
+			return rv.Convert(u).Interface(), nil
+		}
 		return rv.Interface(), nil
 	}
 	items, err := structItems(rv)

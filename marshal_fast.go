@@ -77,36 +77,37 @@ func (e *encoder) writeScalar(rv reflect.Value) error {
 	return nil
 }
 
-// sliceItemWriter returns, for a slice of plain float64s, int64s, ints or
-// strings (named types included), a writer of its items that reads them
-// as what they are; nil for other slices.
-func (e *encoder) sliceItemWriter(rv reflect.Value) func(i int) error {
+// saveSliceItems writes the items of a slice of plain float64s, int64s,
+// ints or strings (named types included), reading them as what they are;
+// false for other slices. (The item functions are literals here, not
+// returned, so that they need no allocation.)
+func (e *encoder) saveSliceItems(rv reflect.Value) (bool, error) {
 	n, p := rv.Len(), rv.UnsafePointer()
 	switch rv.Type().Elem().Kind() {
 	case reflect.Float64:
 		items := unsafe.Slice((*float64)(p), n)
-		return func(i int) error {
+		return true, e.batchItems(n, opAppend, opAppends, false, func(i int) error {
 			if err := e.opcodeBoundary(); err != nil {
 				return err
 			}
 			e.saveFloat(items[i])
 			return nil
-		}
+		})
 	case reflect.Int64, reflect.Int:
 		if unsafe.Sizeof(int(0)) != 8 && rv.Type().Elem().Kind() == reflect.Int {
-			return nil
+			return false, nil
 		}
 		items := unsafe.Slice((*int64)(p), n)
-		return func(i int) error {
+		return true, e.batchItems(n, opAppend, opAppends, false, func(i int) error {
 			if err := e.opcodeBoundary(); err != nil {
 				return err
 			}
 			e.saveInt(items[i])
 			return nil
-		}
+		})
 	case reflect.String:
 		items := unsafe.Slice((*string)(p), n)
-		return func(i int) error {
+		return true, e.batchItems(n, opAppend, opAppends, false, func(i int) error {
 			if err := e.opcodeBoundary(); err != nil {
 				return err
 			}
@@ -114,15 +115,114 @@ func (e *encoder) sliceItemWriter(rv reflect.Value) func(i int) error {
 				return atIndex(err, i)
 			}
 			return nil
-		}
+		})
 	}
-	return nil
+	return false, nil
+}
+
+// plainComposites caches plainComposite per type.
+var plainComposites sync.Map // reflect.Type -> bool
+
+// plainComposite reports whether values of t are structs, slices or
+// arrays that reach saveValueAs unchanged through save: neither t nor *t
+// is a Reducer, nor (for structs and arrays) is the pointer to anything
+// they hold inline (save's copy of t would make that unaddressable, so its
+// Reducer unused), and t is not one of the value types save or stdlib.go
+// write otherwise (Tuple, Global, time.Time, Date, ...). Pointers to
+// plainScalar types are plain too: save writes what they point to (no
+// memo entry, as CPython keeps none for ints, floats and bools either).
+func plainComposite(t reflect.Type) bool {
+	if v, ok := plainComposites.Load(t); ok {
+		return v.(bool)
+	}
+	plain := false
+	switch t.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Array:
+		plain = t != tupleType && t != globalType && t != bigIntType && !stdlibValueTypes[t] &&
+			!t.Implements(reducerType) && !inlineAddrReducer(t)
+	case reflect.Pointer:
+		plain = t.NumMethod() == 0 && plainScalar(t.Elem()) && t.Elem().Kind() != reflect.String
+	}
+	plainComposites.Store(t, plain)
+	return plain
+}
+
+// inlineAddrReducer reports whether *t, or the pointer to a field or
+// element t holds inline (not through a pointer, slice or map), is a
+// Reducer.
+func inlineAddrReducer(t reflect.Type) bool {
+	if reflect.PointerTo(t).Implements(reducerType) {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if inlineAddrReducer(t.Field(i).Type) {
+				return true
+			}
+		}
+	case reflect.Array:
+		return inlineAddrReducer(t.Elem())
+	}
+	return false
+}
+
+// quickValues reports whether values of type t may be written by
+// saveQuick: plain scalars as quickScalars says, and plain composites
+// when no class is registered for them (or, for pointers, for what they
+// point to) and no persistent-id hook wants to see every value.
+func (e *encoder) quickValues(t reflect.Type) bool {
+	if e.quickScalars(t) {
+		return true
+	}
+	if e.cfg.noQuickPaths || e.cfg.persistentID != nil || !plainComposite(t) {
+		return false
+	}
+	if len(e.cfg.classByType) == 0 {
+		return true
+	}
+	if t.Kind() == reflect.Pointer && e.cfg.classByType[t.Elem()] != nil {
+		return false
+	}
+	return e.cfg.classByType[t] == nil
+}
+
+// saveQuick writes a value of a type quickValues accepts, as
+// save(rv.Interface()) would, without making it into an `any` (which
+// copies structs and slice headers to the heap).
+func (e *encoder) saveQuick(rv reflect.Value) error {
+	switch rv.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Array:
+		if e.depth+1 > e.cfg.maxDepth {
+			return e.save(rv.Interface()) // for its error
+		}
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
+		e.depth++
+		err := e.saveValueAs(rv, nil)
+		e.depth--
+		return err
+	case reflect.Pointer:
+		if e.depth+2 > e.cfg.maxDepth {
+			return e.save(rv.Interface())
+		}
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
+		if rv.IsNil() {
+			e.write(opNone)
+			return nil
+		}
+		return e.writeScalar(rv.Elem())
+	}
+	return e.saveScalar(rv)
 }
 
 // saveElem writes an item of a slice, array or map.
 func (e *encoder) saveElem(rv reflect.Value, quick bool) error {
 	if quick {
-		return e.saveScalar(rv)
+		return e.saveQuick(rv)
 	}
 	return e.save(rv.Interface())
 }
@@ -148,8 +248,8 @@ func (e *encoder) saveStruct(rv reflect.Value, key any) error {
 		}
 		fv, _ := fieldByIndex(rv, f.index)
 		var err error
-		if e.quickScalars(f.typ) {
-			err = e.saveScalar(fv)
+		if e.quickValues(f.typ) {
+			err = e.saveQuick(fv)
 		} else {
 			err = e.save(fieldInterface(fv))
 		}
@@ -264,7 +364,7 @@ func (e *encoder) saveOrderedMap(rv reflect.Value, key any) (bool, error) {
 		slices.SortFunc(order, less)
 	}
 	e.openDict(key)
-	quick := e.quickScalars(t.Elem())
+	quick := e.quickValues(t.Elem())
 	return true, e.batchItems(n, opSetItem, opSetItems, true, func(j int) error {
 		i := order[j]
 		if err := e.opcodeBoundary(); err != nil {
@@ -341,7 +441,11 @@ func iterate(m, vals, k reflect.Value, got func(i int)) {
 	}
 }
 
-var globalType = reflect.TypeFor[Global]()
+var (
+	globalType  = reflect.TypeFor[Global]()
+	tupleType   = reflect.TypeFor[Tuple]()
+	reducerType = reflect.TypeFor[Reducer]()
+)
 
 // intLeaves returns, for a struct or array type made of nothing but
 // integers (fields of nested structs and arrays included, all of them, in
@@ -454,7 +558,7 @@ func (e *encoder) saveIntTupleKeyedMap(rv reflect.Value, key any, leaves []intLe
 		}
 	}
 	e.openDict(key)
-	quick := e.quickScalars(t.Elem())
+	quick := e.quickValues(t.Elem())
 	flat := flatIntKey(t.Key(), L)
 	return e.batchItems(n, opSetItem, opSetItems, true, func(j int) error {
 		i := order[j]

@@ -251,6 +251,7 @@ func TestMarshalQuickPathsMatch(t *testing.T) {
 		}
 		values = append(values, ints, int8s, uints, strs, nested, points, pairs, bigs, i64s, i2s, s2s, s2i, s2f, []uint{math.MaxUint64, 3}, []float32{1.5, -2})
 	}
+	values = append(values, quickStructValues()...)
 	require.Greater(t, len(values), 4000)
 	for _, v := range values {
 		for _, p := range []int{0, 2, 4} {
@@ -261,4 +262,75 @@ func TestMarshalQuickPathsMatch(t *testing.T) {
 			require.Equal(t, general, quick, "%T at protocol %d", v, p)
 		}
 	}
+	// A registered class in a slice, and a registered pointed-to type, are
+	// written as classes, not as plain values.
+	registered := []Option{RegisterClass("m.Rec", quickRecord{}), RegisterClass("m.Kind", registeredKind(0))}
+	k := registeredKind(3)
+	for _, v := range []any{quickStructValues()[0], []*registeredKind{&k, nil}, struct{ K *registeredKind }{&k}} {
+		quick, err := Marshal(v, registered...)
+		require.NoError(t, err)
+		general, err := Marshal(v, append(registered, noQuickPaths{})...)
+		require.NoError(t, err)
+		require.Equal(t, general, quick, "%T", v)
+	}
+}
+
+type quickRecord struct {
+	ID     int64
+	Score  *float64
+	Parent *int64
+	Name   *string
+	Tags   []string
+	Nums   [2]uint8
+	When   time.Time
+	Class  Global
+	Args   Tuple
+	ID2    UUID
+	Red    withReducer
+	PtrRed ptrReducer
+	Inner  struct{ A []int32 }
+	Any    any
+}
+
+type ptrReducer struct{ N int }
+
+func (p *ptrReducer) PickleReduce() (*Object, error) {
+	return &Object{Class: Global{"builtins", "complex"}, Args: Tuple{int64(0), int64(p.N)}}, nil
+}
+
+// quickStructValues are structs, and slices, arrays and maps of them, with
+// fields of every kind saveQuick writes or refuses to.
+func quickStructValues() []any {
+	score, parent, name := 1.5, int64(-7), "n"
+	recs := []quickRecord{
+		{ID: 1, Score: &score, Parent: &parent, Name: &name, Tags: []string{"a", "b", name}, Nums: [2]uint8{1, 2},
+			When: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), Class: Global{"m", "C"}, Args: Tuple{int64(1), "x"},
+			ID2: UUID{9}, Red: withReducer{4}, PtrRed: ptrReducer{5}, Inner: struct{ A []int32 }{[]int32{-1}}, Any: &parent},
+		{ID: 2, Parent: &parent, Tags: []string{}, Class: Global{"m", "D"}, Any: []quickRecord{{ID: 3, Class: Global{"m", "E"}}}},
+		{Class: Global{"m", "C"}},
+	}
+	ptrs := []*int64{&parent, nil, &parent}
+	return []any{recs, [3]quickRecord(recs), struct{ R []quickRecord }{recs}, &recs,
+		map[string]quickRecord{"a": recs[0], "b": recs[1]}, ptrs, []*float64{&score, &score},
+		[]*string{&name, &name}, [][]quickRecord{recs, recs[:1]}}
+}
+
+type registeredKind int16
+
+// A registered class whose Go type is not a struct is written with its
+// value, as its underlying type, as the state (it was written as the class
+// again, without end, until MaxDepth stopped it), and decodes back.
+func TestMarshalRegisteredNonStruct(t *testing.T) {
+	opt := RegisterClass("m.Kind", registeredKind(0))
+	k := registeredKind(-3)
+	data, err := Marshal([]*registeredKind{&k, nil}, opt, Protocol(2))
+	require.NoError(t, err)
+	var v any
+	require.NoError(t, Unmarshal(data, &v, AllowAllGlobals()))
+	assert.Equal(t, "[m.Kind().__setstate__(-3), None]", Repr(v))
+	var back []*registeredKind
+	require.NoError(t, Unmarshal(data, &back, opt))
+	require.Len(t, back, 2)
+	assert.Equal(t, k, *back[0])
+	assert.Nil(t, back[1])
 }
