@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"encoding/binary"
 	"math"
 	"math/big"
 	"reflect"
@@ -86,6 +87,16 @@ func (e *encoder) saveSliceItems(rv reflect.Value) (bool, error) {
 	switch rv.Type().Elem().Kind() {
 	case reflect.Float64:
 		items := unsafe.Slice((*float64)(p), n)
+		if e.proto >= 1 && n > 1 {
+			for start := 0; start < n; start += batchSize {
+				e.write(opMark)
+				if err := e.saveFloats(items[start:min(start+batchSize, n)]); err != nil {
+					return true, err
+				}
+				e.write(opAppends)
+			}
+			return true, nil
+		}
 		return true, e.batchItems(n, opAppend, opAppends, false, func(i int) error {
 			if err := e.opcodeBoundary(); err != nil {
 				return err
@@ -118,6 +129,39 @@ func (e *encoder) saveSliceItems(rv reflect.Value) (bool, error) {
 		})
 	}
 	return false, nil
+}
+
+// saveFloats writes a BINFLOAT for each item, with an opcode boundary
+// before each, as opcodeBoundary and saveFloat item by item would; but
+// since each is 9 bytes, it knows how many items fit before the next
+// boundary that commits a frame or cuts a segment, and writes those with
+// no checks. Protocol 1 and above only.
+func (e *encoder) saveFloats(items []float64) error {
+	for len(items) > 0 {
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
+		e.open()
+		n := len(items)
+		switch {
+		case e.framing:
+			// A boundary commits once the frame holds frameSizeTarget.
+			fill := len(e.buf) - e.frameStart - frameHeaderSize
+			n = min(n, max(1, (frameSizeTarget-fill+8)/9))
+		case e.w == nil:
+			// Or cuts the segment once buf holds segmentSize.
+			n = min(n, max(1, (segmentSize-len(e.buf)+8)/9))
+		}
+		start := len(e.buf)
+		e.buf = slices.Grow(e.buf, 9*n)[:start+9*n]
+		out := e.buf[start:]
+		for i, f := range items[:n] {
+			out[9*i] = opBinFloat
+			binary.BigEndian.PutUint64(out[9*i+1:], math.Float64bits(f))
+		}
+		items = items[n:]
+	}
+	return nil
 }
 
 // plainComposites caches plainComposite per type.

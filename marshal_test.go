@@ -252,6 +252,17 @@ func TestMarshalQuickPathsMatch(t *testing.T) {
 		values = append(values, ints, int8s, uints, strs, nested, points, pairs, bigs, i64s, i2s, s2s, s2i, s2f, []uint{math.MaxUint64, 3}, []float32{1.5, -2})
 	}
 	values = append(values, quickStructValues()...)
+	// Float runs across frame (64 KiB) and segment (1 MiB) boundaries.
+	for _, n := range []int{2, 1001, 7282, 7283, 7300, 130000} {
+		fs := make([]float64, n)
+		for i := range fs {
+			fs[i] = rng.NormFloat64()
+		}
+		values = append(values, fs, struct {
+			S string
+			F []float64
+		}{"x", fs})
+	}
 	require.Greater(t, len(values), 4000)
 	for _, v := range values {
 		for _, p := range []int{0, 2, 4} {
