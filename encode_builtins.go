@@ -522,12 +522,23 @@ func (e *encoder) saveList(l *List) error {
 		e.write(opAppend)
 		return nil
 	}
+	// Floats are written in runs where no hook needs to see them.
+	floatRuns := !e.cfg.noQuickPaths && e.cfg.persistentID == nil && e.depth+1 <= e.cfg.maxDepth
 	// The C pickler's exact-list path: every batch, even a trailing batch
 	// of one item, is MARK ... APPENDS.
 	for start := 0; start < len(items); start += batchSize {
 		e.write(opMark)
 		end := min(start+batchSize, len(items))
 		for i := start; i < end; i++ {
+			if floatRuns {
+				n, err := e.saveFloatRun(items[i:end])
+				if err != nil {
+					return err
+				}
+				if i += n; i == end {
+					break
+				}
+			}
 			if err := e.save(items[i]); err != nil {
 				return atIndex(err, i)
 			}

@@ -132,29 +132,16 @@ func (e *encoder) saveSliceItems(rv reflect.Value) (bool, error) {
 }
 
 // saveFloats writes a BINFLOAT for each item, with an opcode boundary
-// before each, as opcodeBoundary and saveFloat item by item would; but
-// since each is 9 bytes, it knows how many items fit before the next
-// boundary that commits a frame or cuts a segment, and writes those with
-// no checks. Protocol 1 and above only.
+// before each, as opcodeBoundary and saveFloat item by item would, but in
+// runs of floatRoom's size with no checks in between. Protocol 1 and
+// above only.
 func (e *encoder) saveFloats(items []float64) error {
 	for len(items) > 0 {
-		if err := e.opcodeBoundary(); err != nil {
+		n, err := e.floatRoom(len(items))
+		if err != nil {
 			return err
 		}
-		e.open()
-		n := len(items)
-		switch {
-		case e.framing:
-			// A boundary commits once the frame holds frameSizeTarget.
-			fill := len(e.buf) - e.frameStart - frameHeaderSize
-			n = min(n, max(1, (frameSizeTarget-fill+8)/9))
-		case e.w == nil:
-			// Or cuts the segment once buf holds segmentSize.
-			n = min(n, max(1, (segmentSize-len(e.buf)+8)/9))
-		}
-		start := len(e.buf)
-		e.buf = slices.Grow(e.buf, 9*n)[:start+9*n]
-		out := e.buf[start:]
+		out := e.grow(9 * n)
 		for i, f := range items[:n] {
 			out[9*i] = opBinFloat
 			binary.BigEndian.PutUint64(out[9*i+1:], math.Float64bits(f))
@@ -162,6 +149,61 @@ func (e *encoder) saveFloats(items []float64) error {
 		items = items[n:]
 	}
 	return nil
+}
+
+// saveFloatRun writes the float64 items at the start of items (of a list
+// of `any`) as saveFloats does, and returns how many there were.
+func (e *encoder) saveFloatRun(items []any) (int, error) {
+	done := 0
+	for done < len(items) {
+		if _, ok := items[done].(float64); !ok {
+			break
+		}
+		n, err := e.floatRoom(len(items) - done)
+		if err != nil {
+			return done, err
+		}
+		out := e.grow(9 * n)
+		for i, item := range items[done : done+n] {
+			f, ok := item.(float64)
+			if !ok {
+				e.buf = e.buf[:len(e.buf)-9*(n-i)]
+				return done + i, nil
+			}
+			out[9*i] = opBinFloat
+			binary.BigEndian.PutUint64(out[9*i+1:], math.Float64bits(f))
+		}
+		done += n
+	}
+	return done, nil
+}
+
+// floatRoom passes the opcode boundary before the next of n BINFLOATs and
+// says how many of them (at least one) come before the next boundary that
+// would commit a frame or cut a segment: since each is 9 bytes, that is
+// known beforehand.
+func (e *encoder) floatRoom(n int) (int, error) {
+	if err := e.opcodeBoundary(); err != nil {
+		return 0, err
+	}
+	e.open()
+	switch {
+	case e.framing:
+		// A boundary commits once the frame holds frameSizeTarget.
+		fill := len(e.buf) - e.frameStart - frameHeaderSize
+		n = min(n, max(1, (frameSizeTarget-fill+8)/9))
+	case e.w == nil:
+		// Or cuts the segment once buf holds segmentSize.
+		n = min(n, max(1, (segmentSize-len(e.buf)+8)/9))
+	}
+	return n, nil
+}
+
+// grow extends buf by n bytes and returns them, to be written.
+func (e *encoder) grow(n int) []byte {
+	start := len(e.buf)
+	e.buf = slices.Grow(e.buf, n)[:start+n]
+	return e.buf[start:]
 }
 
 // plainComposites caches plainComposite per type.

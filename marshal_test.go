@@ -252,18 +252,40 @@ func TestMarshalQuickPathsMatch(t *testing.T) {
 		values = append(values, ints, int8s, uints, strs, nested, points, pairs, bigs, i64s, i2s, s2s, s2i, s2f, []uint{math.MaxUint64, 3}, []float32{1.5, -2})
 	}
 	values = append(values, quickStructValues()...)
-	// Float runs across frame (64 KiB) and segment (1 MiB) boundaries.
+	// Float runs across frame (64 KiB) and segment (1 MiB) boundaries,
+	// typed and in lists of `any`, alone and among other items.
 	for _, n := range []int{2, 1001, 7282, 7283, 7300, 130000} {
 		fs := make([]float64, n)
+		l, mixed := make(List, n), make(List, n)
 		for i := range fs {
 			fs[i] = rng.NormFloat64()
+			l[i], mixed[i] = fs[i], fs[i]
+			if rng.Intn(50) == 0 {
+				mixed[i] = int64(i)
+			}
 		}
+		mixed[0], mixed[n-1] = "first", nil
 		values = append(values, fs, struct {
 			S string
 			F []float64
-		}{"x", fs})
+		}{"x", fs}, &l, &mixed)
 	}
 	require.Greater(t, len(values), 4000)
+	for _, f := range loadFixtures(t) {
+		var v any
+		if Unmarshal(f.Data, &v, f.decodeOptions()...) != nil {
+			continue
+		}
+		for _, p := range []int{0, 2, 4} {
+			general, err := Marshal(v, Protocol(p), noQuickPaths{})
+			if err != nil {
+				continue // not every decoded value encodes at every protocol
+			}
+			quick, err := Marshal(v, Protocol(p))
+			require.NoError(t, err)
+			require.Equal(t, general, quick, "%s at protocol %d", f.Name, p)
+		}
+	}
 	for _, v := range values {
 		for _, p := range []int{0, 2, 4} {
 			quick, err := Marshal(v, Protocol(p))
