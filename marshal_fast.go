@@ -4,8 +4,10 @@ import (
 	"encoding/binary"
 	"math"
 	"math/big"
+	"math/bits"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
@@ -472,21 +474,31 @@ type intKeyAt struct {
 }
 
 // sortIntKeys sorts pairs by key, stably: a least-significant-digit radix
-// sort, a byte at a time, skipping bytes all keys share (the high bytes of
-// small numbers).
+// sort, a byte at a time, of each key's distance from the smallest (so the
+// bytes above the span of the keys need no pass), with the counts of every
+// byte taken in one pass; bytes all keys share are skipped.
 func sortIntKeys(pairs []intKeyAt) {
 	if len(pairs) < 256 {
 		slices.SortStableFunc(pairs, func(a, b intKeyAt) int { return cmpOrdered(a.k, b.k) })
 		return
 	}
-	digit := func(k int64, shift uint) byte { return byte((uint64(k) ^ 1<<63) >> shift) }
-	src, dst := pairs, make([]intKeyAt, len(pairs))
-	for shift := uint(0); shift < 64; shift += 8 {
-		var count [256]int
-		for _, p := range src {
-			count[digit(p.k, shift)]++
+	lo, hi := pairs[0].k, pairs[0].k
+	for _, p := range pairs[1:] {
+		lo, hi = min(lo, p.k), max(hi, p.k)
+	}
+	digits := (bits.Len64(uint64(hi)-uint64(lo)) + 7) / 8
+	var counts [8][256]int
+	for _, p := range pairs {
+		d := uint64(p.k) - uint64(lo)
+		for b := range digits {
+			counts[b][byte(d>>(8*b))]++
 		}
-		if count[digit(src[0].k, shift)] == len(src) {
+	}
+	src, dst := pairs, make([]intKeyAt, len(pairs))
+	for b := range digits {
+		count, shift := &counts[b], uint(8*b)
+		digit := func(k int64) byte { return byte((uint64(k) - uint64(lo)) >> shift) }
+		if count[digit(src[0].k)] == len(src) {
 			continue
 		}
 		pos := 0
@@ -495,7 +507,7 @@ func sortIntKeys(pairs []intKeyAt) {
 			pos += c
 		}
 		for _, p := range src {
-			d := digit(p.k, shift)
+			d := digit(p.k)
 			dst[count[d]] = p
 			count[d]++
 		}
@@ -737,8 +749,14 @@ func (e *encoder) saveNativeMap(rv reflect.Value, key any) (bool, error) {
 	integer := func(n int64) error { e.saveInt(n); return nil }
 	switch m := rv.Interface().(type) {
 	case map[int64]float64:
+		if strconv.IntSize == 64 {
+			return true, saveIntKeyedWords(e, m, key, math.Float64bits, func(w uint64) { e.saveFloat(math.Float64frombits(w)) })
+		}
 		return true, saveIntKeyedMap(e, m, key, float)
 	case map[int64]int64:
+		if strconv.IntSize == 64 {
+			return true, saveIntKeyedWords(e, m, key, func(n int64) uint64 { return uint64(n) }, func(w uint64) { e.saveInt(int64(w)) })
+		}
 		return true, saveIntKeyedMap(e, m, key, integer)
 	case map[int64]string:
 		return true, saveIntKeyedMap(e, m, key, e.saveStr)
@@ -750,6 +768,31 @@ func (e *encoder) saveNativeMap(rv reflect.Value, key any) (bool, error) {
 		return true, saveStrKeyedMap(e, m, key, float)
 	}
 	return false, nil
+}
+
+// saveIntKeyedWords writes a map[int64]V in key order, for values that
+// fit in a word (on 64-bit platforms): each value rides in its key's sort
+// pair instead of its index, so the values are read in order, not at
+// random (a cache miss each, in a large map).
+func saveIntKeyedWords[V any](e *encoder, m map[int64]V, key any, toWord func(V) uint64, writeWord func(uint64)) error {
+	pairs := make([]intKeyAt, 0, len(m))
+	for k, v := range m {
+		pairs = append(pairs, intKeyAt{k, int(toWord(v))})
+	}
+	sortIntKeys(pairs)
+	e.openDict(key)
+	return e.batchItems(len(pairs), opSetItem, opSetItems, true, func(j int) error {
+		p := pairs[j]
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
+		e.saveInt(p.k)
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
+		writeWord(uint64(p.i))
+		return nil
+	})
 }
 
 // saveIntKeyedMap writes a map[int64]V in key order.
