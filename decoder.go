@@ -36,6 +36,9 @@ type machine struct {
 	lastPut uint64
 	// hashWork is the bytes hashed for dict keys and set elements so far.
 	hashWork int64
+	// lookahead is how many more bytes appendsAhead may walk in this
+	// pickle (twice the input, so that decoding stays linear).
+	lookahead int
 
 	// strs holds the bytes of short strings.
 	strs stringArena
@@ -134,6 +137,10 @@ func (m *machine) decode() (any, error) {
 	m.pending = 0
 	m.probation = false
 	m.hashWork = 0
+	m.lookahead = 0
+	if m.src.r == nil {
+		m.lookahead = 2 * len(m.src.buf)
+	}
 	if m.src.atEOF() {
 		if m.src.rerr != nil && m.src.rerr != io.EOF {
 			return nil, m.src.rerr
@@ -794,10 +801,19 @@ func (m *machine) appendItems(code byte, items []any) error {
 			*t = m.anys.take(len(items))[:0]
 		}
 		if len(*t)+len(items) > cap(*t) {
-			// Double, rather than append's 1.25x for large slices: a list
-			// built by many APPENDS is copied (and rescanned by the GC) far
-			// fewer times.
-			grown := make(List, len(*t), max(2*cap(*t), len(*t)+len(items)))
+			// To the size the batches ahead will make it, when the input
+			// is in memory and says so; else double, rather than append's
+			// 1.25x for large slices: a list built by many APPENDS is
+			// copied (and rescanned by the GC) far fewer times.
+			size := max(2*cap(*t), len(*t)+len(items))
+			if m.lookahead > 0 {
+				ahead, walked := appendsAhead(m.src.buf[m.src.pos:])
+				m.lookahead -= walked
+				if ahead > 0 {
+					size = len(*t) + len(items) + ahead
+				}
+			}
+			grown := make(List, len(*t), size)
 			copy(grown, *t)
 			*t = grown
 		}
