@@ -806,7 +806,7 @@ func (m *machine) appendItems(code byte, items []any) error {
 			// 1.25x for large slices: a list built by many APPENDS is
 			// copied (and rescanned by the GC) far fewer times.
 			size := max(2*cap(*t), len(*t)+len(items))
-			if m.lookahead > 0 {
+			if m.lookahead > 0 && len(items) >= batchSize { // else the last batch
 				ahead, walked := appendsAhead(m.src.buf[m.src.pos:])
 				m.lookahead -= walked
 				if ahead > 0 {
