@@ -36,9 +36,10 @@ type machine struct {
 	lastPut uint64
 	// hashWork is the bytes hashed for dict keys and set elements so far.
 	hashWork int64
-	// lookahead is how many more bytes appendsAhead may walk in this
-	// pickle (twice the input, so that decoding stays linear).
-	lookahead int
+	// lookahead is how many more bytes batchesAhead may walk in this
+	// pickle (twice the input, so that decoding stays linear); ahead is
+	// finalSize's count.
+	lookahead, ahead int
 
 	// strs holds the bytes of short strings.
 	strs stringArena
@@ -806,12 +807,8 @@ func (m *machine) appendItems(code byte, items []any) error {
 			// 1.25x for large slices: a list built by many APPENDS is
 			// copied (and rescanned by the GC) far fewer times.
 			size := max(2*cap(*t), len(*t)+len(items))
-			if m.lookahead > 0 && len(items) >= batchSize { // else the last batch
-				ahead, walked := appendsAhead(m.src.buf[m.src.pos:])
-				m.lookahead -= walked
-				if ahead > 0 {
-					size = len(*t) + len(items) + ahead
-				}
+			if m.finalSize(opAppends) {
+				size = len(*t) + len(items) + m.ahead
 			}
 			grown := make(List, len(*t), size)
 			copy(grown, *t)
@@ -826,6 +823,22 @@ func (m *machine) appendItems(code byte, items []any) error {
 		return malformed("%s needs a list, not %s", opName(code), typeName(target))
 	}
 	return nil
+}
+
+// finalSize reports whether a list or dict of n items that must grow
+// should grow to its final size, with m.ahead more items than the batch at
+// hand, rather than double: when the input is in memory and batchesAhead
+// counts batches that follow (closed by closer), which will fill it. (When
+// none follows, it doubles: it may well be complete, but a pickle could
+// then add to it one item at a time, each time copying all of it.)
+func (m *machine) finalSize(closer byte) bool {
+	if m.lookahead <= 0 {
+		return false
+	}
+	ahead, walked := batchesAhead(m.src.buf[m.src.pos:], closer)
+	m.lookahead -= walked
+	m.ahead = ahead
+	return ahead > 0
 }
 
 // itemAppender is a model type APPEND and APPENDS extend (collections.deque).
@@ -850,10 +863,14 @@ func (m *machine) setItems(code byte, kv []any) error {
 	switch t := target.(type) {
 	case *Dict:
 		d = t
-		if d.items == nil {
-			d.items = m.dictItems.take(len(kv) / 2)[:0]
-		} else {
-			d.grow(len(kv) / 2)
+		switch n := len(kv) / 2; {
+		case d.items == nil:
+			d.items = m.dictItems.take(n)[:0]
+		case n > cap(d.items)-len(d.items) && m.finalSize(opSetItems):
+			// As a list's (appendItems): to its final size.
+			d.reserve(n + m.ahead/2)
+		default:
+			d.grow(n)
 		}
 	case *OrderedDict:
 		d = &t.Dict

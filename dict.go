@@ -40,6 +40,26 @@ func (d *Dict) grow(n int) {
 	}
 }
 
+// reserve makes room for exactly n more items, and for their keys in the
+// index, for a decoder that knows how many are coming.
+func (d *Dict) reserve(n int) {
+	total := len(d.items) + n
+	if total > cap(d.items) {
+		d.items = append(make([]DictItem, 0, total), d.items...)
+		if d.hkeys != nil {
+			d.hkeys = append(make([]any, 0, total), d.hkeys...)
+		}
+	}
+	if total > keyIndexThreshold {
+		if d.index == nil {
+			d.index = &posIndex{}
+		}
+		if !d.index.fits(total) {
+			d.index.buildFor(d, len(d.items), total)
+		}
+	}
+}
+
 // keyAt returns the normalized key at position i.
 func (d *Dict) keyAt(i int) any {
 	if d.hkeys == nil {

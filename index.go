@@ -28,9 +28,17 @@ func hashOf(hk any) uint64 {
 }
 
 // build indexes the first n keys of d, with room to grow.
-func (x *posIndex) build(d *Dict, n int) {
+func (x *posIndex) build(d *Dict, n int) { x.buildSized(d, n, 4*n) }
+
+// buildFor indexes the first n keys of d, with room for total keys before
+// it is full.
+func (x *posIndex) buildFor(d *Dict, n, total int) { x.buildSized(d, n, 2*total+1) }
+
+// buildSized indexes the first n keys of d in a table of at least min
+// slots.
+func (x *posIndex) buildSized(d *Dict, n, min int) {
 	size := uint64(16)
-	for size < uint64(4*n) {
+	for size < uint64(min) {
 		size <<= 1
 	}
 	x.slots, x.mask, x.count = make([]uint64, size), size-1, 0
@@ -66,6 +74,9 @@ func (x *posIndex) put(h uint64, pos int) {
 		}
 	}
 }
+
+// fits reports whether the table holds total keys before it is full.
+func (x *posIndex) fits(total int) bool { return x.slots != nil && uint64(2*total) <= x.mask }
 
 // full reports whether the table should grow before another key: it is
 // kept at most half full, so probes stay short.

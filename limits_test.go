@@ -11,20 +11,30 @@ import (
 // byte.
 func adversarialInputs() map[string][]byte {
 	const n = 100000
+	// One item at a time to a memoized list or dict, by a batch each (the
+	// look-ahead finds no batch after any of them), and by APPEND.
+	var oneByOne, oneKeyByOne []byte
+	for i := range n / 10 {
+		oneByOne = append(oneByOne, "h\x00(Ne0"...)
+		oneKeyByOne = append(oneKeyByOne, 'h', 0, '(', 'J', byte(i), byte(i>>8), byte(i>>16), 0, 'N', 'u', '0')
+	}
 	return map[string][]byte{
-		"EMPTY_DICT":      bytes.Repeat([]byte("}"), n),
-		"EMPTY_SET":       bytes.Repeat([]byte("\x8f"), n),
-		"EMPTY_LIST":      bytes.Repeat([]byte("]"), n),
-		"MEMOIZE":         append([]byte("N"), bytes.Repeat([]byte("\x94"), n)...),
-		"DUP":             append([]byte("N"), bytes.Repeat([]byte("2"), n)...),
-		"FROZENSET":       bytes.Repeat([]byte("(\x91"), n/2),
-		"ADDITEMS":        append([]byte("\x8f("), append(bytes.Repeat([]byte(")"), n), 0x90)...),
-		"DICT":            bytes.Repeat([]byte("(d"), n/2),
-		"TUPLE1":          append([]byte("N"), bytes.Repeat([]byte("\x85"), n)...),
-		"SHORT_BINBYTES":  bytes.Repeat([]byte("C\x01a"), n/3),
-		"MARK":            bytes.Repeat([]byte("("), DefaultMaxDepth),
-		"NEWOBJ":          append([]byte("cbuiltins\nobject\n\x94"), bytes.Repeat([]byte("h\x00)\x81"), n/4)...),
-		"BINGET of a key": append([]byte("}X\x00\x00\x01\x00"+string(bytes.Repeat([]byte("k"), 65536))+"\x94"), bytes.Repeat([]byte("h\x00Ns"), n/4)...),
+		"APPENDS one by one":  append([]byte("]\x94"), oneByOne...),
+		"SETITEMS one by one": append([]byte("}\x94"), oneKeyByOne...),
+		"APPEND":              append([]byte("]"), bytes.Repeat([]byte("Na"), n/2)...),
+		"EMPTY_DICT":          bytes.Repeat([]byte("}"), n),
+		"EMPTY_SET":           bytes.Repeat([]byte("\x8f"), n),
+		"EMPTY_LIST":          bytes.Repeat([]byte("]"), n),
+		"MEMOIZE":             append([]byte("N"), bytes.Repeat([]byte("\x94"), n)...),
+		"DUP":                 append([]byte("N"), bytes.Repeat([]byte("2"), n)...),
+		"FROZENSET":           bytes.Repeat([]byte("(\x91"), n/2),
+		"ADDITEMS":            append([]byte("\x8f("), append(bytes.Repeat([]byte(")"), n), 0x90)...),
+		"DICT":                bytes.Repeat([]byte("(d"), n/2),
+		"TUPLE1":              append([]byte("N"), bytes.Repeat([]byte("\x85"), n)...),
+		"SHORT_BINBYTES":      bytes.Repeat([]byte("C\x01a"), n/3),
+		"MARK":                bytes.Repeat([]byte("("), DefaultMaxDepth),
+		"NEWOBJ":              append([]byte("cbuiltins\nobject\n\x94"), bytes.Repeat([]byte("h\x00)\x81"), n/4)...),
+		"BINGET of a key":     append([]byte("}X\x00\x00\x01\x00"+string(bytes.Repeat([]byte("k"), 65536))+"\x94"), bytes.Repeat([]byte("h\x00Ns"), n/4)...),
 	}
 }
 

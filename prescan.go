@@ -5,13 +5,13 @@ import (
 	"encoding/binary"
 )
 
-// A list the pickler writes in batches (MARK items APPENDS, 1000 items at a
-// time) grows batch by batch, and a large one built by doubling is copied,
-// and allocated, about twice over. When the whole pickle is in memory, the
-// decoder can instead look ahead once: appendsAhead walks the opcodes that
-// follow, with the stack heights the opcode table gives, and counts the
-// items of the batches to come, so that the list is allocated once at its
-// final size. The walk reads no values and stops at anything unexpected;
+// A list or dict the pickler writes in batches (MARK items APPENDS, MARK
+// keys and values SETITEMS, 1000 items at a time) grows batch by batch, and
+// a large one built by doubling is copied, and allocated, about twice over.
+// When the whole pickle is in memory, the decoder can instead look ahead
+// once: batchesAhead walks the opcodes that follow, with the stack heights
+// the opcode table gives, and counts the items of the batches to come, so
+// that the list or dict is allocated once at its final size. The walk reads no values and stops at anything unexpected;
 // its count is only a capacity, so a wrong one costs a reallocation, never
 // a wrong value.
 
@@ -36,7 +36,7 @@ var stackEffects = func() (e [256]stackEffect) {
 
 // quickStep is, for the commonest opcodes inside batches (pushes of
 // scalars and memo references, memo stores, frames), their size and
-// effect, so that appendsAhead steps over them without a branch on their
+// effect, so that batchesAhead steps over them without a branch on their
 // kind: size counts the opcode and a fixed-size argument; len1 is 0xff
 // when a one-byte length follows the opcode, and its bytes with it.
 type quickStep struct {
@@ -121,21 +121,23 @@ func argSize(kind argKind, b []byte) (int, bool) {
 // saves, and it gives up on them.
 const prescanBytesPerItem = 48
 
-// appendsAhead counts the items that the batches at the start of b append
-// to the list on top of the stack: runs of MARK ... APPENDS, each at the
-// list's height, with FRAMEs between. It stops at the first opcode of
-// anything else at that height, at anything it cannot walk (an invalid
-// opcode, a truncated argument, a pop below the list, STOP), and once it
-// has walked more than prescanBytesPerItem bytes per item counted and 4 KiB
-// more. It returns the items counted in whole batches and the bytes walked.
-func appendsAhead(b []byte) (items, walked int) {
+// batchesAhead counts the stack items that the batches at the start of b
+// add to the list or dict on top of the stack: runs of MARK ... closer
+// (APPENDS or SETITEMS), each at its height, with FRAMEs between; a dict's
+// items are keys and values. It stops at the first opcode of anything else
+// at that height, and at anything it cannot walk (an invalid opcode, a
+// truncated argument, a pop below the list, STOP); it returns the items
+// counted in whole batches (0 when no batch follows), and the bytes
+// walked. Once it has walked more than prescanBytesPerItem bytes per item
+// counted and 4 KiB more, it gives up and returns -1 items.
+func batchesAhead(b []byte, closer byte) (items, walked int) {
 	var marksBuf [16]int
 	marks := marksBuf[:0] // the height at each open MARK
-	height := 0           // items above the list
+	height := 0           // items above the list or dict
 	pos := 0
 	for pos < len(b) {
 		if pos > prescanBytesPerItem*(items+height)+4096 {
-			return 0, pos // not worth it: the caller grows the list as usual
+			return -1, pos // not worth it: the caller grows the list as usual
 		}
 		code := b[pos]
 		if q := quickSteps[code]; q.size != 0 && len(marks) > 0 && pos+1 < len(b) {
@@ -165,8 +167,9 @@ func appendsAhead(b []byte) (items, walked int) {
 			at := marks[len(marks)-1]
 			marks = marks[:len(marks)-1]
 			if len(marks) == 0 {
-				// Back at the list: a batch for it, or the walk is over.
-				if code != opAppends || at != 0 {
+				// Back at the list or dict: a batch for it, or the walk
+				// is over.
+				if code != closer || at != 0 {
 					return items, pos
 				}
 				items += height
@@ -178,7 +181,7 @@ func appendsAhead(b []byte) (items, walked int) {
 			height += eff.delta
 		}
 		if len(marks) > 0 && height < marks[len(marks)-1] || height < 0 {
-			break // pops below its mark, or the list: not a batch
+			break // pops below its mark, or the list or dict: not a batch
 		}
 	}
 	return items, min(pos, len(b))

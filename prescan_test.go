@@ -9,10 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// CPython writes a long list in batches of 1000; decoded from memory, it is
-// allocated once, at its final size, when its items are small (appendsAhead
-// counts the batches to come). Decoded from a stream, it still decodes the
-// same, growing as it goes.
+// CPython writes a long list or dict in batches of 1000; decoded from
+// memory, one of three batches or more is allocated once more, at its final
+// size, when its items are small (batchesAhead counts the batches to come). Decoded from a stream, it
+// still decodes the same, growing as it goes.
 func TestLongListsAllocatedOnce(t *testing.T) {
 	long := 0
 	for _, f := range benchFiles(t) {
@@ -22,22 +22,32 @@ func TestLongListsAllocatedOnce(t *testing.T) {
 		require.NoError(t, NewDecoder(iotest.OneByteReader(bytes.NewReader(f.data))).Decode(&stream), f.name)
 		require.Equal(t, Repr(v), Repr(stream), f.name)
 		switch f.payload {
-		case "shared", "ints", "floats", "strings":
+		case "shared", "ints", "floats", "strings", "intkeys":
 		default:
 			continue // items too large for the look-ahead to pay
 		}
-		eachList(v, func(l *List) {
-			if len(*l) > batchSize {
+		eachContainer(v, func(l *List) {
+			if len(*l) > 2*batchSize {
 				long++
 				assert.Equal(t, len(*l), cap(*l), "%s: a list of %d items", f.name, len(*l))
 			}
+		}, func(d *Dict) {
+			if d.Len() > 2*batchSize {
+				long++
+				assert.Equal(t, d.Len(), cap(d.items), "%s: a dict of %d items", f.name, d.Len())
+				assert.True(t, d.index.fits(d.Len()), "%s: a dict of %d items", f.name, d.Len())
+				if d.hkeys != nil {
+					assert.Equal(t, d.Len(), cap(d.hkeys), "%s: a dict of %d items", f.name, d.Len())
+				}
+			}
 		})
 	}
-	require.GreaterOrEqual(t, long, 4)
+	require.GreaterOrEqual(t, long, 5)
 }
 
-// eachList calls fn with every list inside v, once each.
-func eachList(v any, fn func(*List)) {
+// eachContainer calls fn with every list, and dictFn with every dict,
+// inside v, once each.
+func eachContainer(v any, fn func(*List), dictFn func(*Dict)) {
 	seen := map[any]bool{}
 	var walk func(any)
 	walk = func(v any) {
@@ -60,6 +70,7 @@ func eachList(v any, fn func(*List)) {
 				return
 			}
 			seen[x] = true
+			dictFn(x)
 			for _, it := range x.Items() {
 				walk(it.Key)
 				walk(it.Value)
@@ -74,10 +85,12 @@ func eachList(v any, fn func(*List)) {
 func TestAppendsAheadOnAnyBytes(t *testing.T) {
 	for _, f := range loadFixtures(t) {
 		for start := 0; start < len(f.Data); start += 1 + start/4 {
-			items, walked := appendsAhead(f.Data[start:])
-			require.GreaterOrEqual(t, items, 0)
-			require.LessOrEqual(t, walked, len(f.Data)-start)
-			require.LessOrEqual(t, items, walked)
+			for _, closer := range []byte{opAppends, opSetItems} {
+				items, walked := batchesAhead(f.Data[start:], closer)
+				require.GreaterOrEqual(t, items, -1)
+				require.LessOrEqual(t, walked, len(f.Data)-start)
+				require.LessOrEqual(t, items, walked)
+			}
 		}
 	}
 }
