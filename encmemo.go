@@ -22,12 +22,33 @@ func (m *encMemo) lookup(key any) (int, bool) {
 		v, ok := m.dicts.get(unsafe.Pointer(k))
 		return int(v), ok
 	case tupleID:
-		if v, ok := m.tuples.get(unsafe.Pointer(k.first)); ok && int(uint32(v)) == k.n {
-			return int(v >> 32), true
-		}
+		return m.lookupTuple(k)
 	}
 	idx, ok := m.other[key]
 	return idx, ok
+}
+
+// lookupTuple is lookup for a tuple, without making its key an `any` (an
+// allocation).
+func (m *encMemo) lookupTuple(k tupleID) (int, bool) {
+	if v, ok := m.tuples.get(unsafe.Pointer(k.first)); ok && int(uint32(v)) == k.n {
+		return int(v >> 32), true
+	}
+	if m.other == nil {
+		return 0, false
+	}
+	idx, ok := m.other[k]
+	return idx, ok
+}
+
+// storeTuple is store for a tuple.
+func (m *encMemo) storeTuple(k tupleID, idx int) {
+	v, taken := m.tuples.get(unsafe.Pointer(k.first))
+	if k.n <= 1<<32-1 && idx <= 1<<32-1 && (!taken || int(uint32(v)) == k.n) {
+		m.tuples.set(unsafe.Pointer(k.first), uint64(idx)<<32|uint64(k.n))
+		return
+	}
+	m.store(k, idx)
 }
 
 func (m *encMemo) store(key any, idx int) {

@@ -450,14 +450,15 @@ func (e *encoder) saveTuple(t Tuple) error {
 		return nil
 	}
 	key := tupleID{&t[0], n}
-	if e.memoGet(key) {
+	if idx, ok := e.memo.lookupTuple(key); ok {
+		e.writeGet(idx)
 		return nil
 	}
 	if n <= 3 && e.proto >= 2 {
 		if err := e.saveItems(t); err != nil {
 			return err
 		}
-		if idx, ok := e.memo.lookup(key); ok {
+		if idx, ok := e.memo.lookupTuple(key); ok {
 			// The tuple was reached through its own items: drop what
 			// was pushed and fetch it from the memo.
 			for range n {
@@ -467,14 +468,14 @@ func (e *encoder) saveTuple(t Tuple) error {
 			return nil
 		}
 		e.write(opTuple1 + byte(n-1))
-		e.memoPut(key)
+		e.memoPutTuple(key)
 		return nil
 	}
 	e.write(opMark)
 	if err := e.saveItems(t); err != nil {
 		return err
 	}
-	if idx, ok := e.memo.lookup(key); ok {
+	if idx, ok := e.memo.lookupTuple(key); ok {
 		if e.proto >= 1 {
 			e.write(opPopMark)
 		} else {
@@ -486,7 +487,7 @@ func (e *encoder) saveTuple(t Tuple) error {
 		return nil
 	}
 	e.write(opTuple)
-	e.memoPut(key)
+	e.memoPutTuple(key)
 	return nil
 }
 
@@ -538,6 +539,12 @@ func (e *encoder) saveList(l *List) error {
 				if i += n; i == end {
 					break
 				}
+			}
+			if done, err := e.saveQuickScalar(items[i]); done || err != nil {
+				if err != nil {
+					return err
+				}
+				continue
 			}
 			if err := e.save(items[i]); err != nil {
 				return atIndex(err, i)
@@ -653,13 +660,43 @@ func (e *encoder) saveField(it DictItem) error {
 }
 
 func (e *encoder) saveItem(it DictItem) error {
-	if err := e.save(it.Key); err != nil {
+	if done, err := e.saveQuickScalar(it.Key); done || err != nil {
+		if err != nil {
+			return err
+		}
+	} else if err := e.save(it.Key); err != nil {
 		return atKey(err, it.Key)
+	}
+	if done, err := e.saveQuickScalar(it.Value); done || err != nil {
+		return err
 	}
 	if err := e.save(it.Value); err != nil {
 		return atKey(err, it.Key)
 	}
 	return nil
+}
+
+// saveQuickScalar writes v, as save would, if it is an int64 or a float64
+// and no hook needs to see it, and reports whether it did.
+func (e *encoder) saveQuickScalar(v any) (bool, error) {
+	if e.cfg.noQuickPaths || e.cfg.persistentID != nil || e.depth >= e.cfg.maxDepth {
+		return false, nil
+	}
+	switch x := v.(type) {
+	case int64:
+		if err := e.opcodeBoundary(); err != nil {
+			return true, err
+		}
+		e.saveInt(x)
+	case float64:
+		if err := e.opcodeBoundary(); err != nil {
+			return true, err
+		}
+		e.saveFloat(x)
+	default:
+		return false, nil
+	}
+	return true, nil
 }
 
 // batchDict writes dict items added by a reduce, as _pickle.c's batch_dict:

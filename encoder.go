@@ -356,6 +356,15 @@ func (e *encoder) memoPut(key any) {
 	e.writePut(idx)
 }
 
+// memoPutTuple is memoPut for a tuple, whose key would be an allocation as
+// an `any`.
+func (e *encoder) memoPutTuple(key tupleID) {
+	idx := e.memoLen
+	e.memoLen++
+	e.memo.storeTuple(key, idx)
+	e.writePut(idx)
+}
+
 func (e *encoder) writePut(idx int) {
 	if e.proto >= 4 {
 		e.write(opMemoize)
