@@ -188,16 +188,17 @@ func (e *encoder) saveInterned(names *map[string]strKey, ns uint8, s string) err
 }
 
 func (e *encoder) saveStrAs(key strKey, s string) error {
-	if idx, ok := e.strMemo.get(key); ok {
+	// One probe finds the string or enters it under the index it is about
+	// to get. (An error ends the pickle, so an entry for a string that
+	// fails to write is never used.)
+	if idx, ok := e.strMemo.getOrPut(key, e.memoLen); ok {
 		e.writeGet(idx)
 		return nil
 	}
 	if err := e.writeStr(s); err != nil {
 		return err
 	}
-	idx := e.memoLen
 	e.memoPut(nil)
-	e.strMemo.put(key, idx)
 	return nil
 }
 
@@ -249,6 +250,27 @@ func (m *strMemo) get(k strKey) (int, bool) {
 		return 0, false
 	}
 	return int(en >> 32), true
+}
+
+// getOrPut returns the index of k, or, when k has none, gives it idx (if
+// it can: see strMemo) and reports false.
+func (m *strMemo) getOrPut(k strKey, idx int) (int, bool) {
+	if k.p == nil {
+		if old, ok := m.small[k]; ok {
+			return old, true
+		}
+		m.put(k, idx)
+		return 0, false
+	}
+	en, ok := packStrEntry(idx, k)
+	if !ok {
+		return m.get(k)
+	}
+	old, found := m.byPtr.getOrAdd(k.p, en)
+	if !found || uint32(old) != uint32(k.n)<<2|uint32(k.ns) {
+		return 0, false
+	}
+	return int(old >> 32), true
 }
 
 func (m *strMemo) put(k strKey, idx int) {
@@ -332,12 +354,7 @@ func (e *encoder) writeLargeString(header []byte, s string) error {
 }
 
 func isSurrogatepassUTF8Str(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return isSurrogatepassUTF8([]byte(s[i:]))
-		}
-	}
-	return true
+	return utf8.ValidString(s) || isSurrogatepassUTF8([]byte(s))
 }
 
 func truncateForError(s string) string {

@@ -44,6 +44,25 @@ func (t *ptrTable) get(p unsafe.Pointer) (uint64, bool) {
 	}
 }
 
+// getOrAdd returns the number stored for p and true, or stores v for p and
+// returns false.
+func (t *ptrTable) getOrAdd(p unsafe.Pointer, v uint64) (uint64, bool) {
+	if 2*(t.n+1) > len(t.keys) {
+		t.grow()
+	}
+	mask := len(t.keys) - 1
+	for i := t.slot(p); ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case p:
+			return t.vals[i], true
+		case nil:
+			t.keys[i], t.vals[i] = p, v
+			t.n++
+			return 0, false
+		}
+	}
+}
+
 // add stores v for p unless p has a number already, and reports whether it
 // stored it.
 func (t *ptrTable) add(p unsafe.Pointer, v uint64) bool { return t.put(p, v, false) }

@@ -39,6 +39,15 @@ func TestPtrTable(t *testing.T) {
 		v, _ := tab.get(keys[0])
 		require.Equal(t, uint64(99), v)
 		tab.clear()
+		for i, k := range keys {
+			_, found := tab.getOrAdd(k, uint64(i))
+			require.False(t, found)
+			v, found := tab.getOrAdd(k, 7)
+			require.True(t, found)
+			require.Equal(t, uint64(i), v, "getOrAdd keeps the first value")
+		}
+		require.Equal(t, len(keys), tab.len())
+		tab.clear()
 		require.Zero(t, tab.len())
 	}
 }
