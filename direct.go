@@ -729,6 +729,15 @@ func (d *direct) appendItems(c *dcont, items []dval) bool {
 	switch p.kind {
 	case dkSlice:
 		hdr := (*sliceHeader)(c.ptr)
+		if scalarElems(p.elem) {
+			if hdr.cap-hdr.len < len(items) {
+				c.makeRoom(len(items))
+			}
+			if hdr.cap-hdr.len >= len(items) && storeScalars(p.elem, unsafe.Add(hdr.data, uintptr(hdr.len)*p.elem.size), items) {
+				hdr.len += len(items)
+				return true
+			}
+		}
 		size := p.elem.size
 		for i := range items {
 			if hdr.len == hdr.cap {
@@ -753,6 +762,47 @@ func (d *direct) appendItems(c *dcont, items []dval) bool {
 		return true
 	}
 	return false
+}
+
+// scalarElems reports whether storeScalars may store elements of this plan.
+func scalarElems(elem *directPlan) bool {
+	return elem.kind == dkFloat64 || elem.kind == dkInt && elem.size == 8 || elem.kind == dkString
+}
+
+// storeScalars stores items into dst, a slice's spare room for them, when
+// the slice holds float64s, int64s or strings and every item is one (a
+// float64 of a float, an int64 of an int, a string of a str), without
+// store's dispatch per item; false when it did not store them all.
+func storeScalars(elem *directPlan, dst unsafe.Pointer, items []dval) bool {
+	switch {
+	case elem.kind == dkFloat64:
+		out := unsafe.Slice((*float64)(dst), len(items))
+		for i := range items {
+			if items[i].kind != dvFloat {
+				return false
+			}
+			out[i] = items[i].float()
+		}
+	case elem.kind == dkInt && elem.size == 8:
+		out := unsafe.Slice((*int64)(dst), len(items))
+		for i := range items {
+			if items[i].kind != dvInt {
+				return false
+			}
+			out[i] = items[i].n
+		}
+	case elem.kind == dkString:
+		out := unsafe.Slice((*string)(dst), len(items))
+		for i := range items {
+			if items[i].kind != dvStr {
+				return false
+			}
+			out[i] = items[i].str()
+		}
+	default:
+		return false
+	}
+	return true
 }
 
 // A long list is filled in chunks of about chunkBytes each, joined into one
