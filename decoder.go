@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -158,6 +159,27 @@ func (m *machine) decode() (any, error) {
 			src.pos++
 		} else if code, err = src.readByte(); err != nil {
 			return nil, &DecodeError{Offset: start, Err: err}
+		}
+		// The commonest opcodes of shared data, without the general path's
+		// dispatch (which also makes their errors).
+		switch code {
+		case opBinGet:
+			if src.pos < src.limit && m.quickGet(uint64(src.buf[src.pos])) {
+				src.pos++
+				continue
+			}
+		case opLongBinGet:
+			if src.pos+4 <= src.limit && m.quickGet(uint64(binary.LittleEndian.Uint32(src.buf[src.pos:]))) {
+				src.pos += 4
+				continue
+			}
+		case opMemoize:
+			if m.obs == nil {
+				if err := m.memoPut(uint64(m.memo.n)); err != nil {
+					return nil, &DecodeError{Offset: start, Op: "MEMOIZE", Err: err}
+				}
+				continue
+			}
 		}
 		op := opcodes[code]
 		if op == nil {
@@ -735,6 +757,21 @@ func (m *machine) memoGet(i uint64) error {
 	}
 	m.countPending(v)
 	return m.push(v)
+}
+
+// quickGet pushes memo entry i, as BINGET does, when nothing but the push
+// is to be done (no observer, no value on probation, room on the stack)
+// and the entry is there; else it reports false, and the general path
+// takes the opcode.
+func (m *machine) quickGet(i uint64) bool {
+	if m.obs != nil || m.probation || len(m.stack) >= m.cfg.maxStack {
+		return false
+	}
+	v, ok := m.memo.get(i)
+	if ok {
+		m.stack = append(m.stack, v)
+	}
+	return ok
 }
 
 // countPending counts a new stack reference to a value on probation.
