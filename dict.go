@@ -75,6 +75,16 @@ func (d *Dict) find(hk any, h uint64) int {
 		return d.index.find(d, hk, h)
 	}
 	if d.hkeys == nil {
+		if s, ok := hk.(string); ok {
+			// The commonest small dicts, keyed by str: compared as
+			// strings, not through interface equality.
+			for i := range d.items {
+				if k, ok := d.items[i].Key.(string); ok && k == s {
+					return i
+				}
+			}
+			return -1
+		}
 		for i := range d.items {
 			if d.items[i].Key == hk {
 				return i
