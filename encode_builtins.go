@@ -557,9 +557,9 @@ func (e *encoder) saveList(l *List) error {
 					break
 				}
 			}
-			if done, err := e.saveQuickScalar(items[i]); done || err != nil {
+			if done, err := e.saveQuickItem(items[i]); done {
 				if err != nil {
-					return err
+					return atIndex(err, i)
 				}
 				continue
 			}
@@ -677,43 +677,67 @@ func (e *encoder) saveField(it DictItem) error {
 }
 
 func (e *encoder) saveItem(it DictItem) error {
-	if done, err := e.saveQuickScalar(it.Key); done || err != nil {
+	if done, err := e.saveQuickItem(it.Key); !done {
+		err = e.save(it.Key)
 		if err != nil {
-			return err
+			return atKey(err, it.Key)
 		}
-	} else if err := e.save(it.Key); err != nil {
+	} else if err != nil {
 		return atKey(err, it.Key)
 	}
-	if done, err := e.saveQuickScalar(it.Value); done || err != nil {
-		return err
+	done, err := e.saveQuickItem(it.Value)
+	if !done {
+		err = e.save(it.Value)
 	}
-	if err := e.save(it.Value); err != nil {
+	if err != nil {
 		return atKey(err, it.Key)
 	}
 	return nil
 }
 
-// saveQuickScalar writes v, as save would, if it is an int64 or a float64
-// and no hook needs to see it, and reports whether it did.
-func (e *encoder) saveQuickScalar(v any) (bool, error) {
+// saveQuickItem writes v, as save would, if it is of one of the commonest
+// types (int64, float64, str, tuple, list, dict) and no hook needs to see
+// it, going straight to its writer; it reports whether it did.
+func (e *encoder) saveQuickItem(v any) (bool, error) {
 	if e.cfg.noQuickPaths || e.cfg.persistentID != nil || e.depth >= e.cfg.maxDepth {
 		return false, nil
 	}
+	var err error
 	switch x := v.(type) {
 	case int64:
-		if err := e.opcodeBoundary(); err != nil {
-			return true, err
+		if err = e.opcodeBoundary(); err == nil {
+			e.saveInt(x)
 		}
-		e.saveInt(x)
 	case float64:
-		if err := e.opcodeBoundary(); err != nil {
-			return true, err
+		if err = e.opcodeBoundary(); err == nil {
+			e.saveFloat(x)
 		}
-		e.saveFloat(x)
+	case string:
+		if err = e.opcodeBoundary(); err == nil {
+			err = e.saveStr(x)
+		}
+	case Tuple:
+		if err = e.opcodeBoundary(); err == nil {
+			e.depth++
+			err = e.saveTuple(x)
+			e.depth--
+		}
+	case *List:
+		if err = e.opcodeBoundary(); err == nil {
+			e.depth++
+			err = e.saveList(x)
+			e.depth--
+		}
+	case *Dict:
+		if err = e.opcodeBoundary(); err == nil {
+			e.depth++
+			err = e.saveDict(x)
+			e.depth--
+		}
 	default:
 		return false, nil
 	}
-	return true, nil
+	return true, err
 }
 
 // batchDict writes dict items added by a reduce, as _pickle.c's batch_dict:

@@ -415,12 +415,13 @@ func (e *encoder) save(v any) error {
 			return e.savePersistentID(pid)
 		}
 	}
-	e.depth++
-	defer func() { e.depth-- }()
-	if e.depth > e.cfg.maxDepth {
+	if e.depth >= e.cfg.maxDepth {
 		return &EncodeError{Err: &LimitError{"MaxDepth", int64(e.cfg.maxDepth)}}
 	}
-	return e.saveValue(v)
+	e.depth++
+	err := e.saveValue(v)
+	e.depth--
+	return err
 }
 
 // saveValue dispatches on the type of v.

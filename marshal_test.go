@@ -295,6 +295,19 @@ func TestMarshalQuickPathsMatch(t *testing.T) {
 			require.Equal(t, general, quick, "%T at protocol %d", v, p)
 		}
 	}
+	// Errors name the same place both ways.
+	deep := &List{}
+	for range DefaultMaxDepth {
+		deep = &List{deep}
+	}
+	bad := "\xff"
+	for _, v := range []any{&List{int64(1), bad}, dictOf(t, "k", bad), dictOf(t, bad, 1.5),
+		&List{Tuple{bad}}, []string{"a", bad}, deep, []any{int64(1), &List{&List{bad}}}} {
+		_, quick := Marshal(v)
+		_, general := Marshal(v, noQuickPaths{})
+		require.Error(t, general)
+		require.Equal(t, general.Error(), quick.Error())
+	}
 	// A registered class in a slice, and a registered pointed-to type, are
 	// written as classes, not as plain values.
 	registered := []Option{RegisterClass("m.Rec", quickRecord{}), RegisterClass("m.Kind", registeredKind(0))}
@@ -366,4 +379,11 @@ func TestMarshalRegisteredNonStruct(t *testing.T) {
 	require.Len(t, back, 2)
 	assert.Equal(t, k, *back[0])
 	assert.Nil(t, back[1])
+}
+
+// dictOf is a dict of one item.
+func dictOf(t *testing.T, k, v any) *Dict {
+	d := NewDict(1)
+	require.NoError(t, d.Set(k, v))
+	return d
 }
