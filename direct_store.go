@@ -66,9 +66,7 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 		case dvNone:
 			*(*[]byte)(dst) = nil
 		case dvBytes, dvByteArray:
-			b := make([]byte, v.n)
-			copy(b, v.str())
-			*(*[]byte)(dst) = b
+			*(*[]byte)(dst) = []byte(v.str()) // a copy, not zeroed first
 		default:
 			return false
 		}
