@@ -102,6 +102,21 @@ type dcont struct {
 	// this struct is an item of; see newContainer.
 	inPlace bool
 	ext     *dext // maps, and long lists
+	// hdr holds a list's slice while it is filled (ptr points here): it is
+	// copied where it is stored, so it needs no allocation of its own.
+	hdr sliceHeader
+}
+
+// boxed returns where the value is, moved out of the dcont (a list's
+// slice header, which the dcont holds) when something will keep a pointer
+// to it.
+func (c *dcont) boxed() unsafe.Pointer {
+	if c.ptr != unsafe.Pointer(&c.hdr) {
+		return c.ptr
+	}
+	nv := reflect.New(c.plan.t).UnsafePointer()
+	*(*sliceHeader)(nv) = c.hdr
+	return nv
 }
 
 // dext is what few containers need: for a map, the map and a key and a
@@ -659,9 +674,11 @@ func (d *direct) newContainer(dict bool) *dcont {
 			return c
 		}
 	}
-	c.ptr = d.newValue(p)
 	if p.kind == dkSlice {
+		c.ptr = unsafe.Pointer(&c.hdr)
 		*(*[]byte)(c.ptr) = []byte{} // an empty list is an empty slice, not nil
+	} else {
+		c.ptr = d.newValue(p)
 	}
 	if p.kind == dkMap {
 		if containsFloat(p.key) {

@@ -94,7 +94,7 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 			if c.plan.kind == dkSlice {
 				c.slice()
 			}
-			*(*unsafe.Pointer)(dst) = c.ptr
+			*(*unsafe.Pointer)(dst) = c.boxed()
 			return true
 		}
 		nv := reflect.New(p.elem.t).UnsafePointer()

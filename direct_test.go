@@ -160,6 +160,8 @@ var otherTargets = []reflect.Type{
 	reflect.TypeFor[[][]byte](),
 	reflect.TypeFor[*[]uint16](),
 	reflect.TypeFor[[]bool](),
+	reflect.TypeFor[[]*[]int64](),
+	reflect.TypeFor[map[string]*[]string](),
 }
 
 var equalDecoded = cmp.Options{cmpopts.EquateNaNs(), cmp.Comparer(func(a, b *big.Int) bool {
@@ -224,6 +226,28 @@ func TestDirectMatchesGeneral(t *testing.T) {
 	// Most fixtures of plain data go the direct way: if none did, this
 	// test would prove nothing.
 	require.Greater(t, direct, 5000)
+}
+
+// A list is filled in its container's own slice header, which the decoder
+// reuses: a pointer to a list must point elsewhere, and stay valid after
+// the next decodes.
+func TestDirectPointersToListsOutliveTheDecoder(t *testing.T) {
+	first := dumps(t, &List{&List{int64(1), int64(2)}, &List{int64(3)}})
+	var got struct {
+		P *[]int64
+		L []*[]int64
+	}
+	want := []int64{7, 8, 9}
+	require.NoError(t, Unmarshal(dumps(t, dict(t, "P", &List{int64(7), int64(8), int64(9)})), &got))
+	require.NoError(t, Unmarshal(first, &got.L))
+	for range 3 {
+		var other []*[]int64
+		require.NoError(t, Unmarshal(dumps(t, &List{&List{int64(-1), int64(-1), int64(-1)}}), &other))
+	}
+	require.Equal(t, want, *got.P)
+	require.Len(t, got.L, 2)
+	require.Equal(t, []int64{1, 2}, *got.L[0])
+	require.Equal(t, []int64{3}, *got.L[1])
 }
 
 // TestDirectDecodesPayloads pins that the benchmark payloads, in their
