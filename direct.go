@@ -165,6 +165,48 @@ type chunk struct {
 	used, n int
 }
 
+// carveChunk hands out the backing arrays of short lists of one type.
+type carveChunk struct {
+	plan    *directPlan
+	base    unsafe.Pointer
+	used, n int
+}
+
+// carveBytes bounds the short lists carve serves, and carveChunkBytes
+// the chunks they come from.
+const (
+	carveBytes      = 256
+	carveChunkBytes = 4 << 10
+)
+
+// carve gives an empty list room for exactly n items in a chunk shared by
+// the short lists of its type (two types at a time; others are allocated
+// as usual), instead of an allocation each. Its capacity is its length, so
+// appending to it later moves it out.
+func (d *direct) carve(p *directPlan, hdr *sliceHeader, n int) {
+	size := p.elem.size
+	if n == 0 || size == 0 || uintptr(n)*size > carveBytes {
+		return
+	}
+	var cv *carveChunk
+	for i := range d.carves {
+		if d.carves[i].plan == p || d.carves[i].plan == nil {
+			cv = &d.carves[i]
+			break
+		}
+	}
+	if cv == nil {
+		return
+	}
+	if cv.plan == nil || cv.n-cv.used < n {
+		cv.plan, cv.n, cv.used = p, int(carveChunkBytes/size), 0
+		cv.base = reflect.MakeSlice(p.t, cv.n, cv.n).UnsafePointer()
+	}
+	// Never a pointer past the chunk's end, which the collector refuses.
+	hdr.data, hdr.len, hdr.cap = unsafe.Add(cv.base, uintptr(cv.used)*size), 0, n
+	cv.used += n
+}
+
 // sliceHeader is the layout of a slice.
 type sliceHeader struct {
 	data     unsafe.Pointer
@@ -185,6 +227,7 @@ type direct struct {
 	root     *directPlan
 	tuples   slab[dval]
 	chunks   [2]chunk // for the two struct types last built
+	carves   [2]carveChunk
 	conts    contChunks
 }
 
@@ -227,7 +270,7 @@ func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer
 	// Slabs and chunks point at what was decoded: drop them. The string
 	// arena is kept, as the general decoder keeps its own: strings only
 	// ever go after those already handed out.
-	d.tuples, d.chunks = slab[dval]{}, [2]chunk{}
+	d.tuples, d.chunks, d.carves = slab[dval]{}, [2]chunk{}, [2]carveChunk{}
 	d.conts.reset()
 	d.src, d.cfg, d.root = nil, nil, nil
 	directs.Put(d)
@@ -746,6 +789,9 @@ func (d *direct) appendItems(c *dcont, items []dval) bool {
 	switch p.kind {
 	case dkSlice:
 		hdr := (*sliceHeader)(c.ptr)
+		if hdr.cap == 0 && len(items) < batchSize {
+			d.carve(p, hdr, len(items)) // a short list, in one batch
+		}
 		if scalarElems(p.elem) {
 			if hdr.cap-hdr.len < len(items) {
 				c.makeRoom(len(items))

@@ -250,6 +250,20 @@ func TestDirectPointersToListsOutliveTheDecoder(t *testing.T) {
 	require.Equal(t, []int64{3}, *got.L[1])
 }
 
+// Short lists share chunks (carve); each is its own slice all the same:
+// appending to one leaves its neighbours as they were.
+func TestDirectShortListsAreSeparate(t *testing.T) {
+	var got [][]string
+	require.NoError(t, Unmarshal(dumps(t, &List{&List{"a", "b"}, &List{"c"}, &List{"d", "e"}}), &got))
+	require.Equal(t, [][]string{{"a", "b"}, {"c"}, {"d", "e"}}, got)
+	for i := range got {
+		require.Equal(t, len(got[i]), cap(got[i]))
+	}
+	got[0] = append(got[0], "x")
+	got[1] = append(got[1], "y")
+	require.Equal(t, [][]string{{"a", "b", "x"}, {"c", "y"}, {"d", "e"}}, got)
+}
+
 // TestDirectDecodesPayloads pins that the benchmark payloads, in their
 // typed targets, are decoded directly, without giving up.
 func TestDirectDecodesPayloads(t *testing.T) {
