@@ -165,7 +165,8 @@ type chunk struct {
 	used, n int
 }
 
-// carveChunk hands out the backing arrays of short lists of one type.
+// carveChunk hands out the backing arrays of short lists of one type, or
+// values of one scalar type for pointers to point at.
 type carveChunk struct {
 	plan    *directPlan
 	base    unsafe.Pointer
@@ -180,31 +181,59 @@ const (
 )
 
 // carve gives an empty list room for exactly n items in a chunk shared by
-// the short lists of its type (two types at a time; others are allocated
-// as usual), instead of an allocation each. Its capacity is its length, so
-// appending to it later moves it out.
+// the short lists of its type, instead of an allocation each. Its capacity
+// is its length, so appending to it later moves it out.
 func (d *direct) carve(p *directPlan, hdr *sliceHeader, n int) {
-	size := p.elem.size
-	if n == 0 || size == 0 || uintptr(n)*size > carveBytes {
+	if uintptr(n)*p.elem.size > carveBytes {
 		return
 	}
+	if at := takeFromChunk(&d.carves, p, p.t, p.elem.size, n); at != nil {
+		hdr.data, hdr.len, hdr.cap = at, 0, n
+	}
+}
+
+// newPointee returns a new zero value for a pointer to point at: for a
+// scalar type, a slot of a chunk kept for the type, rather than an
+// allocation each.
+func (d *direct) newPointee(p *directPlan) unsafe.Pointer {
+	switch p.kind {
+	case dkInt, dkUint, dkFloat32, dkFloat64, dkBool, dkString:
+		if p.slice == nil {
+			break // not yet known: allocated as usual
+		}
+		if at := takeFromChunk(&d.pointees, p, p.slice, p.size, 1); at != nil {
+			return at
+		}
+	}
+	return reflect.New(p.t).UnsafePointer()
+}
+
+// takeFromChunk returns room for n zero elements of size bytes from the
+// chunk kept for key among slots (two keys at a time), which are arrays of
+// sliceType; nil when neither slot is key's or free, or n elements are
+// none.
+func takeFromChunk(slots *[2]carveChunk, key *directPlan, sliceType reflect.Type, size uintptr, n int) unsafe.Pointer {
+	if n == 0 || size == 0 || uintptr(n)*size > carveChunkBytes {
+		return nil
+	}
 	var cv *carveChunk
-	for i := range d.carves {
-		if d.carves[i].plan == p || d.carves[i].plan == nil {
-			cv = &d.carves[i]
+	for i := range slots {
+		if slots[i].plan == key || slots[i].plan == nil {
+			cv = &slots[i]
 			break
 		}
 	}
 	if cv == nil {
-		return
+		return nil
 	}
 	if cv.plan == nil || cv.n-cv.used < n {
-		cv.plan, cv.n, cv.used = p, int(carveChunkBytes/size), 0
-		cv.base = reflect.MakeSlice(p.t, cv.n, cv.n).UnsafePointer()
+		cv.plan, cv.n, cv.used = key, int(carveChunkBytes/size), 0
+		cv.base = reflect.MakeSlice(sliceType, cv.n, cv.n).UnsafePointer()
 	}
 	// Never a pointer past the chunk's end, which the collector refuses.
-	hdr.data, hdr.len, hdr.cap = unsafe.Add(cv.base, uintptr(cv.used)*size), 0, n
+	at := unsafe.Add(cv.base, uintptr(cv.used)*size)
 	cv.used += n
+	return at
 }
 
 // sliceHeader is the layout of a slice.
@@ -226,8 +255,9 @@ type direct struct {
 	strs     stringArena
 	root     *directPlan
 	tuples   slab[dval]
-	chunks   [2]chunk // for the two struct types last built
-	carves   [2]carveChunk
+	chunks   [2]chunk      // for the two struct types last built
+	carves   [2]carveChunk // short lists' backing arrays
+	pointees [2]carveChunk // what pointers to scalars point at
 	conts    contChunks
 }
 
@@ -270,7 +300,7 @@ func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer
 	// Slabs and chunks point at what was decoded: drop them. The string
 	// arena is kept, as the general decoder keeps its own: strings only
 	// ever go after those already handed out.
-	d.tuples, d.chunks, d.carves = slab[dval]{}, [2]chunk{}, [2]carveChunk{}
+	d.tuples, d.chunks, d.carves, d.pointees = slab[dval]{}, [2]chunk{}, [2]carveChunk{}, [2]carveChunk{}
 	d.conts.reset()
 	d.src, d.cfg, d.root = nil, nil, nil
 	directs.Put(d)

@@ -46,6 +46,9 @@ type directPlan struct {
 	fields  *structFields
 	fplans  []*directPlan
 	offsets []uintptr
+	// slice is []t, for chunks of scalars that pointers point into
+	// (newPointee).
+	slice reflect.Type
 }
 
 // isList reports whether a Python list or tuple goes into the type.
@@ -155,6 +158,10 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*directPlan) *directPla
 			p.offsets[i] = off
 			p.fplans[i] = buildPlan(f.typ, building)
 		}
+	}
+	switch p.kind {
+	case dkInt, dkUint, dkFloat32, dkFloat64, dkBool, dkString:
+		p.slice = reflect.SliceOf(t)
 	}
 	return p
 }

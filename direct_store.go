@@ -97,7 +97,7 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 			*(*unsafe.Pointer)(dst) = c.boxed()
 			return true
 		}
-		nv := reflect.New(p.elem.t).UnsafePointer()
+		nv := d.newPointee(p.elem)
 		if !d.store(v, p.elem, nv, parent, false) {
 			return false
 		}

@@ -262,6 +262,13 @@ func TestDirectShortListsAreSeparate(t *testing.T) {
 	got[0] = append(got[0], "x")
 	got[1] = append(got[1], "y")
 	require.Equal(t, [][]string{{"a", "b", "x"}, {"c", "y"}, {"d", "e"}}, got)
+	// So are pointers to scalars, which share chunks too.
+	var ptrs []*int64
+	require.NoError(t, Unmarshal(dumps(t, &List{int64(1), nil, int64(3), int64(3)}), &ptrs))
+	require.Nil(t, ptrs[1])
+	require.NotSame(t, ptrs[2], ptrs[3])
+	*ptrs[2] = 30
+	require.Equal(t, []int64{1, 30, 3}, []int64{*ptrs[0], *ptrs[2], *ptrs[3]})
 }
 
 // TestDirectDecodesPayloads pins that the benchmark payloads, in their
