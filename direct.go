@@ -976,6 +976,9 @@ func (d *direct) setItems(c *dcont, kv []dval) bool {
 		}
 		return true
 	}
+	if done, ok := setNativeMap(p.t, c.ptr, kv); done {
+		return ok
+	}
 	m := c.ext
 	kp, vp := unsafe.Pointer(m.k.UnsafeAddr()), unsafe.Pointer(m.v.UnsafeAddr())
 	for i := 0; i < len(kv); i += 2 {
@@ -985,6 +988,64 @@ func (d *direct) setItems(c *dcont, kv []dval) bool {
 		m.m.SetMapIndex(m.k, m.v)
 	}
 	return true
+}
+
+// Map types setNativeMap fills as what they are.
+var (
+	mapInt64Float64 = reflect.TypeFor[map[int64]float64]()
+	mapInt64Int64   = reflect.TypeFor[map[int64]int64]()
+	mapInt64String  = reflect.TypeFor[map[int64]string]()
+	mapStringString = reflect.TypeFor[map[string]string]()
+	mapStringInt64  = reflect.TypeFor[map[string]int64]()
+	mapStringFloat  = reflect.TypeFor[map[string]float64]()
+)
+
+// setNativeMap sets the key, value pairs in the map at ptr, of type t,
+// when t is one of the commonest map types, with Go's own map assignment
+// rather than reflection; done is false for other types. ok is false when
+// an item does not fit (the direct decoder then gives up, as store would).
+func setNativeMap(t reflect.Type, ptr unsafe.Pointer, kv []dval) (done, ok bool) {
+	switch t {
+	case mapInt64Float64:
+		return true, setPairs(*(*map[int64]float64)(ptr), kv, intKey, floatValue)
+	case mapInt64Int64:
+		return true, setPairs(*(*map[int64]int64)(ptr), kv, intKey, intKey)
+	case mapInt64String:
+		return true, setPairs(*(*map[int64]string)(ptr), kv, intKey, strValue)
+	case mapStringString:
+		return true, setPairs(*(*map[string]string)(ptr), kv, strValue, strValue)
+	case mapStringInt64:
+		return true, setPairs(*(*map[string]int64)(ptr), kv, strValue, intKey)
+	case mapStringFloat:
+		return true, setPairs(*(*map[string]float64)(ptr), kv, strValue, floatValue)
+	}
+	return false, false
+}
+
+func setPairs[K comparable, V any](m map[K]V, kv []dval, key func(*dval) (K, bool), value func(*dval) (V, bool)) bool {
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := key(&kv[i])
+		if !ok {
+			return false
+		}
+		v, ok := value(&kv[i+1])
+		if !ok {
+			return false
+		}
+		m[k] = v
+	}
+	return true
+}
+
+// intKey, floatValue and strValue read an item as store does into an
+// int64, a float64 and a string.
+func intKey(v *dval) (int64, bool)       { return v.n, v.kind == dvInt }
+func floatValue(v *dval) (float64, bool) { return v.toFloat() }
+func strValue(v *dval) (string, bool) {
+	if v.kind != dvStr {
+		return "", false
+	}
+	return v.str(), true
 }
 
 // directKeyCost is what hashing the key costs the general path (keyCost),

@@ -162,6 +162,11 @@ var otherTargets = []reflect.Type{
 	reflect.TypeFor[[]bool](),
 	reflect.TypeFor[[]*[]int64](),
 	reflect.TypeFor[map[string]*[]string](),
+	reflect.TypeFor[map[int64]float64](),
+	reflect.TypeFor[map[int64]int64](),
+	reflect.TypeFor[map[int64]string](),
+	reflect.TypeFor[map[string]int64](),
+	reflect.TypeFor[map[string]float64](),
 }
 
 var equalDecoded = cmp.Options{cmpopts.EquateNaNs(), cmp.Comparer(func(a, b *big.Int) bool {
