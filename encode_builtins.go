@@ -37,9 +37,9 @@ type (
 func (e *encoder) saveBool(b bool) {
 	switch {
 	case e.proto >= 2 && b:
-		e.write(opNewTrue)
+		e.writeOp(opNewTrue)
 	case e.proto >= 2:
-		e.write(opNewFalse)
+		e.writeOp(opNewFalse)
 	case b:
 		e.writeString("I01\n")
 	default:
@@ -153,7 +153,7 @@ func encodeLong(x *big.Int) []byte {
 
 func (e *encoder) saveFloat(f float64) {
 	if e.proto >= 1 {
-		e.write(opBinFloat)
+		e.writeOp(opBinFloat)
 		e.buf = binary.BigEndian.AppendUint64(e.buf, math.Float64bits(f))
 		return
 	}
@@ -460,7 +460,7 @@ func (e *encoder) saveTuple(t Tuple) error {
 	n := len(t)
 	if n == 0 {
 		if e.proto >= 1 {
-			e.write(opEmptyTuple)
+			e.writeOp(opEmptyTuple)
 		} else {
 			e.write(opMark, opTuple)
 		}
@@ -479,31 +479,31 @@ func (e *encoder) saveTuple(t Tuple) error {
 			// The tuple was reached through its own items: drop what
 			// was pushed and fetch it from the memo.
 			for range n {
-				e.write(opPop)
+				e.writeOp(opPop)
 			}
 			e.writeGet(idx)
 			return nil
 		}
-		e.write(opTuple1 + byte(n-1))
+		e.writeOp(opTuple1 + byte(n-1))
 		e.memoPutTuple(key)
 		return nil
 	}
-	e.write(opMark)
+	e.writeOp(opMark)
 	if err := e.saveItems(t); err != nil {
 		return err
 	}
 	if idx, ok := e.memo.lookupTuple(key); ok {
 		if e.proto >= 1 {
-			e.write(opPopMark)
+			e.writeOp(opPopMark)
 		} else {
 			for range n + 1 {
-				e.write(opPop)
+				e.writeOp(opPop)
 			}
 		}
 		e.writeGet(idx)
 		return nil
 	}
-	e.write(opTuple)
+	e.writeOp(opTuple)
 	e.memoPutTuple(key)
 	return nil
 }
@@ -518,15 +518,18 @@ func (e *encoder) saveItems(items []any) error {
 }
 
 func (e *encoder) saveList(l *List) error {
-	if e.memoGet(l) {
+	// One probe finds the list or enters it under the index it is about
+	// to get (memoPut(nil) below).
+	if idx, ok := e.memo.lists.getOrAdd(unsafe.Pointer(l), uint64(e.memoLen)); ok {
+		e.writeGet(int(idx))
 		return nil
 	}
 	if e.proto >= 1 {
-		e.write(opEmptyList)
+		e.writeOp(opEmptyList)
 	} else {
 		e.write(opMark, opList)
 	}
-	e.memoPut(l)
+	e.memoPut(nil)
 	items := *l
 	switch {
 	case len(items) == 0:
@@ -537,7 +540,7 @@ func (e *encoder) saveList(l *List) error {
 		if err := e.save(items[0]); err != nil {
 			return atIndex(err, 0)
 		}
-		e.write(opAppend)
+		e.writeOp(opAppend)
 		return nil
 	}
 	// Floats are written in runs where no hook needs to see them.
@@ -545,7 +548,7 @@ func (e *encoder) saveList(l *List) error {
 	// The C pickler's exact-list path: every batch, even a trailing batch
 	// of one item, is MARK ... APPENDS.
 	for start := 0; start < len(items); start += batchSize {
-		e.write(opMark)
+		e.writeOp(opMark)
 		end := min(start+batchSize, len(items))
 		for i := start; i < end; i++ {
 			if floatRuns {
@@ -567,7 +570,7 @@ func (e *encoder) saveList(l *List) error {
 				return atIndex(err, i)
 			}
 		}
-		e.write(opAppends)
+		e.writeOp(opAppends)
 	}
 	return nil
 }
@@ -580,7 +583,7 @@ func (e *encoder) batchList(items []any) error {
 			if err := e.save(it); err != nil {
 				return atIndex(err, i)
 			}
-			e.write(opAppend)
+			e.writeOp(opAppend)
 		}
 		return nil
 	}
@@ -590,25 +593,27 @@ func (e *encoder) batchList(items []any) error {
 			if err := e.save(items[start]); err != nil {
 				return atIndex(err, start)
 			}
-			e.write(opAppend)
+			e.writeOp(opAppend)
 			break
 		}
-		e.write(opMark)
+		e.writeOp(opMark)
 		for i := start; i < end; i++ {
 			if err := e.save(items[i]); err != nil {
 				return atIndex(err, i)
 			}
 		}
-		e.write(opAppends)
+		e.writeOp(opAppends)
 	}
 	return nil
 }
 
 func (e *encoder) saveDict(d *Dict) error {
-	if e.memoGet(d) {
+	// As saveList: entered under the index openDict gives it.
+	if idx, ok := e.memo.dicts.getOrAdd(unsafe.Pointer(d), uint64(e.memoLen)); ok {
+		e.writeGet(int(idx))
 		return nil
 	}
-	return e.saveDictKeyed(d, d, false)
+	return e.saveDictKeyed(d, nil, false)
 }
 
 // saveDictKeyed writes a dict memoized under key. fieldNames says its keys are
@@ -628,27 +633,27 @@ func (e *encoder) saveDictKeyed(d *Dict, key any, fieldNames bool) error {
 			if err := saveItem(it); err != nil {
 				return err
 			}
-			e.write(opSetItem)
+			e.writeOp(opSetItem)
 		}
 		return nil
 	case len(items) == 1:
 		if err := saveItem(items[0]); err != nil {
 			return err
 		}
-		e.write(opSetItem)
+		e.writeOp(opSetItem)
 		return nil
 	}
 	// The C pickler's exact-dict path: batches of MARK ... SETITEMS, and
 	// after a full batch always one more, empty if nothing is left.
 	for start := 0; ; start += batchSize {
-		e.write(opMark)
+		e.writeOp(opMark)
 		end := min(start+batchSize, len(items))
 		for i := start; i < end; i++ {
 			if err := saveItem(items[i]); err != nil {
 				return err
 			}
 		}
-		e.write(opSetItems)
+		e.writeOp(opSetItems)
 		if end-start < batchSize {
 			return nil
 		}
@@ -658,7 +663,7 @@ func (e *encoder) saveDictKeyed(d *Dict, key any, fieldNames bool) error {
 // openDict writes an empty dict, memoized under key: items follow.
 func (e *encoder) openDict(key any) {
 	if e.proto >= 1 {
-		e.write(opEmptyDict)
+		e.writeOp(opEmptyDict)
 	} else {
 		e.write(opMark, opDict)
 	}
@@ -748,7 +753,7 @@ func (e *encoder) batchDict(items []DictItem) error {
 			if err := e.saveItem(it); err != nil {
 				return err
 			}
-			e.write(opSetItem)
+			e.writeOp(opSetItem)
 		}
 		return nil
 	}
@@ -758,16 +763,16 @@ func (e *encoder) batchDict(items []DictItem) error {
 			if err := e.saveItem(items[start]); err != nil {
 				return err
 			}
-			e.write(opSetItem)
+			e.writeOp(opSetItem)
 			break
 		}
-		e.write(opMark)
+		e.writeOp(opMark)
 		for i := start; i < end; i++ {
 			if err := e.saveItem(items[i]); err != nil {
 				return err
 			}
 		}
-		e.write(opSetItems)
+		e.writeOp(opSetItems)
 	}
 	return nil
 }
@@ -780,18 +785,18 @@ func (e *encoder) saveSet(s *Set) error {
 		items := List(append([]any(nil), s.items...))
 		return e.saveReduce(Global{"builtins", "set"}, Tuple{&items}, s)
 	}
-	e.write(opEmptySet)
+	e.writeOp(opEmptySet)
 	e.memoPut(s)
 	if len(s.items) == 0 {
 		return nil
 	}
 	for start := 0; ; start += batchSize {
-		e.write(opMark)
+		e.writeOp(opMark)
 		end := min(start+batchSize, len(s.items))
 		if err := e.saveItems(s.items[start:end]); err != nil {
 			return err
 		}
-		e.write(opAddItems)
+		e.writeOp(opAddItems)
 		if end-start < batchSize {
 			return nil
 		}
@@ -806,16 +811,16 @@ func (e *encoder) saveFrozenSet(f *FrozenSet) error {
 		items := List(append([]any(nil), f.s.items...))
 		return e.saveReduce(Global{"builtins", "frozenset"}, Tuple{&items}, f)
 	}
-	e.write(opMark)
+	e.writeOp(opMark)
 	if err := e.saveItems(f.s.items); err != nil {
 		return err
 	}
 	if idx, ok := e.memo.lookup(f); ok {
-		e.write(opPopMark)
+		e.writeOp(opPopMark)
 		e.writeGet(idx)
 		return nil
 	}
-	e.write(opFrozenSet)
+	e.writeOp(opFrozenSet)
 	e.memoPut(f)
 	return nil
 }

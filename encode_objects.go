@@ -81,7 +81,7 @@ func (e *encoder) saveReduceFull(callable any, args Tuple, key any, listItems []
 	if err := e.save(args); err != nil {
 		return err
 	}
-	e.write(opReduce)
+	e.writeOp(opReduce)
 	return e.finishReduce(key, listItems, dictItems, state, hasState)
 }
 
@@ -90,7 +90,7 @@ func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, s
 		if idx, ok := e.memo.lookup(key); ok {
 			// Reached through its own arguments: drop the new object
 			// and fetch the first one.
-			e.write(opPop)
+			e.writeOp(opPop)
 			e.writeGet(idx)
 			return nil
 		}
@@ -110,7 +110,7 @@ func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, s
 		if err := e.save(state); err != nil {
 			return prependPath(err, ".__setstate__")
 		}
-		e.write(opBuild)
+		e.writeOp(opBuild)
 	}
 	return nil
 }
@@ -131,7 +131,7 @@ func (e *encoder) saveGlobal(g Global) error {
 			case code <= 0xffff:
 				e.write(opExt2, byte(code), byte(code>>8))
 			default:
-				e.write(opExt4)
+				e.writeOp(opExt4)
 				e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(code))
 			}
 			return nil
@@ -148,7 +148,7 @@ func (e *encoder) saveGlobal(g Global) error {
 		if err := e.saveInterned(&e.qualNames, 2, g.Name); err != nil {
 			return err
 		}
-		e.write(opStackGlobal)
+		e.writeOp(opStackGlobal)
 	case strings.Contains(g.Name, "."):
 		if err := e.saveNestedGlobal(g); err != nil {
 			return err
@@ -199,7 +199,7 @@ func (e *encoder) saveNestedGlobal(g Global) error {
 			return err
 		}
 		if e.proto < 2 {
-			e.write(opMark)
+			e.writeOp(opMark)
 		}
 	}
 	if err := e.writeGlobalLines(opGlobal, Global{g.Module, parts[0]}); err != nil {
@@ -210,11 +210,11 @@ func (e *encoder) saveNestedGlobal(g Global) error {
 			return err
 		}
 		if e.proto < 2 {
-			e.write(opTuple)
+			e.writeOp(opTuple)
 		} else {
-			e.write(opTuple2)
+			e.writeOp(opTuple2)
 		}
-		e.write(opReduce)
+		e.writeOp(opReduce)
 	}
 	return nil
 }
@@ -246,7 +246,7 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 		if err := e.save(args); err != nil {
 			return err
 		}
-		e.write(opNewObj)
+		e.writeOp(opNewObj)
 	case CallNewObjEx:
 		kwargs := o.Kwargs
 		if kwargs == nil {
@@ -276,10 +276,10 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 		if err := e.save(kwargs); err != nil {
 			return err
 		}
-		e.write(opNewObjEx)
+		e.writeOp(opNewObjEx)
 	case CallInst, CallObj:
 		g, isGlobal := o.Class.(Global)
-		e.write(opMark)
+		e.writeOp(opMark)
 		if e.proto == 0 && isGlobal && !strings.Contains(g.Name, ".") {
 			if err := e.saveItems(args); err != nil {
 				return err
@@ -294,7 +294,7 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 			if err := e.saveItems(args); err != nil {
 				return err
 			}
-			e.write(opObj)
+			e.writeOp(opObj)
 		}
 	default:
 		return e.saveReduceFull(o.Class, args, key, o.ListItems, o.DictItems, o.State, o.HasState)
@@ -312,7 +312,7 @@ func (e *encoder) savePersistentID(pid any) error {
 		if !ok || !isASCII(s) || strings.Contains(s, "\n") {
 			return &EncodeError{Err: unsupported("persistent ids at protocol 0 must be ASCII strings without newlines, not %s", Repr(pid))}
 		}
-		e.write(opPersID)
+		e.writeOp(opPersID)
 		e.buf = append(e.buf, s...)
 		e.buf = append(e.buf, '\n')
 		return nil
@@ -320,7 +320,7 @@ func (e *encoder) savePersistentID(pid any) error {
 	if err := e.saveValue(pid); err != nil {
 		return err
 	}
-	e.write(opBinPersID)
+	e.writeOp(opBinPersID)
 	return nil
 }
 
@@ -338,9 +338,9 @@ func (e *encoder) savePickleBuffer(b *PickleBuffer) error {
 		inBand = e.cfg.bufferCallback(b)
 	}
 	if !inBand {
-		e.write(opNextBuffer)
+		e.writeOp(opNextBuffer)
 		if b.ReadOnly {
-			e.write(opReadOnlyBuffer)
+			e.writeOp(opReadOnlyBuffer)
 		}
 		return nil
 	}

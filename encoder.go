@@ -202,7 +202,7 @@ func (e *encoder) encode(v any) error {
 	if err := e.save(v); err != nil {
 		return err
 	}
-	e.write(opStop)
+	e.writeOp(opStop)
 	e.commitFrame()
 	e.framing = false
 	return nil
@@ -229,6 +229,12 @@ func (e *encoder) open() {
 func (e *encoder) write(b ...byte) {
 	e.open()
 	e.buf = append(e.buf, b...)
+}
+
+// writeOp appends one opcode byte, without write's variadic slice.
+func (e *encoder) writeOp(b byte) {
+	e.open()
+	e.buf = append(e.buf, b)
 }
 
 func (e *encoder) writeString(s string) {
@@ -367,7 +373,7 @@ func (e *encoder) memoPutTuple(key tupleID) {
 
 func (e *encoder) writePut(idx int) {
 	if e.proto >= 4 {
-		e.write(opMemoize)
+		e.writeOp(opMemoize)
 		return
 	}
 	e.writeIndex(opPut, opBinPut, opLongBinPut, idx)
@@ -428,7 +434,7 @@ func (e *encoder) save(v any) error {
 func (e *encoder) saveValue(v any) error {
 	switch x := v.(type) {
 	case nil:
-		e.write(opNone)
+		e.writeOp(opNone)
 		return nil
 	case bool:
 		e.saveBool(x)
@@ -446,7 +452,7 @@ func (e *encoder) saveValue(v any) error {
 		return e.saveStr(x)
 	case []byte:
 		if x == nil {
-			e.write(opNone) // a nil slice is None, as encoding/json writes null
+			e.writeOp(opNone) // a nil slice is None, as encoding/json writes null
 			return nil
 		}
 		return e.saveBytes(x)

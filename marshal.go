@@ -51,7 +51,7 @@ func (e *encoder) saveReflect(v any) error {
 	switch rv.Kind() {
 	case reflect.Pointer:
 		if rv.IsNil() {
-			e.write(opNone)
+			e.writeOp(opNone)
 			return nil
 		}
 		if rv.Type().Elem() == bigIntType {
@@ -69,7 +69,7 @@ func (e *encoder) saveReflect(v any) error {
 		return e.saveValueAs(rv.Elem(), key)
 	case reflect.Interface:
 		if rv.IsNil() {
-			e.write(opNone)
+			e.writeOp(opNone)
 			return nil
 		}
 		return e.save(rv.Elem().Interface())
@@ -126,7 +126,7 @@ func (e *encoder) saveValueAs(rv reflect.Value, key any) error {
 		return e.saveComplex(rv.Complex())
 	case reflect.Slice:
 		if rv.IsNil() {
-			e.write(opNone)
+			e.writeOp(opNone)
 			return nil
 		}
 		if rv.Type().Elem().Kind() == reflect.Uint8 {
@@ -137,7 +137,7 @@ func (e *encoder) saveValueAs(rv reflect.Value, key any) error {
 		return e.saveSequence(rv, key)
 	case reflect.Map:
 		if rv.IsNil() {
-			e.write(opNone)
+			e.writeOp(opNone)
 			return nil
 		}
 		if key == nil {
@@ -151,7 +151,7 @@ func (e *encoder) saveValueAs(rv reflect.Value, key any) error {
 		return e.saveStruct(rv, key)
 	case reflect.Interface, reflect.Pointer:
 		if rv.IsNil() {
-			e.write(opNone)
+			e.writeOp(opNone)
 			return nil
 		}
 		return e.save(rv.Interface())
@@ -162,7 +162,7 @@ func (e *encoder) saveValueAs(rv reflect.Value, key any) error {
 // saveSequence writes a slice or array as a list, the way saveList does.
 func (e *encoder) saveSequence(rv reflect.Value, key any) error {
 	if e.proto >= 1 {
-		e.write(opEmptyList)
+		e.writeOp(opEmptyList)
 	} else {
 		e.write(opMark, opList)
 	}
@@ -390,7 +390,7 @@ func (e *encoder) saveClassInstance(rv reflect.Value, info *classInfo) error {
 	ptr := rv
 	if rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
-			e.write(opNone)
+			e.writeOp(opNone)
 			return nil
 		}
 		key = goIdentity{rv.Type(), rv.Pointer()}

@@ -91,11 +91,11 @@ func (e *encoder) saveSliceItems(rv reflect.Value) (bool, error) {
 		items := unsafe.Slice((*float64)(p), n)
 		if e.proto >= 1 && n > 1 {
 			for start := 0; start < n; start += batchSize {
-				e.write(opMark)
+				e.writeOp(opMark)
 				if err := e.saveFloats(items[start:min(start+batchSize, n)]); err != nil {
 					return true, err
 				}
-				e.write(opAppends)
+				e.writeOp(opAppends)
 			}
 			return true, nil
 		}
@@ -299,7 +299,7 @@ func (e *encoder) saveQuick(rv reflect.Value) error {
 			return err
 		}
 		if rv.IsNil() {
-			e.write(opNone)
+			e.writeOp(opNone)
 			return nil
 		}
 		return e.writeScalar(rv.Elem())
@@ -367,7 +367,7 @@ func (e *encoder) batchItems(n int, single, batch byte, dict bool, item func(int
 		return nil
 	}
 	for start := 0; ; start += batchSize {
-		e.write(opMark)
+		e.writeOp(opMark)
 		end := min(start+batchSize, n)
 		for i := start; i < end; i++ {
 			if err := item(i); err != nil {
@@ -717,7 +717,7 @@ func (e *encoder) saveIntTuple(raw []uint64, leaves []intLeaf) error {
 		return err
 	}
 	if e.proto < 2 {
-		e.write(opMark)
+		e.writeOp(opMark)
 	}
 	for l, w := range raw {
 		if err := e.opcodeBoundary(); err != nil {
@@ -730,7 +730,7 @@ func (e *encoder) saveIntTuple(raw []uint64, leaves []intLeaf) error {
 		}
 	}
 	if e.proto < 2 {
-		e.write(opTuple)
+		e.writeOp(opTuple)
 	} else {
 		e.write(opTuple1 + byte(len(raw)-1))
 	}
