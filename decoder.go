@@ -160,9 +160,39 @@ func (m *machine) decode() (any, error) {
 		} else if code, err = src.readByte(); err != nil {
 			return nil, &DecodeError{Offset: start, Err: err}
 		}
-		// The commonest opcodes of shared data, without the general path's
-		// dispatch (which also makes their errors).
+		// The commonest opcodes, without the general path's dispatch
+		// (which also makes their errors, and takes them when the stack
+		// or the marks are full).
 		switch code {
+		case opMark:
+			if len(m.marks) < m.cfg.maxDepth {
+				m.marks = append(m.marks, len(m.stack))
+				continue
+			}
+		case opBinInt1:
+			if src.pos < src.limit && len(m.stack) < m.cfg.maxStack {
+				m.stack = append(m.stack, m.box.int64(int64(src.buf[src.pos])))
+				src.pos++
+				continue
+			}
+		case opBinInt2:
+			if src.pos+2 <= src.limit && len(m.stack) < m.cfg.maxStack {
+				m.stack = append(m.stack, m.box.int64(int64(binary.LittleEndian.Uint16(src.buf[src.pos:]))))
+				src.pos += 2
+				continue
+			}
+		case opBinInt:
+			if src.pos+4 <= src.limit && len(m.stack) < m.cfg.maxStack {
+				m.stack = append(m.stack, m.box.int64(int64(int32(binary.LittleEndian.Uint32(src.buf[src.pos:])))))
+				src.pos += 4
+				continue
+			}
+		case opBinFloat:
+			if src.pos+8 <= src.limit && len(m.stack) < m.cfg.maxStack {
+				m.stack = append(m.stack, m.box.float64(math.Float64frombits(binary.BigEndian.Uint64(src.buf[src.pos:]))))
+				src.pos += 8
+				continue
+			}
 		case opBinGet:
 			if src.pos < src.limit && m.quickGet(uint64(src.buf[src.pos])) {
 				src.pos++
