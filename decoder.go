@@ -187,6 +187,15 @@ func (m *machine) decode() (any, error) {
 				src.pos += 4
 				continue
 			}
+		case opShortBinUnicode:
+			if src.pos < src.limit && len(m.stack) < m.cfg.maxStack {
+				end := src.pos + 1 + int(src.buf[src.pos])
+				if b := src.buf[src.pos+1 : min(end, src.limit)]; end <= src.limit && utf8.Valid(b) {
+					m.stack = append(m.stack, m.box.string(m.newString(b)))
+					src.pos = end
+					continue
+				}
+			}
 		case opBinFloat:
 			if src.pos+8 <= src.limit && len(m.stack) < m.cfg.maxStack {
 				m.stack = append(m.stack, m.box.float64(math.Float64frombits(binary.BigEndian.Uint64(src.buf[src.pos:]))))
