@@ -29,10 +29,9 @@ var plainScalars sync.Map // reflect.Type -> bool
 // plainScalar reports whether values of t are numbers, bools or strings
 // that no hook or special encoding applies to: no methods (so no Reducer,
 // and none of the standard library types of stdlib.go).
-func plainScalar(t reflect.Type) bool {
-	if v, ok := plainScalars.Load(t); ok {
-		return v.(bool)
-	}
+func plainScalar(t reflect.Type) bool { return cachedPerType(&plainScalars, t, isPlainScalar) }
+
+func isPlainScalar(t reflect.Type) bool {
 	plain := false
 	switch t.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
@@ -40,8 +39,17 @@ func plainScalar(t reflect.Type) bool {
 		reflect.Float32, reflect.Float64, reflect.String:
 		plain = t.NumMethod() == 0 && reflect.PointerTo(t).NumMethod() == 0 && !stdlibValueTypes[t]
 	}
-	plainScalars.Store(t, plain)
 	return plain
+}
+
+// cachedPerType returns f(t), computed once per type into cache.
+func cachedPerType(cache *sync.Map, t reflect.Type, f func(reflect.Type) bool) bool {
+	if v, ok := cache.Load(t); ok {
+		return v.(bool)
+	}
+	v := f(t)
+	cache.Store(t, v)
+	return v
 }
 
 // quickScalars reports whether plain scalars of type t may be written by
@@ -220,9 +228,10 @@ var plainComposites sync.Map // reflect.Type -> bool
 // plainScalar types are plain too: save writes what they point to (no
 // memo entry, as CPython keeps none for ints, floats and bools either).
 func plainComposite(t reflect.Type) bool {
-	if v, ok := plainComposites.Load(t); ok {
-		return v.(bool)
-	}
+	return cachedPerType(&plainComposites, t, isPlainComposite)
+}
+
+func isPlainComposite(t reflect.Type) bool {
 	plain := false
 	switch t.Kind() {
 	case reflect.Struct, reflect.Slice, reflect.Array:
@@ -231,7 +240,6 @@ func plainComposite(t reflect.Type) bool {
 	case reflect.Pointer:
 		plain = t.NumMethod() == 0 && plainScalar(t.Elem()) && t.Elem().Kind() != reflect.String
 	}
-	plainComposites.Store(t, plain)
 	return plain
 }
 
@@ -779,17 +787,7 @@ func saveIntKeyedWords[V any](e *encoder, m map[int64]V, key any, toWord func(V)
 	for k, v := range m {
 		pairs = append(pairs, intKeyAt{k, int(toWord(v))})
 	}
-	sortIntKeys(pairs)
-	e.openDict(key)
-	return e.batchItems(len(pairs), opSetItem, opSetItems, true, func(j int) error {
-		p := pairs[j]
-		if err := e.opcodeBoundary(); err != nil {
-			return err
-		}
-		e.saveInt(p.k)
-		if err := e.opcodeBoundary(); err != nil {
-			return err
-		}
+	return e.saveIntKeyedPairs(pairs, key, func(p intKeyAt) error {
 		writeWord(uint64(p.i))
 		return nil
 	})
@@ -803,6 +801,17 @@ func saveIntKeyedMap[V any](e *encoder, m map[int64]V, key any, writeValue func(
 		pairs = append(pairs, intKeyAt{k, len(values)})
 		values = append(values, v)
 	}
+	return e.saveIntKeyedPairs(pairs, key, func(p intKeyAt) error {
+		if err := writeValue(values[p.i]); err != nil {
+			return atKey(err, p.k)
+		}
+		return nil
+	})
+}
+
+// saveIntKeyedPairs sorts pairs by key and writes them as a dict memoized
+// under key: each key, then its value, written by value.
+func (e *encoder) saveIntKeyedPairs(pairs []intKeyAt, key any, value func(intKeyAt) error) error {
 	sortIntKeys(pairs)
 	e.openDict(key)
 	return e.batchItems(len(pairs), opSetItem, opSetItems, true, func(j int) error {
@@ -814,10 +823,7 @@ func saveIntKeyedMap[V any](e *encoder, m map[int64]V, key any, writeValue func(
 		if err := e.opcodeBoundary(); err != nil {
 			return err
 		}
-		if err := writeValue(values[p.i]); err != nil {
-			return atKey(err, p.k)
-		}
-		return nil
+		return value(p)
 	})
 }
 

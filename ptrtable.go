@@ -47,20 +47,13 @@ func (t *ptrTable) get(p unsafe.Pointer) (uint64, bool) {
 // getOrAdd returns the number stored for p and true, or stores v for p and
 // returns false.
 func (t *ptrTable) getOrAdd(p unsafe.Pointer, v uint64) (uint64, bool) {
-	if 2*(t.n+1) > len(t.keys) {
-		t.grow()
+	i, found := t.probe(p)
+	if found {
+		return t.vals[i], true
 	}
-	mask := len(t.keys) - 1
-	for i := t.slot(p); ; i = (i + 1) & mask {
-		switch t.keys[i] {
-		case p:
-			return t.vals[i], true
-		case nil:
-			t.keys[i], t.vals[i] = p, v
-			t.n++
-			return 0, false
-		}
-	}
+	t.keys[i], t.vals[i] = p, v
+	t.n++
+	return 0, false
 }
 
 // add stores v for p unless p has a number already, and reports whether it
@@ -71,6 +64,21 @@ func (t *ptrTable) add(p unsafe.Pointer, v uint64) bool { return t.put(p, v, fal
 func (t *ptrTable) set(p unsafe.Pointer, v uint64) { t.put(p, v, true) }
 
 func (t *ptrTable) put(p unsafe.Pointer, v uint64, replace bool) bool {
+	i, found := t.probe(p)
+	if found {
+		if replace {
+			t.vals[i] = v
+		}
+		return replace
+	}
+	t.keys[i], t.vals[i] = p, v
+	t.n++
+	return true
+}
+
+// probe returns p's slot and true, or the empty slot where p goes and
+// false, growing the table first if one more key would fill it past half.
+func (t *ptrTable) probe(p unsafe.Pointer) (int, bool) {
 	if 2*(t.n+1) > len(t.keys) {
 		t.grow()
 	}
@@ -78,14 +86,9 @@ func (t *ptrTable) put(p unsafe.Pointer, v uint64, replace bool) bool {
 	for i := t.slot(p); ; i = (i + 1) & mask {
 		switch t.keys[i] {
 		case p:
-			if replace {
-				t.vals[i] = v
-			}
-			return replace
+			return i, true
 		case nil:
-			t.keys[i], t.vals[i] = p, v
-			t.n++
-			return true
+			return i, false
 		}
 	}
 }
