@@ -203,12 +203,12 @@ func (m *machine) decode() (any, error) {
 				continue
 			}
 		case opBinGet:
-			if src.pos < src.limit && m.quickGet(uint64(src.buf[src.pos])) {
+			if src.pos < src.limit && m.obs == nil && !m.probation && m.quickGet(uint64(src.buf[src.pos])) {
 				src.pos++
 				continue
 			}
 		case opLongBinGet:
-			if src.pos+4 <= src.limit && m.quickGet(uint64(binary.LittleEndian.Uint32(src.buf[src.pos:]))) {
+			if src.pos+4 <= src.limit && m.obs == nil && !m.probation && m.quickGet(uint64(binary.LittleEndian.Uint32(src.buf[src.pos:]))) {
 				src.pos += 4
 				continue
 			}
@@ -799,18 +799,17 @@ func (m *machine) memoGet(i uint64) error {
 }
 
 // quickGet pushes memo entry i, as BINGET does, when nothing but the push
-// is to be done (no observer, no value on probation, room on the stack)
-// and the entry is there; else it reports false, and the general path
-// takes the opcode.
+// is to be done (room on the stack; the caller checks that there is no
+// observer and no value on probation) and the entry is there and not
+// None; else it reports false, and the general path takes the opcode. It
+// is small enough to be inlined into the decode loop.
 func (m *machine) quickGet(i uint64) bool {
-	if m.obs != nil || m.probation || len(m.stack) >= m.cfg.maxStack {
-		return false
+	slot, ok := m.memo.dense.get(i)
+	if !ok || *slot == nil || *slot == memoNone || len(m.stack) >= m.cfg.maxStack {
+		return false // (None, stored as memoNone, is fetched the general way)
 	}
-	v, ok := m.memo.get(i)
-	if ok {
-		m.stack = append(m.stack, v)
-	}
-	return ok
+	m.stack = append(m.stack, *slot)
+	return true
 }
 
 // countPending counts a new stack reference to a value on probation.
