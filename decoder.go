@@ -38,9 +38,8 @@ type machine struct {
 	// hashWork is the bytes hashed for dict keys and set elements so far.
 	hashWork int64
 	// lookahead is how many more bytes batchesAhead may walk in this
-	// pickle (twice the input, so that decoding stays linear); ahead is
-	// finalSize's count.
-	lookahead, ahead int
+	// pickle (twice the input, so that decoding stays linear).
+	lookahead int
 
 	// strs holds the bytes of short strings.
 	strs stringArena
@@ -188,13 +187,9 @@ func (m *machine) decode() (any, error) {
 				continue
 			}
 		case opShortBinUnicode:
-			if src.pos < src.limit && len(m.stack) < m.cfg.maxStack {
-				end := src.pos + 1 + int(src.buf[src.pos])
-				if b := src.buf[src.pos+1 : min(end, src.limit)]; end <= src.limit && utf8.Valid(b) {
-					m.stack = append(m.stack, m.box.string(m.newString(b)))
-					src.pos = end
-					continue
-				}
+			if len(m.stack) < m.cfg.maxStack && src.readArgInPlace(argUnicode1, &m.arg) {
+				m.stack = append(m.stack, m.box.string(m.newString(m.arg.b)))
+				continue
 			}
 		case opBinFloat:
 			if src.pos+8 <= src.limit && len(m.stack) < m.cfg.maxStack {
@@ -882,8 +877,8 @@ func (m *machine) appendItems(code byte, items []any) error {
 			// 1.25x for large slices: a list built by many APPENDS is
 			// copied (and rescanned by the GC) far fewer times.
 			size := max(2*cap(*t), len(*t)+len(items))
-			if m.finalSize(opAppends) {
-				size = len(*t) + len(items) + m.ahead
+			if ahead := m.itemsAhead(opAppends); ahead > 0 {
+				size = len(*t) + len(items) + ahead
 			}
 			grown := make(List, len(*t), size)
 			copy(grown, *t)
@@ -900,20 +895,19 @@ func (m *machine) appendItems(code byte, items []any) error {
 	return nil
 }
 
-// finalSize reports whether a list or dict of n items that must grow
-// should grow to its final size, with m.ahead more items than the batch at
-// hand, rather than double: when the input is in memory and batchesAhead
-// counts batches that follow (closed by closer), which will fill it. (When
-// none follows, it doubles: it may well be complete, but a pickle could
-// then add to it one item at a time, each time copying all of it.)
-func (m *machine) finalSize(closer byte) bool {
+// itemsAhead returns how many stack items the batches that follow (closed
+// by closer) add to the list or dict that must grow now, when the input is
+// in memory and batchesAhead can tell; those batches will fill room made
+// for them. 0 when none follows: then it doubles, since it may well be
+// complete, but a pickle could add to it one item at a time, each time
+// copying all of it were it made exact.
+func (m *machine) itemsAhead(closer byte) int {
 	if m.lookahead <= 0 {
-		return false
+		return 0
 	}
 	ahead, walked := batchesAhead(m.src.buf[m.src.pos:], closer)
 	m.lookahead -= walked
-	m.ahead = ahead
-	return ahead > 0
+	return max(ahead, 0)
 }
 
 // itemAppender is a model type APPEND and APPENDS extend (collections.deque).
@@ -941,11 +935,12 @@ func (m *machine) setItems(code byte, kv []any) error {
 		switch n := len(kv) / 2; {
 		case d.items == nil:
 			d.items = m.dictItems.take(n)[:0]
-		case n > cap(d.items)-len(d.items) && m.finalSize(opSetItems):
-			// As a list's (appendItems): to its final size.
-			d.reserve(n + m.ahead/2)
-		default:
-			d.grow(n)
+		case n > cap(d.items)-len(d.items):
+			if ahead := m.itemsAhead(opSetItems); ahead > 0 {
+				d.reserve(n + ahead/2) // as a list's (appendItems)
+			} else {
+				d.grow(n)
+			}
 		}
 	case *OrderedDict:
 		d = &t.Dict
