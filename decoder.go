@@ -735,6 +735,9 @@ func (m *machine) popMark() ([]any, error) {
 
 // tuple returns a new tuple of the items.
 func (m *machine) tuple(items []any) Tuple {
+	if len(items) == 0 {
+		return Tuple{} // never nil: a nil Tuple is written as None
+	}
 	t := Tuple(m.anys.take(len(items)))
 	copy(t, items)
 	return t

@@ -722,18 +722,27 @@ func (e *encoder) saveQuickItem(v any) (bool, error) {
 			err = e.saveStr(x)
 		}
 	case Tuple:
+		if x == nil {
+			return false, nil // None, by save
+		}
 		if err = e.opcodeBoundary(); err == nil {
 			e.depth++
 			err = e.saveTuple(x)
 			e.depth--
 		}
 	case *List:
+		if x == nil {
+			return false, nil // None, by save
+		}
 		if err = e.opcodeBoundary(); err == nil {
 			e.depth++
 			err = e.saveList(x)
 			e.depth--
 		}
 	case *Dict:
+		if x == nil {
+			return false, nil // None, by save
+		}
 		if err = e.opcodeBoundary(); err == nil {
 			e.depth++
 			err = e.saveDict(x)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"sync"
 )
@@ -41,6 +42,12 @@ import (
 //	time.Time, time.Duration, ...   datetime.datetime (naive when its
 //	                                Location is Naive), timedelta, ...
 //	*big.Int, big.Int               int
+//
+// nil is None everywhere, for every type, as encoding/json writes null: a
+// nil interface, and a nil pointer, map or slice of any type (the model's
+// *List, *Dict, Tuple, *Object, ... included). A nil is never a reference
+// to another object, and no method (PickleReduce, a ClassFuncs hook) is
+// called on it.
 //
 // Channels, functions and other kinds are an *EncodeError naming the path.
 // Nesting deeper than MaxDepth is an error, not a stack overflow.
@@ -457,13 +464,40 @@ func (e *encoder) saveValue(v any) error {
 		}
 		return e.saveBytes(x)
 	case Tuple:
+		if x == nil {
+			break // None, below
+		}
 		return e.saveTuple(x)
 	case *List:
+		if x == nil {
+			break
+		}
 		return e.saveList(x)
 	case *Dict:
+		if x == nil {
+			break
+		}
 		return e.saveDict(x)
+	default:
+		if !isNilRef(v) {
+			return e.saveOther(v)
+		}
 	}
-	return e.saveOther(v)
+	// A nil pointer, map, slice or interface of any type, as encoding/json
+	// writes null: never a memo reference, never a method call.
+	e.writeOp(opNone)
+	return nil
+}
+
+// isNilRef reports whether v is a nil pointer, map or slice in an
+// interface.
+func isNilRef(v any) bool {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // EncodeError reports a value that cannot be pickled.

@@ -57,6 +57,15 @@ func TestMarshalGoValuesLive(t *testing.T) {
 		{"pointers shared", []*[]int{shared, shared}, "(lambda x: [x, x])([1])"},
 		{"big", []*big.Int{big.NewInt(-3), new(big.Int).Lsh(big.NewInt(1), 100)}, "[-3, 2**100]"},
 		{"any", []any{nil, "x", Tuple{int64(1)}}, "[None, 'x', (1,)]"},
+		// Issue 11: nil model pointers were memo references to earlier objects.
+		{"nil model pointers", struct {
+			A *List
+			B *Dict
+			C *big.Int
+			D *Set
+			E *Object
+		}{}, "{'A': None, 'B': None, 'C': None, 'D': None, 'E': None}"},
+		{"nil lists", []*List{nil, {int64(1)}, nil}, "[None, [1], None]"},
 	}
 	var reqs3, reqs2 []map[string]any
 	for _, c := range cases {
