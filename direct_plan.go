@@ -68,7 +68,7 @@ var modelTypes = map[reflect.Type]bool{}
 func init() {
 	for _, v := range []any{Dict{}, OrderedDict{}, DictItem{}, Set{}, FrozenSet{}, Tuple{}, List{}, ByteArray{},
 		Global{}, Object{}, PersistentID{}, PickleBuffer{}, Date{}, TimeOfDay{}, Decimal(""), UUID{},
-		Deque{}, DefaultDict{}, Counter{}} {
+		Deque{}, DefaultDict{}, Counter{}, BytesKey("")} {
 		modelTypes[reflect.TypeOf(v)] = true
 	}
 }

@@ -23,6 +23,8 @@ func (e *encoder) saveOther(v any) error {
 		return e.saveComplex(x)
 	case *ByteArray:
 		return e.saveByteArray(x)
+	case BytesKey:
+		return e.saveBytes([]byte(x))
 	case *Set:
 		return e.saveSet(x)
 	case *FrozenSet:

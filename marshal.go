@@ -190,7 +190,7 @@ func (e *encoder) saveMap(rv reflect.Value, key any) error {
 	slices.SortFunc(keys, compareKeys)
 	items := make([]DictItem, len(keys))
 	for i, k := range keys {
-		pk, err := mapKeyValue(k)
+		pk, err := e.mapKeyValue(k)
 		if err != nil {
 			return &EncodeError{Path: "[" + fmt.Sprint(k.Interface()) + "]", Err: err}
 		}
@@ -204,14 +204,19 @@ func (e *encoder) saveDictItems(items []DictItem, key any, fieldNames bool) erro
 	return e.saveDictKeyed(&Dict{items: items}, key, fieldNames)
 }
 
-// mapKeyValue turns a Go map key into the Python key: arrays and structs
-// become tuples, since Python dict keys must be hashable.
-func mapKeyValue(k reflect.Value) (any, error) {
+// mapKeyValue turns a Go map key into the Python key: plain arrays and
+// structs become tuples, since Python dict keys must be hashable; values
+// that save writes otherwise (a time.Time, a UUID, a Global, a registered
+// class, a Reducer) stay as they are.
+func (e *encoder) mapKeyValue(k reflect.Value) (any, error) {
 	switch k.Kind() {
 	case reflect.Array:
+		if !e.tupleKey(k.Type()) {
+			break
+		}
 		t := make(Tuple, k.Len())
 		for i := range t {
-			v, err := mapKeyValue(k.Index(i))
+			v, err := e.mapKeyValue(k.Index(i))
 			if err != nil {
 				return nil, err
 			}
@@ -219,13 +224,17 @@ func mapKeyValue(k reflect.Value) (any, error) {
 		}
 		return t, nil
 	case reflect.Struct:
-		if _, ok := k.Interface().(Global); ok {
-			return k.Interface(), nil
+		if !e.tupleKey(k.Type()) {
+			break
 		}
 		fields := cachedFields(k.Type())
 		t := make(Tuple, len(fields.list))
 		for i, f := range fields.list {
-			v, err := mapKeyValue(k.FieldByIndex(f.index))
+			fv, ok := fieldByIndex(k, f.index)
+			if !ok {
+				continue // through a nil embedded pointer: None
+			}
+			v, err := e.mapKeyValue(fv)
 			if err != nil {
 				return nil, err
 			}
@@ -236,9 +245,15 @@ func mapKeyValue(k reflect.Value) (any, error) {
 		if k.IsNil() {
 			return nil, nil
 		}
-		return mapKeyValue(k.Elem())
+		return e.mapKeyValue(k.Elem())
 	}
 	return k.Interface(), nil
+}
+
+// tupleKey reports whether map keys of array or struct type t are written
+// as tuples of their items or fields.
+func (e *encoder) tupleKey(t reflect.Type) bool {
+	return isPlainComposite(t) && e.cfg.classByType[t] == nil
 }
 
 // compareKeys orders map keys: by kind, then by value.
@@ -261,7 +276,11 @@ func compareKeys(a, b reflect.Value) int {
 	case 3:
 		return cmp.Compare(a.Float(), b.Float())
 	case 4:
-		return strings.Compare(a.String(), b.String())
+		if c := strings.Compare(a.String(), b.String()); c != 0 || a.Type() == b.Type() {
+			return c
+		}
+		// "k" and BytesKey("k"): two keys, in a fixed order.
+		return strings.Compare(a.Type().String(), b.Type().String())
 	case 5:
 		return cmp.Compare(boolToInt(a.Bool()), boolToInt(b.Bool()))
 	case 6:
@@ -272,8 +291,16 @@ func compareKeys(a, b reflect.Value) int {
 		}
 		return cmp.Compare(a.Len(), b.Len())
 	case 7:
-		for i := 0; i < a.NumField(); i++ {
-			if c := compareKeys(a.Field(i), b.Field(i)); c != 0 {
+		for _, f := range cachedFields(a.Type()).list {
+			fa, okA := fieldByIndex(a, f.index)
+			fb, okB := fieldByIndex(b, f.index)
+			if okA != okB {
+				return cmp.Compare(boolToInt(okA), boolToInt(okB))
+			}
+			if !okA {
+				continue
+			}
+			if c := compareKeys(fa, fb); c != 0 {
 				return c
 			}
 		}
@@ -281,6 +308,12 @@ func compareKeys(a, b reflect.Value) int {
 	}
 	if a.Type() != b.Type() {
 		return strings.Compare(a.Type().String(), b.Type().String())
+	}
+	if !a.CanInterface() || !b.CanInterface() {
+		return 0
+	}
+	if ta, ok := a.Interface().(time.Time); ok {
+		return ta.Compare(b.Interface().(time.Time))
 	}
 	return strings.Compare(fmt.Sprint(a.Interface()), fmt.Sprint(b.Interface()))
 }
@@ -298,9 +331,13 @@ func keyRank(v reflect.Value) int {
 	case reflect.Bool:
 		return 5
 	case reflect.Array:
-		return 6
+		if isPlainComposite(v.Type()) {
+			return 6
+		}
 	case reflect.Struct:
-		return 7
+		if isPlainComposite(v.Type()) {
+			return 7
+		}
 	}
 	return 8
 }

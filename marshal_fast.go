@@ -398,7 +398,7 @@ func (e *encoder) saveOrderedMap(rv reflect.Value, key any) (bool, error) {
 	if e.cfg.noQuickPaths {
 		return false, nil
 	}
-	if leaves := intLeaves(kt, nil); leaves != nil && kt != globalType {
+	if leaves := intLeaves(kt, nil); leaves != nil && e.quickValues(kt) {
 		return true, e.saveIntTupleKeyedMap(rv, key, leaves)
 	}
 	if !e.quickScalars(kt) {
@@ -559,6 +559,9 @@ var (
 // any other type.
 func intLeaves(t reflect.Type, path []int) []intLeaf {
 	var leaves []intLeaf
+	if !plainScalar(t) && !plainComposite(t) {
+		return nil // written otherwise: a Date, a Duration, a Reducer, ...
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		if t.NumField() == 0 {
@@ -673,7 +676,7 @@ func (e *encoder) saveIntTupleKeyedMap(rv reflect.Value, key any, leaves []intLe
 				return err
 			}
 		} else {
-			pk, err := mapKeyValue(keys.Index(i))
+			pk, err := e.mapKeyValue(keys.Index(i))
 			if err != nil {
 				return err
 			}

@@ -57,6 +57,8 @@ func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
 		return appendPyStrRepr(dst, x)
 	case []byte:
 		return appendPyBytesRepr(dst, x)
+	case BytesKey:
+		return appendPyBytesRepr(dst, []byte(x))
 	case *ByteArray:
 		dst = append(dst, "bytearray("...)
 		dst = appendPyBytesRepr(dst, *x)

@@ -124,7 +124,7 @@ func typeName(v any) string {
 		return "complex"
 	case string:
 		return "str"
-	case []byte:
+	case []byte, BytesKey:
 		return "bytes"
 	case *ByteArray:
 		return "bytearray"

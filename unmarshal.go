@@ -85,6 +85,9 @@ type unmarshaler struct {
 	shared map[sharedKey]reflect.Value
 	// models maps objects of the model to what they became in an `any`.
 	models map[any]any
+	// inKey counts the map keys being converted: their interface slots
+	// receive comparable forms (unmarshal_keys.go).
+	inKey int
 }
 
 type sharedKey struct {
@@ -108,6 +111,8 @@ func identityKey(v any) any {
 var (
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 	timeType            = reflect.TypeFor[time.Time]()
+	bytesKeyType        = reflect.TypeFor[BytesKey]()
+	objectType          = reflect.TypeFor[Object]()
 )
 
 func (u *unmarshaler) mismatch(src any, dst reflect.Value, err error) error {
@@ -168,11 +173,14 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			return nil
 		}
 	case *Object:
-		if kind != reflect.Interface {
+		if kind != reflect.Interface && t != objectType {
 			if handled, err := u.convertObject(x, dst); handled {
 				return err
 			}
 		}
+	}
+	if kind == reflect.Struct && modelStructTypes[t] {
+		return u.fillModelStruct(src, dst)
 	}
 	switch t {
 	case bigIntType:
@@ -182,6 +190,12 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			return nil
 		case *big.Int:
 			dst.Set(reflect.ValueOf(*new(big.Int).Set(x)))
+			return nil
+		}
+		return u.mismatch(src, dst, nil)
+	case bytesKeyType:
+		if b, ok := bytesOf(src); ok {
+			dst.SetString(string(b))
 			return nil
 		}
 		return u.mismatch(src, dst, nil)
@@ -214,6 +228,9 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			return nil
 		}
 		v, err := u.modelValue(src)
+		if err == nil && u.inKey > 0 {
+			v, err = u.keyValue(v, dst)
+		}
 		if err != nil {
 			return err
 		}
@@ -431,7 +448,7 @@ func (u *unmarshaler) fillMap(items []DictItem, dst reflect.Value) error {
 	}
 	for _, it := range items {
 		k := reflect.New(t.Key()).Elem()
-		if err := u.convertKey(it.Key, k); err != nil {
+		if err := u.mapKey(it.Key, k); err != nil {
 			return u.atKey(err, it.Key)
 		}
 		v := reflect.New(t.Elem()).Elem()
