@@ -224,6 +224,11 @@ func (e *encoder) saveNestedGlobal(g Global) error {
 // saveObject writes a symbolic object the way it was built, or with CPython's
 // fallback where the protocol lacks the opcode.
 func (e *encoder) saveObject(o *Object) error {
+	if !maybeCallable(o.Class) {
+		// What the decoder refuses to call (a zero Object's nil Class,
+		// say) is not written either.
+		return &EncodeError{Err: fmt.Errorf("an Object's Class must be a Global, an Object or a PersistentID, not %s", typeName(o.Class))}
+	}
 	return e.saveReduced(o, o)
 }
 

@@ -92,6 +92,16 @@ func identityOf(v any) any {
 // saveValueAs writes rv, memoizing the Python object it becomes under key
 // (the identity of the pointer that led to it), if not nil.
 func (e *encoder) saveValueAs(rv reflect.Value, key any) error {
+	if modelStructTypes[rv.Type()] {
+		// A Dict, Set, Object, ... held by value: written as the
+		// pointer the decoder would make, not as a struct of fields.
+		if !rv.CanAddr() {
+			p := reflect.New(rv.Type())
+			p.Elem().Set(rv)
+			rv = p.Elem()
+		}
+		return e.save(rv.Addr().Interface())
+	}
 	if rv.Type() == bigIntType {
 		x := rv.Interface().(big.Int)
 		return e.saveBigInt(&x)
@@ -313,7 +323,17 @@ func compareKeys(a, b reflect.Value) int {
 		return 0
 	}
 	if ta, ok := a.Interface().(time.Time); ok {
-		return ta.Compare(b.Interface().(time.Time))
+		// By instant, then zone: a naive and a UTC midnight are two keys.
+		tb := b.Interface().(time.Time)
+		if c := ta.Compare(tb); c != 0 {
+			return c
+		}
+		na, oa := ta.Zone()
+		nb, ob := tb.Zone()
+		if c := cmp.Compare(oa, ob); c != 0 {
+			return c
+		}
+		return strings.Compare(na+"/"+ta.Location().String(), nb+"/"+tb.Location().String())
 	}
 	return strings.Compare(fmt.Sprint(a.Interface()), fmt.Sprint(b.Interface()))
 }

@@ -235,7 +235,7 @@ func isPlainComposite(t reflect.Type) bool {
 	plain := false
 	switch t.Kind() {
 	case reflect.Struct, reflect.Slice, reflect.Array:
-		plain = t != tupleType && t != globalType && t != bigIntType && !stdlibValueTypes[t] &&
+		plain = t != tupleType && t != globalType && t != bigIntType && !stdlibValueTypes[t] && !modelStructTypes[t] &&
 			!t.Implements(reducerType) && !inlineAddrReducer(t)
 	case reflect.Pointer:
 		plain = t.NumMethod() == 0 && plainScalar(t.Elem()) && t.Elem().Kind() != reflect.String

@@ -88,3 +88,50 @@ func TestMarshalNilNeverCallsMethods(t *testing.T) {
 	require.NoError(t, Unmarshal(data, &got))
 	assert.Equal(t, "{'R': None}", Repr(got))
 }
+
+// TestUnmarshalNoneIntoMap: None into a map is a nil map, as Marshal writes
+// a nil map as None (found by FuzzUnmarshalTyped: it was an error).
+func TestUnmarshalNoneIntoMap(t *testing.T) {
+	m := map[string]int{"stale": 1}
+	require.NoError(t, Unmarshal(livePickle(t, "None", 2), &m))
+	assert.Nil(t, m)
+	var s struct{ M map[string]any }
+	data, err := Marshal(s)
+	require.NoError(t, err)
+	require.NoError(t, Unmarshal(data, &s))
+	assert.Nil(t, s.M)
+}
+
+// TestMarshalModelStructsByValue: a Dict, Set, Object, ... held by value
+// is written as what it stands for (found by FuzzUnmarshalTyped: it was
+// written as a struct of its exported fields, so a Set field as {}), and a
+// zero Object, which Python could not load, is an error.
+func TestMarshalModelStructsByValue(t *testing.T) {
+	type holder struct {
+		D  Dict
+		S  Set
+		FS FrozenSet
+		OD OrderedDict
+		Q  Deque
+	}
+	var h holder
+	require.NoError(t, h.D.Set("k", int64(1)))
+	require.NoError(t, h.S.Add(int64(2)))
+	require.NoError(t, h.OD.Set("o", int64(3)))
+	h.Q = Deque{Items: List{int64(4)}, MaxLen: -1}
+	want := "{'D': {'k': 1}, 'S': {2}, 'FS': frozenset(), 'OD': __import__('collections').OrderedDict([('o', 3)]), 'Q': __import__('collections').deque([4])}"
+	var reqs []map[string]any
+	for p := 0; p <= HighestProtocol; p++ {
+		data, err := Marshal(h, Protocol(p))
+		require.NoError(t, err)
+		reqs = append(reqs, map[string]any{"op": "same", "a": hexOf(livePickle(t, want, p)), "b": hexOf(data)})
+	}
+	for i, r := range crossCheck(t, "3", reqs) {
+		assert.Equal(t, true, r["ok"], "protocol %d: %v", i, r)
+	}
+
+	_, err := Marshal(struct{ O Object }{})
+	var ee *EncodeError
+	require.ErrorAs(t, err, &ee)
+	assert.Contains(t, err.Error(), "Class")
+}

@@ -3,6 +3,7 @@ package pickle
 import (
 	"fmt"
 	"math/big"
+	"reflect"
 	"time"
 )
 
@@ -176,4 +177,18 @@ func typeName(v any) string {
 	default:
 		return fmt.Sprintf("%T", v)
 	}
+}
+
+// modelStructTypes are the model's struct types, which Marshal and
+// Unmarshal treat by value as the pointers the decoder makes: never as Go
+// structs of their fields.
+var modelStructTypes = map[reflect.Type]bool{
+	reflect.TypeFor[Dict]():        true,
+	reflect.TypeFor[OrderedDict](): true,
+	reflect.TypeFor[DefaultDict](): true,
+	reflect.TypeFor[Counter]():     true,
+	reflect.TypeFor[Set]():         true,
+	reflect.TypeFor[FrozenSet]():   true,
+	reflect.TypeFor[Object]():      true,
+	reflect.TypeFor[Deque]():       true,
 }

@@ -381,6 +381,10 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 		}
 		return nil
 	case reflect.Map:
+		if src == nil {
+			dst.SetZero() // None is a nil map, as Marshal writes one
+			return nil
+		}
 		items, ok := dictItems(src)
 		if !ok {
 			return u.mismatch(src, dst, nil)

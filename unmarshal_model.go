@@ -10,18 +10,6 @@ import (
 // copy is built anew, so that two targets filled from one shared Python
 // object never share a Go backing array.
 
-// modelStructTypes are the model's struct types a value target may be.
-var modelStructTypes = map[reflect.Type]bool{
-	reflect.TypeFor[Dict]():        true,
-	reflect.TypeFor[OrderedDict](): true,
-	reflect.TypeFor[DefaultDict](): true,
-	reflect.TypeFor[Counter]():     true,
-	reflect.TypeFor[Set]():         true,
-	reflect.TypeFor[FrozenSet]():   true,
-	reflect.TypeFor[Object]():      true,
-	reflect.TypeFor[Deque]():       true,
-}
-
 // fillModelStruct fills dst, a settable value of one of modelStructTypes,
 // from src.
 func (u *unmarshaler) fillModelStruct(src any, dst reflect.Value) error {
