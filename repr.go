@@ -58,9 +58,7 @@ func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
 	case []byte:
 		return appendPyBytesRepr(dst, x)
 	case *ByteArray:
-		dst = append(dst, "bytearray("...)
-		dst = appendPyBytesRepr(dst, *x)
-		return append(dst, ')')
+		return appendPyByteArrayRepr(dst, *x)
 	case Tuple:
 		if len(x) > 0 {
 			// A tuple can contain itself through a list; Python prints
@@ -91,9 +89,9 @@ func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
 			dst = appendPyBytesRepr(dst, x.Data)
 			return append(dst, ')')
 		}
-		dst = append(dst, "pickle.PickleBuffer(bytearray("...)
-		dst = appendPyBytesRepr(dst, x.Data)
-		return append(dst, "))"...)
+		dst = append(dst, "pickle.PickleBuffer("...)
+		dst = appendPyByteArrayRepr(dst, x.Data)
+		return append(dst, ')')
 	}
 	if out, ok := appendStdlibRepr(p, dst, v, depth); ok {
 		return out
