@@ -170,8 +170,16 @@ func (e *encoder) writeGlobalLines(op byte, g Global) error {
 		return &EncodeError{Err: unsupported("global %q contains a newline and cannot be written below protocol 4", g.String())}
 	}
 	if e.proto < 3 {
-		module, name = reverseFixImports(module, name)
-		if m, n := fixImports(module, name); m != g.Module || n != g.Name {
+		// Renamed for Python 2 as CPython renames, even where Python 3
+		// reads the name back as another global: FileNotFoundError becomes
+		// exceptions.OSError, which is builtins.OSError again
+		// (_compat_pickle's PYTHON3_OSERROR_EXCEPTIONS). A name the
+		// mapping does not rename but Python 3 would read as another (a
+		// Python 2 name such as __builtin__.bytearray, which a pickle of
+		// protocol 3 or more can hold) is no name CPython writes: refused.
+		if m, n := reverseFixImports(module, name); m != module || n != name {
+			module, name = m, n
+		} else if m, n := fixImports(module, name); m != module || n != name {
 			return &EncodeError{Err: unsupported("global %s cannot be written below protocol 3: Python would read it as %s.%s", g, m, n)}
 		}
 		if !isASCII(module) || !isASCII(name) {

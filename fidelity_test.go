@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,5 +71,57 @@ func TestFidelityByteArrayRepr(t *testing.T) {
 		var v any
 		require.NoError(t, Unmarshal(p.Data, &v), "%s", p)
 		require.Equal(t, p.Loaded, Repr(v), "%s", p)
+	}
+}
+
+// TestFidelityRenamedExceptions checks that the exceptions Python 3 writes
+// under their Python 2 names below protocol 3 (OSError's subclasses as
+// exceptions.OSError, ModuleNotFoundError as exceptions.ImportError) are
+// written byte for byte as CPython 3.13 writes them, at every protocol.
+func TestFidelityRenamedExceptions(t *testing.T) {
+	n := 0
+	for _, p := range loadFidelity(t, "exception_") {
+		if !slices.Contains(p.Writers, "3.13") {
+			continue
+		}
+		var v any = Global{"builtins", strings.TrimPrefix(p.Case, "exception_")}
+		if p.Case == "exception_instance" {
+			v = &Object{Class: Global{"builtins", "FileNotFoundError"}, Kind: CallReduce, Args: Tuple{int64(2), "x"}}
+		}
+		out, err := Marshal(v, Protocol(p.Protocol))
+		require.NoError(t, err, "%s", p)
+		require.Equal(t, p.Hex, hexOf(out), "%s", p)
+		n++
+	}
+	require.Equal(t, 16*(HighestProtocol+1), n)
+}
+
+// TestFidelityRenamedExceptionsLive does the same against the python3 on
+// PATH: decoded from its protocol 3 pickle (which keeps the Python 3 names),
+// a value is written at every protocol as Python writes it.
+func TestFidelityRenamedExceptionsLive(t *testing.T) {
+	exprs := []string{"FileNotFoundError", "TimeoutError", "ModuleNotFoundError",
+		"FileNotFoundError(2, 'x')", "[PermissionError(1, 'y'), ConnectionError]"}
+	var reqs []map[string]any
+	for _, e := range exprs {
+		for p := 0; p <= HighestProtocol; p++ {
+			reqs = append(reqs, map[string]any{"op": "dumps", "expr": e, "protocol": p})
+		}
+	}
+	res := crossCheck(t, "3", reqs)
+	for i, e := range exprs {
+		want := res[i*(HighestProtocol+1) : (i+1)*(HighestProtocol+1)]
+		for _, r := range want {
+			require.Nil(t, r["error"], "%s", e)
+		}
+		data, err := hex.DecodeString(want[3]["data"].(string))
+		require.NoError(t, err)
+		var v any
+		require.NoError(t, Unmarshal(data, &v, AllowAllGlobals()))
+		for p := 0; p <= HighestProtocol; p++ {
+			out, err := Marshal(v, Protocol(p))
+			require.NoError(t, err, "%s at protocol %d", e, p)
+			require.Equal(t, want[p]["data"], hexOf(out), "%s at protocol %d", e, p)
+		}
 	}
 }
