@@ -31,7 +31,8 @@ func (e *encoder) saveOther(v any) error {
 		if e.memoGet(x) {
 			return nil
 		}
-		return e.saveReduceFull(Global{"collections", "OrderedDict"}, emptyTupleValue, x, nil, x.items, nil, false)
+		// OrderedDict.__reduce__: the attributes are the state, if any.
+		return e.saveReduceFull(Global{"collections", "OrderedDict"}, emptyTupleValue, x, nil, x.items, x.Attrs, x.Attrs != nil && x.Attrs.Len() > 0)
 	case Global:
 		return e.saveGlobal(x)
 	case *Object:

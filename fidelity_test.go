@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -123,5 +124,70 @@ func TestFidelityRenamedExceptionsLive(t *testing.T) {
 			require.NoError(t, err, "%s at protocol %d", e, p)
 			require.Equal(t, want[p]["data"], hexOf(out), "%s at protocol %d", e, p)
 		}
+	}
+}
+
+// TestFidelityBuildAttrs decodes an OrderedDict and dict and list
+// subclasses with instance attributes, which CPython pickles with a BUILD of
+// the instance dict: the attributes are kept (an OrderedDict's in Attrs), the
+// scanner does not call the BUILD dangerous, and the encoder writes CPython
+// 3.13's bytes back.
+func TestFidelityBuildAttrs(t *testing.T) {
+	for _, p := range loadFidelity(t, "") {
+		if !strings.HasSuffix(p.Case, "_attrs") {
+			continue
+		}
+		var v any
+		require.NoError(t, Unmarshal(p.Data, &v, AllowAllGlobals()), "%s", p)
+		var attrs any
+		switch x := v.(type) {
+		case *OrderedDict:
+			require.NotNil(t, x.Attrs, "%s", p)
+			attrs = x.Attrs
+		case *Object:
+			attrs = x.State
+			if !x.HasState {
+				attrs = nil
+			}
+		}
+		require.NotNil(t, attrs, "%s: %s", p, Repr(v))
+		if !slices.Contains(p.Writers, "2.7") { // (Python 2 prints u'...')
+			require.True(t, strings.HasSuffix(p.Loaded, " "+Repr(attrs)), "%s: Python loads %s; got %s", p, p.Loaded, Repr(attrs))
+		}
+
+		rep, err := Scan(bytes.NewReader(p.Data))
+		require.NoError(t, err)
+		require.NotEqual(t, Dangerous, rep.Verdict, "%s", p)
+		if p.Case == "ordereddict_attrs" {
+			require.Equal(t, Safe, rep.Verdict, "%s", p)
+		}
+
+		if slices.Contains(p.Writers, "3.13") {
+			out, err := Marshal(v, Protocol(p.Protocol))
+			require.NoError(t, err, "%s", p)
+			require.Equal(t, p.Hex, hexOf(out), "%s", p)
+		}
+	}
+}
+
+// TestFidelityBuildAttrsLive has python3 load each such pickle and our
+// recoding of it at every protocol, and compare them (attributes included).
+func TestFidelityBuildAttrsLive(t *testing.T) {
+	var reqs []map[string]any
+	for _, p := range loadFidelity(t, "") {
+		if !strings.HasSuffix(p.Case, "_attrs") {
+			continue
+		}
+		var v any
+		require.NoError(t, Unmarshal(p.Data, &v, AllowAllGlobals()), "%s", p)
+		for q := 0; q <= HighestProtocol; q++ {
+			out, err := Marshal(v, Protocol(q))
+			require.NoError(t, err, "%s", p)
+			reqs = append(reqs, map[string]any{"op": "same", "a": p.Hex, "b": hexOf(out), "what": p.String(), "protocol": q})
+		}
+	}
+	for i, r := range crossCheck(t, "3", reqs) {
+		require.Nil(t, r["error"], "%v at protocol %v", reqs[i]["what"], reqs[i]["protocol"])
+		require.Equal(t, true, r["ok"], "%v at protocol %v: %v", reqs[i]["what"], reqs[i]["protocol"], r["why"])
 	}
 }

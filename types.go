@@ -103,6 +103,10 @@ type PickleBuffer struct {
 // OrderedDict is collections.OrderedDict. Its entries behave as a Dict's.
 type OrderedDict struct {
 	Dict
+	// Attrs are the instance attributes (Python's __dict__ of the
+	// OrderedDict, which CPython pickles with BUILD), nil if it has none.
+	// Neither Repr nor Python's repr shows them.
+	Attrs *Dict
 }
 
 // NewOrderedDict returns an empty OrderedDict.
