@@ -1038,6 +1038,9 @@ func (m *machine) build(target, state any) error {
 			}
 		}
 	}
+	if obj.Setter != nil {
+		return unsupported("BUILD applied to a %s after its state_setter", typeName(target))
+	}
 	if obj.HasState {
 		// A second BUILD updates the instance dict again in Python.
 		old, ok1 := obj.State.(*Dict)

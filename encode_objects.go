@@ -32,7 +32,7 @@ func (e *encoder) saveOther(v any) error {
 			return nil
 		}
 		// OrderedDict.__reduce__: the attributes are the state, if any.
-		return e.saveReduceFull(Global{"collections", "OrderedDict"}, emptyTupleValue, x, nil, x.items, x.Attrs, x.Attrs != nil && x.Attrs.Len() > 0)
+		return e.saveReduceFull(Global{"collections", "OrderedDict"}, emptyTupleValue, x, nil, x.items, x.Attrs, x.Attrs != nil && x.Attrs.Len() > 0, nil)
 	case Global:
 		return e.saveGlobal(x)
 	case *Object:
@@ -70,12 +70,13 @@ func (e *encoder) saveOther(v any) error {
 // saveReduce writes callable(*args) with REDUCE and memoizes the result under
 // key (nil: numbered but never shared).
 func (e *encoder) saveReduce(callable any, args Tuple, key any) error {
-	return e.saveReduceFull(callable, args, key, nil, nil, nil, false)
+	return e.saveReduceFull(callable, args, key, nil, nil, nil, false, nil)
 }
 
 // saveReduceFull is _pickle.c's save_reduce without NEWOBJ: the call, then
-// the memo, the list and dict items, and the state.
-func (e *encoder) saveReduceFull(callable any, args Tuple, key any, listItems []any, dictItems []DictItem, state any, hasState bool) error {
+// the memo, the list and dict items, and the state (with BUILD, or given to
+// setter if not nil).
+func (e *encoder) saveReduceFull(callable any, args Tuple, key any, listItems []any, dictItems []DictItem, state any, hasState bool, setter any) error {
 	if err := e.save(callable); err != nil {
 		return err
 	}
@@ -83,10 +84,10 @@ func (e *encoder) saveReduceFull(callable any, args Tuple, key any, listItems []
 		return err
 	}
 	e.writeOp(opReduce)
-	return e.finishReduce(key, listItems, dictItems, state, hasState)
+	return e.finishReduce(key, listItems, dictItems, state, hasState, setter)
 }
 
-func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, state any, hasState bool) error {
+func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, state any, hasState bool, setter any) error {
 	if key != nil {
 		if idx, ok := e.memo.lookup(key); ok {
 			// Reached through its own arguments: drop the new object
@@ -107,7 +108,23 @@ func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, s
 			return err
 		}
 	}
-	if hasState {
+	if hasState && setter != nil && key != nil {
+		// setter(obj, state), as CPython writes a state_setter at every
+		// protocol: obj comes from the memo, TUPLE2 even below protocol 2,
+		// and POP drops what the call returns.
+		if err := e.save(setter); err != nil {
+			return err
+		}
+		if err := e.save(key); err != nil {
+			return err
+		}
+		if err := e.save(state); err != nil {
+			return prependPath(err, ".__setstate__")
+		}
+		e.writeOp(opTuple2)
+		e.writeOp(opReduce)
+		e.writeOp(opPop)
+	} else if hasState {
 		if err := e.save(state); err != nil {
 			return prependPath(err, ".__setstate__")
 		}
@@ -247,7 +264,7 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 	switch o.Kind {
 	case CallNewObj:
 		if e.proto < 2 {
-			return e.saveReduceFull(Global{"copyreg", "__newobj__"}, append(Tuple{o.Class}, args...), key, o.ListItems, o.DictItems, o.State, o.HasState)
+			return e.saveReduceFull(Global{"copyreg", "__newobj__"}, append(Tuple{o.Class}, args...), key, o.ListItems, o.DictItems, o.State, o.HasState, o.Setter)
 		}
 		if err := e.save(o.Class); err != nil {
 			return err
@@ -274,7 +291,7 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 				State:    Tuple{newFunc, append(Tuple{o.Class}, args...), kwargs, nil},
 				HasState: true,
 			}
-			return e.saveReduceFull(partial, emptyTupleValue, key, o.ListItems, o.DictItems, o.State, o.HasState)
+			return e.saveReduceFull(partial, emptyTupleValue, key, o.ListItems, o.DictItems, o.State, o.HasState, o.Setter)
 		}
 		if err := e.save(o.Class); err != nil {
 			return err
@@ -306,9 +323,9 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 			e.writeOp(opObj)
 		}
 	default:
-		return e.saveReduceFull(o.Class, args, key, o.ListItems, o.DictItems, o.State, o.HasState)
+		return e.saveReduceFull(o.Class, args, key, o.ListItems, o.DictItems, o.State, o.HasState, o.Setter)
 	}
-	return e.finishReduce(key, o.ListItems, o.DictItems, o.State, o.HasState)
+	return e.finishReduce(key, o.ListItems, o.DictItems, o.State, o.HasState, o.Setter)
 }
 
 // savePersistentID writes a persistent id: PERSID's text at protocol 0,

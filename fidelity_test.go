@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/require"
 )
@@ -173,11 +174,20 @@ func TestFidelityBuildAttrs(t *testing.T) {
 // TestFidelityBuildAttrsLive has python3 load each such pickle and our
 // recoding of it at every protocol, and compare them (attributes included).
 func TestFidelityBuildAttrsLive(t *testing.T) {
-	var reqs []map[string]any
+	var pickles []fidelityPickle
 	for _, p := range loadFidelity(t, "") {
-		if !strings.HasSuffix(p.Case, "_attrs") {
-			continue
+		if strings.HasSuffix(p.Case, "_attrs") {
+			pickles = append(pickles, p)
 		}
+	}
+	requireRecodingsLoadSame(t, pickles)
+}
+
+// requireRecodingsLoadSame has python3 load each pickle and our recoding of
+// it at every protocol, and compare them.
+func requireRecodingsLoadSame(t *testing.T, pickles []fidelityPickle) {
+	var reqs []map[string]any
+	for _, p := range pickles {
 		var v any
 		require.NoError(t, Unmarshal(p.Data, &v, AllowAllGlobals()), "%s", p)
 		for q := 0; q <= HighestProtocol; q++ {
@@ -190,4 +200,94 @@ func TestFidelityBuildAttrsLive(t *testing.T) {
 		require.Nil(t, r["error"], "%v at protocol %v", reqs[i]["what"], reqs[i]["protocol"])
 		require.Equal(t, true, r["ok"], "%v at protocol %v: %v", reqs[i]["what"], reqs[i]["protocol"], r["why"])
 	}
+}
+
+// TestFidelityStateSetter decodes the pickles of 6-item __reduce__ values
+// (a state_setter, Python 3.8+): list.append and dict.update are applied as
+// Python applies them; another setter is kept as the Object's Setter, and
+// written back as CPython writes it. The scanner reports the setter's call.
+func TestFidelityStateSetter(t *testing.T) {
+	for _, p := range loadFidelity(t, "state_setter_") {
+		var v any
+		require.NoError(t, Unmarshal(p.Data, &v, AllowAllGlobals()), "%s", p)
+		setter := "builtins.list.append"
+		switch p.Case {
+		case "state_setter_symbolic":
+			o, ok := v.(*Object)
+			require.True(t, ok, "%s: %s", p, Repr(v))
+			require.Equal(t, Global{"fixture_classes", "set_state"}, o.Setter, "%s", p)
+			require.True(t, o.HasState)
+			require.Equal(t, p.Loaded, "<fixture_classes.SetterTarget "+Repr(o.State)+">", "%s", p)
+			if slices.Contains(p.Writers, "3.13") {
+				out, err := Marshal(v, Protocol(p.Protocol))
+				require.NoError(t, err, "%s", p)
+				require.Equal(t, p.Hex, hexOf(out), "%s", p)
+			}
+			setter = "fixture_classes.set_state"
+		case "state_setter_dict":
+			setter = "builtins.dict.update"
+			fallthrough
+		default:
+			require.Equal(t, p.Loaded, Repr(v), "%s", p)
+		}
+
+		rep, err := Scan(bytes.NewReader(p.Data))
+		require.NoError(t, err)
+		found := false
+		for _, f := range rep.Pickles[0].Calls {
+			found = found || f.Op == "REDUCE" && f.Name == setter && f.Verdict != Safe
+		}
+		require.True(t, found, "%s: the scanner does not report the call of %s: %+v", p, setter, rep.Pickles[0].Calls)
+	}
+}
+
+// TestFidelityStateSetterLive has python3 load each such pickle and our
+// recoding of it at every protocol, and compare them.
+func TestFidelityStateSetterLive(t *testing.T) {
+	requireRecodingsLoadSame(t, loadFidelity(t, "state_setter_"))
+}
+
+// A call for its effect (REDUCE, then POP) on a value that has no place
+// for it is an error, not dropped; with its result used, it is an Object.
+func TestStateSetterWithoutPlace(t *testing.T) {
+	var v any
+	err := Unmarshal([]byte("\x80\x02cfixture_classes\nset_state\n]N\x86R0N."), &v, AllowAllGlobals())
+	require.ErrorIs(t, err, ErrUnsupported)
+	require.NoError(t, Unmarshal([]byte("\x80\x02cfixture_classes\nset_state\n]N\x86R."), &v, AllowAllGlobals()))
+	require.Equal(t, "fixture_classes.set_state([], None)", Repr(v))
+	// The scanner goes on.
+	rep, err := Scan(bytes.NewReader([]byte("\x80\x02cfixture_classes\nset_state\n]N\x86R0N.")))
+	require.NoError(t, err)
+	require.Equal(t, Suspicious, rep.Verdict)
+}
+
+// TestFidelityReduceSelfInArgs decodes CPython's fix-up of an object reached
+// through its own arguments (REDUCE, POP, GET of the first copy): no
+// state_setter, though the REDUCE of two arguments is POPped. From a stream
+// read one byte at a time too, where the look-ahead must read.
+func TestFidelityReduceSelfInArgs(t *testing.T) {
+	pickles := loadFidelity(t, "reduce_self_in_args")
+	for _, p := range pickles {
+		for _, oneByte := range []bool{false, true} {
+			var v any
+			if oneByte {
+				require.NoError(t, NewDecoder(iotest.OneByteReader(bytes.NewReader(p.Data)), AllowAllGlobals()).Decode(&v), "%s", p)
+			} else {
+				require.NoError(t, Unmarshal(p.Data, &v, AllowAllGlobals()), "%s", p)
+			}
+			o, ok := v.(*Object)
+			require.True(t, ok, "%s: %s", p, Repr(v))
+			require.Equal(t, Global{"fixture_classes", "SelfInArgs"}, o.Class, "%s", p)
+			require.Nil(t, o.Setter, "%s", p)
+			require.False(t, o.HasState, "%s", p)
+			require.Len(t, o.Args, 2, "%s", p)
+			require.Equal(t, &List{o}, o.Args[0], "%s", p)
+			require.Same(t, o, (*o.Args[0].(*List))[0], "%s", p)
+			require.Equal(t, int64(7), o.Args[1], "%s", p)
+		}
+	}
+	// (Not CPython's bytes: its __reduce__ makes a new args tuple at each
+	// call, where the decoded object has one, which the encoder writes as
+	// a recursive tuple. Python loads the same value.)
+	requireRecodingsLoadSame(t, pickles)
 }

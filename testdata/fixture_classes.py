@@ -163,3 +163,18 @@ class SetterDict(object):
 
     def __reduce__(self):
         return (dict, (), {u'a': 1}, None, None, dict.update)
+
+
+class SelfInArgs(object):
+    """Reduced to a call whose arguments hold the object itself: CPython
+    writes the call twice, and POPs the second to GET the first."""
+
+    def __init__(self, items=None, n=0):
+        self.items = items
+        self.n = n
+
+    def __reduce__(self):
+        return (SelfInArgs, (self.items, self.n))
+
+    def __repr__(self):
+        return 'SelfInArgs(n=%d)' % self.n

@@ -80,6 +80,12 @@ def _setter_target():
     return o
 
 
+def _self_in_args():
+    o = _fc().SelfInArgs(n=7)
+    o.items = [o]
+    return o
+
+
 # (name, make the value, lowest Python version)
 CASES = [
     ('bytearray_squote', lambda: bytearray(b"a'b"), (2, 7)),
@@ -91,6 +97,8 @@ CASES = [
     ('state_setter_list', lambda: _fc().SetterList(), (3, 8)),
     ('state_setter_dict', lambda: _fc().SetterDict(), (3, 8)),
     ('state_setter_symbolic', _setter_target, (3, 8)),
+    # Not a state_setter: REDUCE, POP, GET.
+    ('reduce_self_in_args', _self_in_args, (2, 7)),
     # (eval: the names do not exist on Python 2.)
     ('exception_instance', lambda: eval('FileNotFoundError(2, u"x")'),
      (3, 6)),
