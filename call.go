@@ -1,8 +1,11 @@
 package pickle
 
 import (
+	"bytes"
+	"encoding/binary"
 	"math"
 	"math/big"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -127,7 +130,126 @@ func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (a
 			}
 		}
 	}
+	if kind == CallReduce && len(args) == 2 {
+		if v, ok, err := m.stateSetter(callable, args[0], args[1]); ok || err != nil {
+			return v, err
+		}
+	}
 	return &Object{Class: callable, Kind: kind, Args: args, Kwargs: kwargs}, nil
+}
+
+// setterCalls are the methods a state_setter (the 6th item of a __reduce__,
+// Python 3.8+) may be that the decoder applies to a value of the model, as
+// Python would, by global: setter(target, state). They report handled=false
+// when target or state is not a value they know. (Not list.extend: a few
+// bytes of pickle could double a list each time.)
+var setterCalls = map[Global]func(m *machine, target, state any) (handled bool, err error){
+	{"builtins", "list.append"}: func(m *machine, target, state any) (bool, error) {
+		l, ok := target.(*List)
+		if ok {
+			*l = append(*l, state)
+		}
+		return ok, nil
+	},
+	{"builtins", "dict.update"}: func(m *machine, target, state any) (bool, error) {
+		var d *Dict
+		switch x := target.(type) {
+		case *Dict:
+			d = x
+		case *OrderedDict:
+			d = &x.Dict
+		}
+		items, ok := dictItems(state)
+		if d == nil || !ok {
+			return false, nil
+		}
+		keys, _ := iterableItems(state)
+		if err := m.chargeKeys(keys, 1); err != nil {
+			return true, err
+		}
+		for _, it := range items {
+			if err := d.Set(it.Key, it.Value); err != nil {
+				return true, err
+			}
+		}
+		return true, nil
+	},
+}
+
+// popThenFixup reads ahead, without consuming: it reports whether a POP
+// follows the REDUCE of callable, and whether a GET of an object callable
+// made follows the POP. That GET makes the POP not a state_setter's but
+// CPython's fix-up of an object reached through its own arguments, whose
+// second copy it POPs to GET the first (pickle.py's save_reduce). It reads no
+// further than the opcodes it looks at, which the pickle must hold anyway:
+// on a stream, it never waits for data the decoder would not.
+func (m *machine) popThenFixup(callable any) (pop, fixup bool) {
+	next := m.src.peek(2)
+	if len(next) == 0 || next[0] != opPop {
+		return false, false
+	}
+	if len(next) < 2 {
+		return true, false
+	}
+	var i uint64
+	switch next[1] {
+	case opBinGet:
+		if next = m.src.peek(3); len(next) < 3 {
+			return true, false
+		}
+		i = uint64(next[2])
+	case opLongBinGet:
+		if next = m.src.peek(6); len(next) < 6 {
+			return true, false
+		}
+		i = uint64(binary.LittleEndian.Uint32(next[2:]))
+	case opGet:
+		// POP, GET and the decimal index up to its newline.
+		for n := 3; n <= 24; n++ {
+			if next = m.src.peek(n); len(next) < n || next[n-1] == '\n' {
+				break
+			}
+		}
+		idx, ok := bytes.CutSuffix(next[2:], []byte("\n"))
+		n, err := strconv.ParseUint(string(idx), 10, 64)
+		if !ok || err != nil {
+			return true, false
+		}
+		i = n
+	default:
+		return true, false
+	}
+	v, _ := m.memo.get(i)
+	o, ok := v.(*Object)
+	return true, ok && o.Class == callable
+}
+
+// stateSetter handles callable(target, state) as a state_setter, which
+// CPython writes as REDUCE and then POP of what the call returns: a method
+// of setterCalls is applied (it returns None), and any other callable, on an
+// Object, is kept as the Object's Setter and State. It reports ok=false for
+// a call that stays an Object of its own: its result is used (no POP follows).
+func (m *machine) stateSetter(callable, target, state any) (v any, ok bool, err error) {
+	if g, isGlobal := callable.(Global); isGlobal {
+		if fn := setterCalls[g]; fn != nil {
+			if handled, err := fn(m, target, state); handled || err != nil {
+				return nil, true, err
+			}
+		}
+	}
+	if pop, fixup := m.popThenFixup(callable); !pop || fixup {
+		return nil, false, nil
+	}
+	if obj, isObj := target.(*Object); isObj && !obj.HasState {
+		obj.Setter, obj.State, obj.HasState = callable, state, true
+		return nil, true, nil
+	}
+	if m.obs != nil && m.obs.scanning {
+		return nil, false, nil // the scanner has seen the call: enough
+	}
+	// A list, say, that a function of the pickle's fills: the model has
+	// no place for the call.
+	return nil, true, unsupported("a call of %s on a %s for its effect (a state_setter), which this package cannot keep", typeName(callable), typeName(target))
 }
 
 // unwrapNewObj recognizes the spellings of cls.__new__(cls, *args, **kwargs)

@@ -618,7 +618,7 @@ func (m *machine) exec(code byte, a *argument) error {
 			if err := m.obs.build(m, target); err != nil {
 				return err
 			}
-			if _, ok := target.(*Object); !ok {
+			if !madeByPickle(target) {
 				return nil // the scanner notes it and goes on
 			}
 		}
@@ -995,10 +995,31 @@ func maybeCallable(v any) bool {
 	return false
 }
 
-// build applies BUILD: it records the state on the object the pickle made.
-// BUILD on anything else would, in Python, set attributes on an object the
-// pickle did not create (a module-level global, say), so it is refused.
+// madeByPickle reports whether BUILD may apply state to target: an object
+// the pickle made, which BUILD completes. BUILD on anything else would, in
+// Python, set attributes on an object the pickle did not create (a
+// module-level global, say).
+func madeByPickle(target any) bool {
+	switch target.(type) {
+	case *Object, *OrderedDict:
+		return true
+	}
+	return false
+}
+
+// build applies BUILD: it records the state on the object the pickle made,
+// and refuses any other target (see madeByPickle).
 func (m *machine) build(target, state any) error {
+	if od, ok := target.(*OrderedDict); ok {
+		// An OrderedDict with instance attributes: CPython's state is its
+		// __dict__ (and a second BUILD updates it again).
+		attrs, ok := state.(*Dict)
+		if !ok {
+			return unsupported("BUILD applies a %s to a collections.OrderedDict, which keeps only an attribute dict", typeName(state))
+		}
+		od.Attrs = mergeAttrs(od.Attrs, attrs)
+		return nil
+	}
 	obj, ok := target.(*Object)
 	if !ok {
 		return malformed("BUILD applies state to a %s, which has no place for it", typeName(target))
@@ -1020,6 +1041,9 @@ func (m *machine) build(target, state any) error {
 			}
 		}
 	}
+	if obj.Setter != nil {
+		return unsupported("BUILD applied to a %s after its state_setter", typeName(target))
+	}
 	if obj.HasState {
 		// A second BUILD updates the instance dict again in Python.
 		old, ok1 := obj.State.(*Dict)
@@ -1027,19 +1051,28 @@ func (m *machine) build(target, state any) error {
 		if !ok1 || !ok2 {
 			return malformed("BUILD applied twice to one %s", typeName(target))
 		}
-		merged := NewDict(old.Len() + upd.Len())
-		for _, it := range old.items {
-			_ = merged.Set(it.Key, it.Value)
-		}
-		for _, it := range upd.items {
-			_ = merged.Set(it.Key, it.Value)
-		}
-		obj.State = merged
+		obj.State = mergeAttrs(old, upd)
 		return nil
 	}
 	obj.State = state
 	obj.HasState = true
 	return nil
+}
+
+// mergeAttrs returns the attribute dict old updated with upd (a new dict:
+// old may be shared), or upd if there is no old one.
+func mergeAttrs(old, upd *Dict) *Dict {
+	if old == nil {
+		return upd
+	}
+	merged := NewDict(old.Len() + upd.Len())
+	for _, it := range old.items {
+		_ = merged.Set(it.Key, it.Value)
+	}
+	for _, it := range upd.items {
+		_ = merged.Set(it.Key, it.Value)
+	}
+	return merged
 }
 
 func (m *machine) persistentLoad(pid any) error {

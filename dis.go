@@ -277,7 +277,7 @@ func (d *disassembler) readArg(op *opcode) ([]byte, error) {
 	case argBytes1, argBytes4, argBytes8:
 		return appendPyBytesRepr(nil, a.b), nil
 	case argByteArray8:
-		return append(appendPyBytesRepr([]byte("bytearray("), a.b), ')'), nil
+		return appendPyByteArrayRepr(nil, a.b), nil
 	case argString1, argString4:
 		return appendPyStrRepr(nil, latin1(a.b)), nil
 	case argLong1, argLong4:

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"math/bits"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -181,7 +182,12 @@ func (e *encoder) saveInterned(names *map[string]strKey, ns uint8, s string) err
 	}
 	key, ok := (*names)[s]
 	if !ok {
-		key = strIdentity(s, ns)
+		// The identity is a copy's, not s's: s may be the very bytes of a
+		// str of the data or of the other namespace (a decoded pickle
+		// shares them), which strMemo keeps one entry per address of, so
+		// the name would be written anew at each use here but referred
+		// back to once decoded and encoded again.
+		key = strIdentity(strings.Clone(s), ns)
 		(*names)[s] = key
 	}
 	return e.saveStrAs(key, s)

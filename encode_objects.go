@@ -33,7 +33,8 @@ func (e *encoder) saveOther(v any) error {
 		if e.memoGet(x) {
 			return nil
 		}
-		return e.saveReduceFull(Global{"collections", "OrderedDict"}, emptyTupleValue, x, nil, x.items, nil, false)
+		// OrderedDict.__reduce__: the attributes are the state, if any.
+		return e.saveReduceFull(Global{"collections", "OrderedDict"}, emptyTupleValue, x, nil, x.items, x.Attrs, x.Attrs != nil && x.Attrs.Len() > 0, nil)
 	case Global:
 		return e.saveGlobal(x)
 	case *Object:
@@ -71,12 +72,13 @@ func (e *encoder) saveOther(v any) error {
 // saveReduce writes callable(*args) with REDUCE and memoizes the result under
 // key (nil: numbered but never shared).
 func (e *encoder) saveReduce(callable any, args Tuple, key any) error {
-	return e.saveReduceFull(callable, args, key, nil, nil, nil, false)
+	return e.saveReduceFull(callable, args, key, nil, nil, nil, false, nil)
 }
 
 // saveReduceFull is _pickle.c's save_reduce without NEWOBJ: the call, then
-// the memo, the list and dict items, and the state.
-func (e *encoder) saveReduceFull(callable any, args Tuple, key any, listItems []any, dictItems []DictItem, state any, hasState bool) error {
+// the memo, the list and dict items, and the state (with BUILD, or given to
+// setter if not nil).
+func (e *encoder) saveReduceFull(callable any, args Tuple, key any, listItems []any, dictItems []DictItem, state any, hasState bool, setter any) error {
 	if err := e.save(callable); err != nil {
 		return err
 	}
@@ -84,10 +86,10 @@ func (e *encoder) saveReduceFull(callable any, args Tuple, key any, listItems []
 		return err
 	}
 	e.writeOp(opReduce)
-	return e.finishReduce(key, listItems, dictItems, state, hasState)
+	return e.finishReduce(key, listItems, dictItems, state, hasState, setter)
 }
 
-func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, state any, hasState bool) error {
+func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, state any, hasState bool, setter any) error {
 	if key != nil {
 		if idx, ok := e.memo.lookup(key); ok {
 			// Reached through its own arguments: drop the new object
@@ -108,7 +110,23 @@ func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, s
 			return err
 		}
 	}
-	if hasState {
+	if hasState && setter != nil && key != nil {
+		// setter(obj, state), as CPython writes a state_setter at every
+		// protocol: obj comes from the memo, TUPLE2 even below protocol 2,
+		// and POP drops what the call returns.
+		if err := e.save(setter); err != nil {
+			return err
+		}
+		if err := e.save(key); err != nil {
+			return err
+		}
+		if err := e.save(state); err != nil {
+			return prependPath(err, ".__setstate__")
+		}
+		e.writeOp(opTuple2)
+		e.writeOp(opReduce)
+		e.writeOp(opPop)
+	} else if hasState {
 		if err := e.save(state); err != nil {
 			return prependPath(err, ".__setstate__")
 		}
@@ -172,8 +190,16 @@ func (e *encoder) writeGlobalLines(op byte, g Global) error {
 		return &EncodeError{Err: unsupported("global %q contains a newline and cannot be written below protocol 4", g.String())}
 	}
 	if e.proto < 3 {
-		module, name = reverseFixImports(module, name)
-		if m, n := fixImports(module, name); m != g.Module || n != g.Name {
+		// Renamed for Python 2 as CPython renames, even where Python 3
+		// reads the name back as another global: FileNotFoundError becomes
+		// exceptions.OSError, which is builtins.OSError again
+		// (_compat_pickle's PYTHON3_OSERROR_EXCEPTIONS). A name the
+		// mapping does not rename but Python 3 would read as another (a
+		// Python 2 name such as __builtin__.bytearray, which a pickle of
+		// protocol 3 or more can hold) is no name CPython writes: refused.
+		if m, n := reverseFixImports(module, name); m != module || n != name {
+			module, name = m, n
+		} else if m, n := fixImports(module, name); m != module || n != name {
 			return &EncodeError{Err: unsupported("global %s cannot be written below protocol 3: Python would read it as %s.%s", g, m, n)}
 		}
 		if !isASCII(module) || !isASCII(name) {
@@ -245,7 +271,7 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 	switch o.Kind {
 	case CallNewObj:
 		if e.proto < 2 {
-			return e.saveReduceFull(Global{"copyreg", "__newobj__"}, append(Tuple{o.Class}, args...), key, o.ListItems, o.DictItems, o.State, o.HasState)
+			return e.saveReduceFull(Global{"copyreg", "__newobj__"}, append(Tuple{o.Class}, args...), key, o.ListItems, o.DictItems, o.State, o.HasState, o.Setter)
 		}
 		if err := e.save(o.Class); err != nil {
 			return err
@@ -272,7 +298,7 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 				State:    Tuple{newFunc, append(Tuple{o.Class}, args...), kwargs, nil},
 				HasState: true,
 			}
-			return e.saveReduceFull(partial, emptyTupleValue, key, o.ListItems, o.DictItems, o.State, o.HasState)
+			return e.saveReduceFull(partial, emptyTupleValue, key, o.ListItems, o.DictItems, o.State, o.HasState, o.Setter)
 		}
 		if err := e.save(o.Class); err != nil {
 			return err
@@ -304,9 +330,9 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 			e.writeOp(opObj)
 		}
 	default:
-		return e.saveReduceFull(o.Class, args, key, o.ListItems, o.DictItems, o.State, o.HasState)
+		return e.saveReduceFull(o.Class, args, key, o.ListItems, o.DictItems, o.State, o.HasState, o.Setter)
 	}
-	return e.finishReduce(key, o.ListItems, o.DictItems, o.State, o.HasState)
+	return e.finishReduce(key, o.ListItems, o.DictItems, o.State, o.HasState, o.Setter)
 }
 
 // savePersistentID writes a persistent id: PERSID's text at protocol 0,

@@ -100,8 +100,18 @@ func FuzzRoundTrip(f *testing.F) {
 			if err := Unmarshal(out, &back, AllowAllGlobals(), Encoding("latin1"), Buffers(oob...)); err != nil {
 				t.Fatalf("protocol %d: decoding our own output: %v\n%x", p, err, out)
 			}
+			want, renamed := want, false
+			if p < 3 {
+				// Renamed, globals may also merge: no longer two objects
+				// but one, which the encoding of back writes once.
+				renamed = !reflect.DeepEqual(renamedBelow3(want), want)
+				want = renamedBelow3(want)
+			}
 			if got := describe(back); !reflect.DeepEqual(got, want) {
 				t.Fatalf("protocol %d: round trip changed the value\n got %s\nwant %s", p, fmt.Sprint(got), fmt.Sprint(want))
+			}
+			if renamed {
+				continue
 			}
 			oob = nil
 			again, err := Marshal(back, encOpts...)
@@ -110,6 +120,34 @@ func FuzzRoundTrip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// renamedBelow3 returns a description with its globals named as a pickle
+// below protocol 3 makes Python read them: some Python 3 names have no Python
+// 2 spelling of their own (FileNotFoundError is written as
+// exceptions.OSError, read back as builtins.OSError).
+func renamedBelow3(desc any) any {
+	switch d := desc.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(d))
+		for k, v := range d {
+			out[k] = renamedBelow3(v)
+		}
+		if d["t"] == "global" {
+			m, n := d["module"].(string), d["name"].(string)
+			if rm, rn := reverseFixImports(m, n); rm != m || rn != n {
+				out["module"], out["name"] = fixImports(rm, rn)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(d))
+		for i, v := range d {
+			out[i] = renamedBelow3(v)
+		}
+		return out
+	}
+	return desc
 }
 
 // FuzzScanAgrees checks that the scanner and the decoder agree: for every

@@ -39,7 +39,7 @@
 //	dict                        *Dict (insertion-ordered, any hashable key)
 //	set                         *Set
 //	frozenset                   *FrozenSet
-//	collections.OrderedDict     *OrderedDict
+//	collections.OrderedDict     *OrderedDict (instance attributes in Attrs)
 //	collections.defaultdict     *DefaultDict
 //	collections.Counter         *Counter
 //	collections.deque           *Deque

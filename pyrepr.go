@@ -126,11 +126,25 @@ func appendPyStrRepr(dst []byte, s string) []byte {
 
 // appendPyBytesRepr appends Python's repr of a bytes object: b'...'.
 func appendPyBytesRepr(dst []byte, b []byte) []byte {
+	return appendBytesRepr(dst, b, false)
+}
+
+// appendPyByteArrayRepr appends Python's repr of a bytearray:
+// bytearray(b'...'). It differs from bytes' in escaping ' even inside double
+// quotes (CPython's bytearray_repr escapes it unconditionally).
+func appendPyByteArrayRepr(dst []byte, b []byte) []byte {
+	dst = append(dst, "bytearray("...)
+	return append(appendBytesRepr(dst, b, true), ')')
+}
+
+// appendBytesRepr appends b'...', escaping ' also inside double quotes if
+// escapeSingle is set.
+func appendBytesRepr(dst []byte, b []byte, escapeSingle bool) []byte {
 	quote := reprQuote(b)
 	dst = append(dst, 'b', quote)
 	start := 0
 	for i, c := range b {
-		if c < 0x20 || c >= 0x7f || c == '\\' || c == quote {
+		if c < 0x20 || c >= 0x7f || c == '\\' || c == quote || c == '\'' && escapeSingle {
 			dst = append(dst, b[start:i]...)
 			dst = appendByteEscape(dst, c)
 			start = i + 1

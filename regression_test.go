@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -32,4 +33,24 @@ func TestReprOfExponentialSharingEnds(t *testing.T) {
 	s := Repr(l)
 	require.Less(t, len(s), 64<<20)
 	require.Contains(t, s, "...")
+}
+
+// The text of a module name that was also a class's name elsewhere in the
+// value (one Go string for both, as the decoder shares them) was written
+// anew at each use at protocol 4, where a value decoded from that encoding
+// refers back to it: two encodings of one value differed.
+func TestRegressionGlobalNameSharedWithQualname(t *testing.T) {
+	data := []byte("\x8c\b000000002\x8c\b00000001\x94\x932C\x000h\x00\x8c\b00000000\x94\x932h\x00\x8c\t000000000\x94\x93\x94C\x00M00C\x00\x87\x940\x94\x85\x94R\x94\x86\x94R2.")
+	var v any
+	require.NoError(t, Unmarshal(data, &v, AllowAllGlobals(), Encoding("latin1")))
+	out, err := Marshal(v, Protocol(4))
+	require.NoError(t, err)
+	var back any
+	require.NoError(t, Unmarshal(out, &back, AllowAllGlobals()))
+	again, err := Marshal(back, Protocol(4))
+	require.NoError(t, err)
+	require.Equal(t, out, again)
+	// The module name 00000001 is written once and then referred to.
+	require.Equal(t, 1, bytes.Count(out, []byte("\x8c\b00000001\x94\x8c\b00000000")))
+	require.Equal(t, 2, bytes.Count(out, []byte("\x8c\b00000001")))
 }

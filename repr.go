@@ -11,7 +11,8 @@ import (
 // repr() does for builtins. Symbolic objects, which Python would print as
 // "<mod.C object at 0x...>", are shown by how they are built instead:
 // "mod.Point(x=1, y=2)" for an instance whose state is its attribute dict,
-// and "callable(args).__setstate__(state)" in general.
+// "callable(args).__setstate__(state)" in general, and
+// "setter(callable(args), state)" for a state_setter's.
 
 // Repr returns v in Python's literal notation. A container that contains
 // itself is shown as [...] or {...}, as Python does. Nesting deeper than
@@ -60,9 +61,7 @@ func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
 	case BytesKey:
 		return appendPyBytesRepr(dst, []byte(x))
 	case *ByteArray:
-		dst = append(dst, "bytearray("...)
-		dst = appendPyBytesRepr(dst, *x)
-		return append(dst, ')')
+		return appendPyByteArrayRepr(dst, *x)
 	case Tuple:
 		if len(x) > 0 {
 			// A tuple can contain itself through a list; Python prints
@@ -93,9 +92,9 @@ func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
 			dst = appendPyBytesRepr(dst, x.Data)
 			return append(dst, ')')
 		}
-		dst = append(dst, "pickle.PickleBuffer(bytearray("...)
-		dst = appendPyBytesRepr(dst, x.Data)
-		return append(dst, "))"...)
+		dst = append(dst, "pickle.PickleBuffer("...)
+		dst = appendPyByteArrayRepr(dst, x.Data)
+		return append(dst, ')')
 	}
 	if out, ok := appendStdlibRepr(p, dst, v, depth); ok {
 		return out
@@ -190,6 +189,17 @@ func (p *reprPrinter) appendDict(dst []byte, items []DictItem, depth int) []byte
 
 // appendObject shows how a symbolic object is built.
 func (p *reprPrinter) appendObject(dst []byte, o *Object, depth int) []byte {
+	if o.Setter != nil {
+		// The call that applied the state: setter(obj, state).
+		dst = p.append(dst, o.Setter, depth+1)
+		dst = append(dst, '(')
+		bare := *o
+		bare.Setter, bare.State, bare.HasState = nil, nil, false
+		dst = p.appendObject(dst, &bare, depth)
+		dst = append(dst, ", "...)
+		dst = p.append(dst, o.State, depth+1)
+		return append(dst, ')')
+	}
 	class, args := o.Class, o.Args
 	// copyreg._reconstructor(cls, object, None) is how protocols 0 and 1
 	// spell cls.__new__(cls).

@@ -286,7 +286,7 @@ func (o *observer) build(m *machine, target any) error {
 	if o == nil || !o.scanning {
 		return nil
 	}
-	if _, ok := target.(*Object); ok {
+	if madeByPickle(target) {
 		return nil
 	}
 	f := Finding{Offset: m.opStart, Op: "BUILD", Name: typeName(target), Verdict: Dangerous,

@@ -50,6 +50,7 @@ func (s *source) more() error {
 		s.base += int64(s.pos)
 		s.buf = s.buf[:n]
 		s.pos = 0
+		s.limit = n // (a peek may read more before all is consumed)
 	}
 	if len(s.buf) == cap(s.buf) {
 		// Double only a full buffer: whatever length the input declares, the
@@ -116,6 +117,18 @@ func (s *source) atEOF() bool {
 		}
 	}
 	return false
+}
+
+// peek returns the next n bytes, or fewer at the end of the input or of the
+// current frame, reading if needed, without consuming them. The slice
+// aliases the buffer: it is valid until the next read.
+func (s *source) peek(n int) []byte {
+	if s.atEOF() {
+		return nil
+	}
+	for s.limit-s.pos < n && !s.inFrame && s.more() == nil {
+	}
+	return s.buf[s.pos:min(s.pos+n, s.limit)]
 }
 
 // readByte returns the next byte.

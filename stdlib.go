@@ -1321,7 +1321,7 @@ func appendStdlibRepr(p *reprPrinter, dst []byte, v any, depth int) ([]byte, boo
 // repr shows them, rather than by the call that builds them.
 func appendStdlibObjectRepr(p *reprPrinter, dst []byte, o *Object, depth int) ([]byte, bool) {
 	g, ok := o.Class.(Global)
-	if !ok || o.Kwargs != nil || len(o.ListItems) != 0 || len(o.DictItems) != 0 {
+	if !ok || o.Kwargs != nil || len(o.ListItems) != 0 || len(o.DictItems) != 0 || o.Setter != nil {
 		return dst, false
 	}
 	switch {

@@ -76,6 +76,11 @@ type Object struct {
 	// attribute dict, or a (dict, slots) pair); valid when HasState is set.
 	State    any
 	HasState bool
+	// Setter, when not nil, is the state_setter of a 6-item __reduce__
+	// (Python 3.8+): Python applied State by calling Setter(object, State),
+	// which the pickle spells as a REDUCE whose result it POPs, instead of
+	// with BUILD.
+	Setter any
 	// ListItems are the items APPEND and APPENDS added (list subclasses).
 	ListItems []any
 	// DictItems are the pairs SETITEM and SETITEMS added (dict subclasses).
@@ -104,6 +109,10 @@ type PickleBuffer struct {
 // OrderedDict is collections.OrderedDict. Its entries behave as a Dict's.
 type OrderedDict struct {
 	Dict
+	// Attrs are the instance attributes (Python's __dict__ of the
+	// OrderedDict, which CPython pickles with BUILD), nil if it has none.
+	// Neither Repr nor Python's repr shows them.
+	Attrs *Dict
 }
 
 // NewOrderedDict returns an empty OrderedDict.

@@ -127,3 +127,54 @@ class ClassicGetState:
 
     def __setstate__(self, state):
         self.v = state[1]
+
+
+# Classes for testdata/gen_fidelity.py.
+
+class AttrDict(dict):
+    """A dict subclass with instance attributes and the default reduce."""
+
+
+class AttrList(list):
+    """A list subclass with instance attributes and the default reduce."""
+
+
+class SetterTarget(object):
+    """Reduced with a state_setter (the 6-item __reduce__ of Python 3.8+)
+    that this package cannot apply: a module-level function."""
+
+    def __reduce__(self):
+        return (SetterTarget, (), dict(self.__dict__), None, None, set_state)
+
+
+def set_state(obj, state):
+    obj.__dict__.update(state)
+
+
+class SetterList(object):
+    """Reduced to a list that list.append, as state_setter, fills."""
+
+    def __reduce__(self):
+        return (list, (), u'x', None, None, list.append)
+
+
+class SetterDict(object):
+    """Reduced to a dict that dict.update, as state_setter, fills."""
+
+    def __reduce__(self):
+        return (dict, (), {u'a': 1}, None, None, dict.update)
+
+
+class SelfInArgs(object):
+    """Reduced to a call whose arguments hold the object itself: CPython
+    writes the call twice, and POPs the second to GET the first."""
+
+    def __init__(self, items=None, n=0):
+        self.items = items
+        self.n = n
+
+    def __reduce__(self):
+        return (SelfInArgs, (self.items, self.n))
+
+    def __repr__(self):
+        return 'SelfInArgs(n=%d)' % self.n
