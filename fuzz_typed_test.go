@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/big"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 
@@ -136,7 +137,14 @@ func typedSeeds(f *testing.F) [][]byte {
 // what decoded.
 func checkTyped(t *testing.T, data []byte, typ reflect.Type, opts []Option) {
 	general := reflect.New(typ)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	before := ms.TotalAlloc
 	errGeneral := unmarshal(data, general.Interface(), false, opts)
+	runtime.ReadMemStats(&ms)
+	if used := ms.TotalAlloc - before; used > typedAllocBound(len(data)) {
+		t.Fatalf("into %s: decoding %d bytes allocated %d bytes", typ, len(data), used)
+	}
 	both := reflect.New(typ)
 	errBoth := unmarshal(data, both.Interface(), true, opts)
 	if (errGeneral == nil) != (errBoth == nil) || errGeneral != nil && errGeneral.Error() != errBoth.Error() {
@@ -182,6 +190,13 @@ func checkTyped(t *testing.T, data []byte, typ reflect.Type, opts []Option) {
 	if !sameMarshal(v1, back.Interface(), out) {
 		t.Fatalf("into %s: a Marshal/Unmarshal round trip changed the value\n%x", typ, out)
 	}
+}
+
+// typedAllocBound is what typed decoding may allocate for n input bytes:
+// decoding's own bound for the value model, and as much again for the Go
+// values made from it (the typed budget, unmarshal.go).
+func typedAllocBound(n int) uint64 {
+	return 2 * uint64(allocPerByte*n+allocBase)
 }
 
 // exportModel lets cmp compare the model's unexported fields (of the zero

@@ -104,10 +104,12 @@
 // boundaries are enforced as Python's own unpickler does, hashing dict keys
 // may cost at most 64 bytes per input byte, and the limits MaxDepth (10000),
 // MaxMemo, MaxStack (2^26 each) and MaxIntDigits (4300, as Python) bound the
-// rest. Decoding N bytes allocates at most 256*N bytes plus 1 MiB. A pickle
-// that references one object exponentially often decodes to shared values
-// in linear time; typed decoding, which would copy them, stops with ErrLimit
-// after 64 values per input byte, and Repr after a million values. Encoding
+// rest. Decoding N bytes allocates at most 256*N bytes plus 1 MiB, and
+// Unmarshal into Go types at most twice that. A pickle that references one
+// object exponentially often decodes to shared values in linear time; typed
+// decoding, which would copy them, stops with ErrLimit once its Go values
+// would pass 256 bytes per input byte plus 1 MiB, and Repr after a million
+// values. Encoding
 // and typed decoding fail beyond MaxDepth rather than overflow the stack.
 //
 // Scan reports, without loading anything, the globals a pickle references and
@@ -152,9 +154,14 @@ const (
 //	string               str (and a Python 2 str decoded as text)
 //	[]byte               bytes, bytearray
 //	slice, array         list, tuple, set, frozenset, deque
-//	map                  dict, OrderedDict, defaultdict, Counter; keys
-//	                     converted (str, int, bool, float, and tuples into
-//	                     array or struct keys)
+//	map                  dict, OrderedDict, defaultdict, Counter; None is a
+//	                     nil map. Keys converted (str, int, bool, float, and
+//	                     tuples into array or struct keys); in a key of
+//	                     interface type (map[any]T), a tuple is an [N]any
+//	                     array of its items (N <= 32) and bytes a BytesKey,
+//	                     which Go can hash and Marshal writes back as the
+//	                     same tuple and bytes. A key Go cannot hash is an
+//	                     *UnmarshalTypeError, never a panic
 //	struct               dict with str keys, or the state of an instance;
 //	                     fields by `pickle:"name"` tag, else by Go name
 //	                     (exact, then case-insensitive), embedded structs
@@ -166,6 +173,10 @@ const (
 //	                     datetime.date into time.Time is naive midnight
 //	*big.Int, big.Int    int
 //	TextUnmarshaler      str
+//	Dict, Set, Object,   the model's own types held by value (not through
+//	Tuple, List, ...     a pointer): a copy of what decoding into `any`
+//	                     gives; a Dict accepts any dict-like value, a Set a
+//	                     set or frozenset
 //
 // A mismatch is an *UnmarshalTypeError naming the Python type, the Go type
 // and the path (for example [3].score).

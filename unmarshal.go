@@ -61,6 +61,17 @@ func prependTypePath(err error, elem string) error {
 	return err
 }
 
+// Typed decoding copies what a pickle shares, so that a few bytes of memo
+// references can stand for any number of Go values, and a Go value can be
+// large (a struct of many fields): the Go values one decode makes are
+// charged, twice their size plus 16 bytes each (the temporaries a map entry
+// needs and the allocator's rounding), against a budget of
+// typedBytesPerInputByte per input byte plus typedBytesBase.
+const (
+	typedBytesPerInputByte = 256
+	typedBytesBase         = 1 << 20
+)
+
 // store puts a decoded value where v points. inputLen sizes the budget that
 // stops a pickle of shared references from expanding without bound.
 func store(v any, val any, cfg *config, inputLen int64) error {
@@ -70,7 +81,7 @@ func store(v any, val any, cfg *config, inputLen int64) error {
 	}
 	u := &unmarshaler{
 		cfg:    cfg,
-		budget: 64*inputLen + 1<<20,
+		budget: typedBytesPerInputByte*inputLen + typedBytesBase,
 		shared: map[sharedKey]reflect.Value{},
 	}
 	return u.convert(val, reflect.ValueOf(v).Elem())
@@ -78,7 +89,7 @@ func store(v any, val any, cfg *config, inputLen int64) error {
 
 type unmarshaler struct {
 	cfg    *config
-	budget int64 // conversions left
+	budget int64 // bytes of Go values left to make
 	depth  int
 	// shared maps an object of the model and a Go pointer type to the
 	// pointer already made for it, so that sharing survives.
@@ -121,7 +132,7 @@ func (u *unmarshaler) mismatch(src any, dst reflect.Value, err error) error {
 
 // convert stores src into dst.
 func (u *unmarshaler) convert(src any, dst reflect.Value) error {
-	u.budget--
+	u.budget -= 2*int64(dst.Type().Size()) + 16
 	if u.budget < 0 {
 		return &UnmarshalTypeError{Value: typeName(src), Type: dst.Type(),
 			Err: fmt.Errorf("references to shared values expand beyond the typed decoding budget: %w", ErrLimit)}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -98,4 +99,32 @@ func TestUnmarshalLongTupleKey(t *testing.T) {
 	err = Unmarshal(data, &m, RegisterClass("fixture_classes.Plain", slicey{}))
 	require.True(t, errors.As(err, &ute), "%v", err)
 	assert.Equal(t, reflect.TypeFor[any](), ute.Type)
+}
+
+// TestUnmarshalTypedBudgetCountsBytes: a 181-byte pickle of dicts shared
+// through the memo, into a large struct that nests through a slice, made
+// Unmarshal allocate 668 MB before it stopped (the budget counted values,
+// not their size, and started at a million). It stops within the typed
+// bound now.
+func TestUnmarshalTypedBudgetCountsBytes(t *testing.T) {
+	var d any = NewDict(0)
+	for range 6 {
+		l := make(List, 10)
+		for j := range l {
+			l[j] = d
+		}
+		nd := NewDict(1)
+		require.NoError(t, nd.Set("Kids", &l))
+		d = nd
+	}
+	data, err := Marshal(d)
+	require.NoError(t, err)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	before := ms.TotalAlloc
+	var r fuzzRecord
+	err = Unmarshal(data, &r)
+	runtime.ReadMemStats(&ms)
+	require.ErrorIs(t, err, ErrLimit)
+	assert.LessOrEqual(t, ms.TotalAlloc-before, typedAllocBound(len(data)), "%d input bytes", len(data))
 }

@@ -23,6 +23,9 @@ func (u *unmarshaler) fillModelStruct(src any, dst reflect.Value) error {
 		*p, ok, err = copyDict(v)
 	case *OrderedDict:
 		p.Dict, ok, err = copyDict(v)
+		if od, isOD := v.(*OrderedDict); isOD {
+			p.Attrs = od.Attrs
+		}
 	case *DefaultDict:
 		var d *DefaultDict
 		if d, ok = v.(*DefaultDict); ok {
