@@ -139,6 +139,7 @@ func (m *machine) decode() (any, error) {
 	m.probation = false
 	m.hashWork = 0
 	m.lookahead = 0
+	m.src.frameEnd = 0
 	if m.src.r == nil {
 		m.lookahead = 2 * len(m.src.buf)
 	}
@@ -237,8 +238,7 @@ func (m *machine) decode() (any, error) {
 						// A global admitted on probation was used for
 						// something other than getattr.
 						err = &GlobalError{Module: m.lastPending.Module, Name: m.lastPending.Name}
-					} else {
-						m.src.endPickle()
+					} else if err = m.src.endPickle(); err == nil {
 						return v, nil
 					}
 				}

@@ -1,0 +1,166 @@
+package pickle
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// This file tests the scanner's readings (scan.go) on the examples of issue
+// 12, and checks live that CPython runs what the scanner reports.
+
+// liveVersions are the CPythons the live checks run, from oldest to newest.
+var liveVersions = []string{"3.6.15", "3.8.18", "3.11.7", "3.13.0"}
+
+// loadStream loads every pickle of data as testdata/scan/load_stream.py does
+// under Python version, with impl ("c" or "python") reading from stream
+// ("bytesio" or "buffered"), and returns what it printed.
+func loadStream(t *testing.T, version, impl, stream string, data []byte) string {
+	t.Helper()
+	cmd := exec.Command(pythonPath(t, version), "testdata/scan/load_stream.py", impl, stream)
+	cmd.Stdin = bytes.NewReader(data)
+	out, err := cmd.Output()
+	require.NoError(t, err, "Python %s", version)
+	return string(out)
+}
+
+// findingsOf returns every finding of the report with the readings that
+// reach it.
+func findingsOf(rep *ScanReport) (fs []Finding, readingsOf [][]string) {
+	for _, p := range rep.Pickles {
+		for _, f := range append(append(append([]Finding(nil), p.Globals...), p.Calls...), p.Notes...) {
+			fs = append(fs, f)
+			readingsOf = append(readingsOf, p.Readings)
+		}
+	}
+	return fs, readingsOf
+}
+
+// requireFinding checks that the report names a call or global with verdict
+// at least v, reached by each of the readings given.
+func requireFinding(t *testing.T, rep *ScanReport, name string, v Verdict, reached ...string) {
+	t.Helper()
+	fs, rs := findingsOf(rep)
+	got := map[string]bool{}
+	for i, f := range fs {
+		if f.Name == name && f.Verdict >= v {
+			for _, r := range rs[i] {
+				got[r] = true
+			}
+		}
+	}
+	for _, r := range reached {
+		assert.True(t, got[r], "no %s finding for %s in reading %s: %+v", v, name, r, rep)
+	}
+}
+
+// framePastStop is issue 12's first example: a frame that runs past STOP
+// into a second pickle, hidden in a BINBYTES8 for a reader that goes on
+// right after STOP.
+func framePastStop() []byte {
+	e := []byte("\x80\x03cbuiltins\nprint\nX\x0b\x00\x00\x00RT_EXECUTED\x85R.")
+	const n = 300000
+	x := binary.LittleEndian.AppendUint64([]byte{0x8e}, uint64(n+len(e)))
+	x = append(x, make([]byte, n)...)
+	b := append([]byte("K\x01."), x...)
+	out := binary.LittleEndian.AppendUint64([]byte("\x80\x04\x95"), uint64(len(b)))
+	return append(append(append(out, b...), e...), '.')
+}
+
+func TestScanFramePastStop(t *testing.T) {
+	data := framePastStop()
+	rep := scanBytes(t, data)
+	frameEnd := int64(11 + 3 + 9 + 300000)
+	// Every reader that goes on at the frame's end runs print.
+	requireFinding(t, rep, "builtins.print", Suspicious, "python", "c", "c-strict")
+	var starts []int64
+	for _, p := range rep.Pickles {
+		starts = append(starts, p.Offset)
+		if p.Offset == frameEnd {
+			assert.Equal(t, []string{"python", "c", "c-strict"}, p.Readings)
+		}
+		if p.Offset == 14 {
+			assert.Equal(t, []string{"c", "c-strict"}, p.Readings, "only the C reader with peek goes on after STOP")
+		}
+	}
+	assert.Contains(t, starts, int64(14))
+	assert.Contains(t, starts, frameEnd)
+	assert.NotEqual(t, Safe, rep.Pickles[0].Verdict, "the frame past STOP is itself a finding")
+
+	// The decoder refuses the frame, on either path.
+	var v any
+	err := Unmarshal(data, &v)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "past STOP")
+	var n int
+	assert.Error(t, Unmarshal(data, &n))
+	assert.ErrorContains(t, NewDecoder(bytes.NewReader(data)).Decode(&v), "past STOP")
+
+	for _, ver := range liveVersions {
+		for _, impl := range []string{"c", "python"} {
+			for _, stream := range []string{"bytesio", "buffered"} {
+				out := loadStream(t, ver, impl, stream, data)
+				assert.Contains(t, out, "RT_EXECUTED", "%s %s %s", ver, impl, stream)
+			}
+		}
+	}
+}
+
+// A small frame past STOP: the C reader with peek goes on right after STOP,
+// where it runs what the readers that go on at the frame's end skip.
+func TestScanSmallFramePastStop(t *testing.T) {
+	hidden := []byte("cbuiltins\nprint\n(S'RT_AFTER_STOP'\ntR.")
+	frame := append([]byte("K\x01."), hidden[:10]...)
+	data := binary.LittleEndian.AppendUint64([]byte("\x80\x04\x95"), uint64(len(frame)))
+	data = append(append(data, frame...), hidden[10:]...)
+	rep := scanBytes(t, data)
+	requireFinding(t, rep, "builtins.print", Suspicious, "c", "c-strict")
+	for _, ver := range liveVersions {
+		assert.Contains(t, loadStream(t, ver, "c", "buffered", data), "RT_AFTER_STOP", ver)
+		assert.NotContains(t, loadStream(t, ver, "python", "buffered", data), "RT_AFTER_STOP", ver)
+	}
+}
+
+func TestScanStraddledAndNestedFrames(t *testing.T) {
+	straddle := []byte("\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00cos\ngetcwd\n)R.")
+	inner := []byte("cos\ngetcwd\n)R.")
+	nested := binary.LittleEndian.AppendUint64([]byte{0x95}, uint64(len(inner)))
+	nested = append(nested, inner...)
+	nested = append(binary.LittleEndian.AppendUint64([]byte("\x80\x04\x95"), uint64(len(nested)+2)), append([]byte("N0"), nested...)...)
+	for _, data := range [][]byte{straddle, nested} {
+		rep := scanBytes(t, data)
+		assert.Equal(t, Malformed, rep.Verdict, "%q", data)
+		requireFinding(t, rep, "os.getcwd", Dangerous, "c")
+		for _, ver := range liveVersions {
+			assert.Contains(t, loadStream(t, ver, "c", "buffered", data), "RT_GETCWD", "%s %q", ver, data)
+			assert.NotContains(t, loadStream(t, ver, "python", "buffered", data), "RT_GETCWD", "%s %q", ver, data)
+		}
+	}
+}
+
+// An oversized frame: the pure-Python reader takes the rest of the input as
+// the frame, and runs what is in it.
+func TestScanOversizedFrame(t *testing.T) {
+	body := []byte("\x8c\x05posix\x8c\x06getcwd\x93)R.")
+	data := binary.LittleEndian.AppendUint64([]byte("\x80\x04\x95"), uint64(len(body)+100))
+	data = append(data, body...)
+	rep := scanBytes(t, data)
+	assert.Equal(t, Malformed, rep.Verdict)
+	requireFinding(t, rep, "posix.getcwd", Dangerous, "python")
+	for _, ver := range liveVersions {
+		assert.Contains(t, loadStream(t, ver, "python", "bytesio", data), "RT_GETCWD", ver)
+		assert.NotContains(t, loadStream(t, ver, "c", "bytesio", data), "RT_GETCWD", ver)
+	}
+	// The issue's sample, with posix.system: reported, not only malformed.
+	sys := []byte("\x8c\x05posix\x8c\x06system\x93\x8c\x04true\x85R.")
+	data = binary.LittleEndian.AppendUint64([]byte("\x80\x04\x95"), uint64(len(sys)+100))
+	rep = scanBytes(t, append(data, sys...))
+	requireFinding(t, rep, "posix.system", Dangerous, "python")
+	assert.True(t, slices.ContainsFunc(rep.Pickles, func(p PickleReport) bool { return strings.Contains(p.Error, "truncated") }))
+}
