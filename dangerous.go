@@ -125,6 +125,13 @@ var attributeModules = map[string]bool{
 // classifyGlobal says why a global is dangerous, or "" if it is not.
 // Dotted names are checked component by component.
 func classifyGlobal(g Global) string {
+	if i := strings.IndexByte(g.Module, 0); i >= 0 {
+		// CPython from 3.11 on imports a module name only up to a NUL:
+		// "os\x00anything" is os.
+		if why := classifyGlobal(Global{g.Module[:i], g.Name}); why != "" {
+			return why + " (CPython imports the module name up to its NUL)"
+		}
+	}
 	parts := strings.Split(g.Module+"."+g.Name, ".")
 	for i := 1; i <= len(parts); i++ {
 		prefix := strings.Join(parts[:i], ".")

@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -55,6 +56,9 @@ type machine struct {
 	obs     *observer
 	opStart int64
 	opCode  byte
+	// cText reads text arguments as the C unpickler does, for the
+	// scanner's C readings; see textArg.
+	cText bool
 }
 
 // Hashing a key costs time in proportion to its size, and a pickle can use
@@ -318,14 +322,14 @@ func (m *machine) exec(code byte, a *argument) error {
 		}
 		return m.push(m.box.int64(n))
 	case opLong:
-		return m.pushLong(a.b)
+		return m.pushLong(m.textArg(a.b))
 	case opLong1, opLong4:
 		if a.bi != nil {
 			return m.push(a.bi)
 		}
 		return m.push(m.box.int64(a.n))
 	case opFloat:
-		f, err := parseTextFloat(a.b)
+		f, err := parseTextFloat(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
@@ -464,7 +468,7 @@ func (m *machine) exec(code byte, a *argument) error {
 
 	// Memo.
 	case opPut:
-		i, err := m.textIndex(a.b)
+		i, err := m.textIndex(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
@@ -474,7 +478,7 @@ func (m *machine) exec(code byte, a *argument) error {
 	case opMemoize:
 		return m.memoPut(uint64(m.memo.n))
 	case opGet:
-		i, err := m.textIndex(a.b)
+		i, err := m.textIndex(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
@@ -510,6 +514,10 @@ func (m *machine) exec(code byte, a *argument) error {
 		module, ok1 := mn[0].(string)
 		name, ok2 := mn[1].(string)
 		if !ok1 || !ok2 {
+			if m.obs != nil && m.obs.scanning && (ok1 || computed(mn[0])) && (ok2 || computed(mn[1])) {
+				// Python imports whatever str the calls return.
+				return m.push(m.obs.computedGlobal(m, mn[0], mn[1]))
+			}
 			return malformed("STACK_GLOBAL requires str")
 		}
 		g, err := m.resolveGlobal(module, name)
@@ -753,6 +761,20 @@ func (m *machine) pushLong(text []byte) error {
 		return m.push(b)
 	}
 	return m.push(m.box.int64(n))
+}
+
+// textArg is the text argument of LONG, FLOAT, PUT or GET as the machine
+// reads it: the whole line, as the pure-Python unpickler (and the decoder)
+// does, or under cText the line up to a NUL, as the C unpickler does: it
+// parses the line as a C string. (INT is parsed as C does everywhere; see
+// parseCInt.)
+func (m *machine) textArg(b []byte) []byte {
+	if m.cText {
+		if i := bytes.IndexByte(b, 0); i > 0 {
+			return b[:i]
+		}
+	}
+	return b
 }
 
 // textIndex parses the decimal memo index of PUT and GET.

@@ -118,13 +118,14 @@ func Scan(r io.Reader, opts ...Option) (*ScanReport, error) {
 type reading struct {
 	name    string
 	framing framing
+	cText   bool // text arguments end at a NUL (machine.textArg)
 }
 
 // readings are those the scanner follows.
 var readings = []reading{
-	{"python", framingPython},    // pickle._Unpickler, every version
-	{"c", framingLenient},        // _pickle before 3.13.15 and 3.14.7
-	{"c-strict", framingCStrict}, // _pickle from 3.13.15 and 3.14.7 on
+	{"python", framingPython, false},   // pickle._Unpickler, every version
+	{"c", framingLenient, true},        // _pickle before 3.13.15 and 3.14.7
+	{"c-strict", framingCStrict, true}, // _pickle from 3.13.15 and 3.14.7 on
 }
 
 // scanWorkPerByte bounds the bytes the readings decode together, per byte of
@@ -175,7 +176,7 @@ func scanPickle(data []byte, start int64, rd reading, cfg *config) (p PickleRepo
 	obs := &observer{scanning: true, cfg: cfg}
 	src := newBytesSource(data)
 	src.pos, src.framing = int(start), rd.framing
-	m := machine{src: src, cfg: cfg, obs: obs}
+	m := machine{src: src, cfg: cfg, obs: obs, cText: rd.cText}
 	_, err := m.decode()
 	p = PickleReport{Offset: start, Readings: []string{rd.name}, Globals: obs.globals, Calls: obs.calls}
 	end = src.offset()
@@ -335,6 +336,32 @@ func (o *observer) global(m *machine, g Global, st findingStatus) {
 		f.Verdict, f.Reason = Dangerous, why
 	}
 	o.globals = append(o.globals, f)
+}
+
+// computed reports whether v is a value the pickle computed, which may be a
+// str when Python runs the pickle: the result of a call, or what the
+// loader's persistent_load returns.
+func computed(v any) bool {
+	switch v.(type) {
+	case *Object, *PersistentID:
+		return true
+	}
+	return false
+}
+
+// computedGlobal notes a STACK_GLOBAL whose module or name a call computed,
+// and returns the global that stands for it.
+func (o *observer) computedGlobal(m *machine, module, name any) Global {
+	spell := func(v any) string {
+		if s, ok := v.(string); ok {
+			return s
+		}
+		return "<" + Repr(v) + ">"
+	}
+	g := Global{spell(module), spell(name)}
+	o.globals = append(o.globals, Finding{Offset: m.opStart, Op: opName(m.opCode), Name: g.String(), Verdict: Dangerous,
+		Reason: "imports a module or name that calls in the pickle compute: whatever they return"})
+	return g
 }
 
 // settle decides the globals admitted on probation when the pickle ends:

@@ -164,3 +164,61 @@ func TestScanOversizedFrame(t *testing.T) {
 	requireFinding(t, rep, "posix.system", Dangerous, "python")
 	assert.True(t, slices.ContainsFunc(rep.Pickles, func(p PickleReport) bool { return strings.Contains(p.Error, "truncated") }))
 }
+
+// Text arguments that end at a NUL: the C unpickler reads them as C strings
+// and goes on; the pure-Python one fails.
+func TestScanNULTerminatedTextArgs(t *testing.T) {
+	payload := "cos\ngetcwd\n)R."
+	for _, prefix := range []string{"g1\x00x\n", "I1\x00x\n0", "L1\x00x\n0", "F1.5\x00x\n0", "Np1\x00x\n0"} {
+		data := []byte(prefix + payload)
+		if prefix[0] == 'g' {
+			data = []byte("Np1\n0" + prefix + "0" + payload)
+		}
+		rep := scanBytes(t, data)
+		requireFinding(t, rep, "os.getcwd", Dangerous, "c", "c-strict")
+		for _, ver := range liveVersions {
+			assert.Contains(t, loadStream(t, ver, "c", "bytesio", data), "RT_GETCWD", "%s %q", ver, data)
+		}
+	}
+}
+
+// A module name with a NUL: CPython from 3.11 on imports what precedes it.
+func TestScanNULInModuleName(t *testing.T) {
+	for _, data := range [][]byte{
+		[]byte("cos\x00anything\ngetcwd\n)R."),
+		[]byte("\x80\x04\x8c\x0bos\x00anything\x8c\x06getcwd\x93)R."),
+		[]byte("(ios\x00x\ngetcwd\n."),
+	} {
+		rep := scanBytes(t, data)
+		assert.Equal(t, Dangerous, rep.Verdict, "%q: %+v", data, rep)
+		for _, ver := range []string{"3.11.7", "3.13.0"} {
+			for _, impl := range []string{"c", "python"} {
+				assert.Contains(t, loadStream(t, ver, impl, "bytesio", data), "RT_GETCWD", "%s %s %q", ver, impl, data)
+			}
+		}
+	}
+}
+
+// STACK_GLOBAL of operands that calls computed is dangerous, whatever the
+// calls: here _codecs.encode('bf', 'rot13') is 'os'.
+func TestScanComputedStackGlobal(t *testing.T) {
+	data := []byte("\x80\x04c_codecs\nencode\n\x8c\x02bf\x8c\x05rot13\x86R\x8c\x06getcwd\x93)R.")
+	rep := scanBytes(t, data)
+	assert.Equal(t, Dangerous, rep.Verdict, "%+v", rep)
+	fs, _ := findingsOf(rep)
+	found := false
+	for _, f := range fs {
+		if f.Op == "STACK_GLOBAL" && f.Verdict == Dangerous {
+			found = true
+			assert.Contains(t, f.Name, "rot13", "the finding names the call that made the operand")
+		}
+	}
+	assert.True(t, found, "%+v", rep)
+	var v any
+	assert.Error(t, Unmarshal(data, &v), "the decoder refuses it")
+	for _, ver := range liveVersions {
+		for _, impl := range []string{"c", "python"} {
+			assert.Contains(t, loadStream(t, ver, impl, "bytesio", data), "RT_GETCWD", "%s %s", ver, impl)
+		}
+	}
+}
