@@ -829,11 +829,32 @@ func (m *machine) quickGet(i uint64) bool {
 	return true
 }
 
-// countPending counts a new stack reference to a value on probation.
+// countPending counts a new stack reference to a value on probation, or to
+// a tuple holding some: the getattr construct's argument tuple may be
+// memoized and used again, and each use releases what it holds (see
+// foldGetattr), so each reference must count.
 func (m *machine) countPending(v any) {
-	if m.probation && isPending(v) {
-		m.pending++
+	if m.probation {
+		m.pending += pendingIn(v)
 	}
+}
+
+// pendingIn counts the values on probation that a stack reference to v
+// holds: v itself, or the items of a tuple.
+func pendingIn(v any) int {
+	if t, ok := v.(Tuple); ok {
+		n := 0
+		for _, it := range t {
+			if isPending(it) {
+				n++
+			}
+		}
+		return n
+	}
+	if isPending(v) {
+		return 1
+	}
+	return 0
 }
 
 func isPending(v any) bool {
@@ -846,15 +867,14 @@ func isPending(v any) bool {
 	return false
 }
 
-// discard uncounts the pendingGlobals among items dropped from the stack.
+// discard uncounts the references to values on probation among items
+// dropped from the stack.
 func (m *machine) discard(items []any) {
 	if !m.probation {
 		return
 	}
 	for _, v := range items {
-		if isPending(v) {
-			m.pending--
-		}
+		m.pending -= pendingIn(v)
 	}
 }
 

@@ -419,6 +419,14 @@ func (o *observer) call(m *machine, callable any) int {
 	return len(o.calls) - 1
 }
 
+// notPlain marks the call being made as one that is not plain data.
+func (o *observer) notPlain(why string) {
+	f := &o.calls[len(o.calls)-1]
+	if f.Verdict < Suspicious {
+		f.Verdict, f.Reason = Suspicious, why
+	}
+}
+
 // misused marks a call of a global admitted on probation that was not the
 // construct it was admitted for.
 func (o *observer) misused(i int) {

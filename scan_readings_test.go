@@ -3,7 +3,9 @@ package pickle
 import (
 	"bytes"
 	"encoding/binary"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -220,5 +222,59 @@ func TestScanComputedStackGlobal(t *testing.T) {
 		for _, impl := range []string{"c", "python"} {
 			assert.Contains(t, loadStream(t, ver, impl, "bytesio", data), "RT_GETCWD", "%s %s", ver, impl)
 		}
+	}
+}
+
+// The getattr construct for a nested name, with its argument tuple memoized
+// and folded twice: m.Outer was released from probation once per fold, one
+// use too many, and copyreg._reconstructor(object, m.Outer, {}) then passed.
+func TestScanProbationPerUse(t *testing.T) {
+	data := []byte("\x80\x02cbuiltins\ngetattr\nq\x00cm\nOuter\nq\x01X\x05\x00\x00\x00Inner\x86q\x02R0" +
+		"h\x00h\x02R0" + "ccopyreg\n_reconstructor\n(cbuiltins\nobject\nh\x01}tR.")
+	opt := AllowGlobals("m.Outer.Inner")
+	rep := scanBytes(t, data, opt)
+	assert.NotEqual(t, Safe, rep.Verdict, "%+v", rep)
+	var v any
+	assert.Error(t, Unmarshal(data, &v, opt))
+
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "m.py"), []byte(
+		"class Outer(object):\n    def __new__(cls, *a):\n        print('RT_NEW')\n        return object.__new__(cls)\n"+
+			"    def __init__(self, *a):\n        print('RT_INIT')\n    class Inner(object):\n        pass\n"), 0o644))
+	t.Setenv("PYTHONPATH", dir)
+	for _, ver := range liveVersions {
+		for _, impl := range []string{"c", "python"} {
+			out := loadStream(t, ver, impl, "bytesio", data)
+			assert.Contains(t, out, "RT_NEW", "%s %s", ver, impl)
+		}
+	}
+}
+
+// Plain data only means plain data: _codecs.encode only with latin1, and no
+// allocation beyond MaxPlainAlloc.
+func TestScanNotPlainCalls(t *testing.T) {
+	for _, data := range []string{
+		"c_codecs\nencode\n(V" + strings.Repeat("\\u00e9a", 3000) + "\nVpunycode\ntR.",
+		"c_codecs\nencode\n(Vos\ntR.",
+		"cbuiltins\nbytes\n(L1000000000000L\ntR.",
+		"cbuiltins\nbytearray\n(I2000000\ntR.",
+		"cbuiltins\nbytes\n(Vabc\nVrot13\ntR.",
+		"cbuiltins\nlist\n(cbuiltins\nrange\n(I0\nL10000000000L\ntRtR.",
+	} {
+		rep := scanBytes(t, []byte(data))
+		assert.Equal(t, Suspicious, rep.Verdict, "%.60q: %+v", data, rep)
+		var v any
+		var np *NotPlainError
+		assert.ErrorAs(t, Unmarshal([]byte(data), &v), &np, "%.60q", data)
+	}
+	for data, want := range map[string]string{
+		"c_codecs\nencode\n(V\\u00e9\nVlatin1\ntR.":      "b'\\xe9'",
+		"cbuiltins\nbytes\n(I3\ntR.":                     "b'\\x00\\x00\\x00'",
+		"cbuiltins\nlist\n(cbuiltins\nrange\n(I3\ntRtR.": "builtins.list(builtins.range(3))",
+	} {
+		assert.Equal(t, Safe, scanBytes(t, []byte(data)).Verdict, "%q", data)
+		var v any
+		require.NoError(t, Unmarshal([]byte(data), &v))
+		assert.Equal(t, want, Repr(v))
 	}
 }
