@@ -70,6 +70,10 @@ type PickleReport struct {
 	// (_pickle from those versions on).
 	Readings []string `json:"readings"`
 	Error    string   `json:"error,omitempty"` // why it is malformed
+	// Secondary is set on readings of bytes that are mainly something
+	// else (a zip archive read as a pickle from byte 0, a member not named
+	// *.pkl): their findings count, their failing to parse does not.
+	Secondary bool `json:"secondary,omitempty"`
 }
 
 // ScanReport is what the scanner found in a stream: every pickle in it, in
@@ -82,7 +86,9 @@ type ScanReport struct {
 // Scan reports what the pickles in r would do if Python loaded them: every
 // global they reference and every call they would make, each with its byte
 // offset, and a verdict per pickle. It reads every pickle concatenated in r,
-// and opens PyTorch-style zip archives (.pt, .pth) to scan each *.pkl inside.
+// and opens zip archives (PyTorch's .pt, .pth) to scan each member; an
+// archive is also scanned as the pickle stream that pickle.load would read
+// from its first byte.
 // Options apply as to Unmarshal: AllowGlobals widens what counts as safe,
 // FindClass renames, Encoding and the limits apply. The error is only for
 // failing to read r; a bad pickle is a Malformed verdict in the report.
@@ -101,10 +107,19 @@ func Scan(r io.Reader, opts ...Option) (*ScanReport, error) {
 		return nil, err
 	}
 	rep := &ScanReport{}
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		scanZip(data, cfg, rep)
-	} else {
-		scanStream(data, "", cfg, rep)
+	// A zip is what a zip reader takes for one: torch.load looks at the
+	// first bytes, Python's zipfile for the directory at the end. Either
+	// way, pickle.load of the same file reads it as a pickle from byte 0,
+	// so the scanner reads it both ways.
+	isZip := bytes.HasPrefix(data, []byte("PK\x03\x04"))
+	zr, zerr := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if isZip || zerr == nil {
+		scanZip(zr, zerr, cfg, rep)
+	}
+	n := len(rep.Pickles)
+	scanStream(data, "", cfg, rep)
+	if isZip {
+		secondary(rep.Pickles[n:])
 	}
 	for _, p := range rep.Pickles {
 		rep.Verdict = max(rep.Verdict, p.Verdict)
@@ -256,29 +271,49 @@ func sameFindings(a, b *PickleReport) bool {
 		slices.Equal(a.Calls, b.Calls) && slices.Equal(a.Notes, b.Notes)
 }
 
-// scanZip scans each pickle in a zip archive, as PyTorch saves models
-// (archive/data.pkl, and any other *.pkl).
-func scanZip(data []byte, cfg *config, rep *ScanReport) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		rep.Pickles = append(rep.Pickles, PickleReport{Verdict: Malformed, Error: "pickle: not a readable zip archive: " + err.Error()})
+// scanZip scans every member of a zip archive as a stream of pickles.
+// PyTorch saves models as archive/data.pkl; the *.pkl members are what a
+// loader unpickles, and the others are scanned as secondary readings: a
+// loader of another format may unpickle any of them.
+func scanZip(zr *zip.Reader, zerr error, cfg *config, rep *ScanReport) {
+	if zerr != nil {
+		rep.Pickles = append(rep.Pickles, PickleReport{Verdict: Malformed, Error: "pickle: not a readable zip archive: " + zerr.Error()})
 		return
 	}
 	found := false
 	for _, f := range zr.File {
-		if !strings.HasSuffix(f.Name, ".pkl") {
-			continue
+		n := len(rep.Pickles)
+		data, err := readMember(f)
+		if len(data) > 0 || err == nil {
+			scanStream(data, f.Name, cfg, rep)
 		}
-		found = true
-		member, err := readMember(f)
 		if err != nil {
+			// What was read is scanned anyway: not every loader checks
+			// the CRC.
 			rep.Pickles = append(rep.Pickles, PickleReport{Source: f.Name, Verdict: Malformed, Error: err.Error()})
-			continue
 		}
-		scanStream(member, f.Name, cfg, rep)
+		if strings.HasSuffix(f.Name, ".pkl") {
+			found = true
+		} else {
+			secondary(rep.Pickles[n:])
+		}
 	}
 	if !found {
 		rep.Pickles = append(rep.Pickles, PickleReport{Verdict: Malformed, Error: "pickle: zip archive holds no *.pkl member"})
+	}
+}
+
+// secondary marks reports of bytes that are mainly something else: a zip
+// archive read as a pickle, a member not named *.pkl. What they would run
+// counts; that they are not pickles does not make the file malformed.
+func secondary(ps []PickleReport) {
+	for i := range ps {
+		p := &ps[i]
+		p.Secondary = true
+		p.Verdict = Safe
+		for _, f := range append(append(p.Globals, p.Calls...), p.Notes...) {
+			p.Verdict = max(p.Verdict, f.Verdict)
+		}
 	}
 }
 
@@ -471,12 +506,18 @@ func FormatReport(w io.Writer, name string, rep *ScanReport) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", name, rep.Verdict)
 	for i, p := range rep.Pickles {
+		if p.Secondary && p.Verdict == Safe {
+			continue // bytes that are no pickle, and would run nothing if read as one
+		}
 		where := fmt.Sprintf("pickle %d at offset %d", i+1, p.Offset)
 		if len(p.Readings) > 0 && len(p.Readings) < len(readings) {
 			where += " (read so by " + strings.Join(p.Readings, ", ") + ")"
 		}
 		if p.Source != "" {
 			where = name + "/" + p.Source + ": " + where
+		}
+		if p.Secondary {
+			where += " (secondary)"
 		}
 		fmt.Fprintf(&b, "  %s: %s", where, p.Verdict)
 		if p.Error != "" {

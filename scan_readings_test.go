@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/binary"
 	"os"
@@ -23,9 +24,9 @@ var liveVersions = []string{"3.6.15", "3.8.18", "3.11.7", "3.13.0"}
 // loadStream loads every pickle of data as testdata/scan/load_stream.py does
 // under Python version, with impl ("c" or "python") reading from stream
 // ("bytesio" or "buffered"), and returns what it printed.
-func loadStream(t *testing.T, version, impl, stream string, data []byte) string {
+func loadStream(t *testing.T, version, impl, stream string, data []byte, flags ...string) string {
 	t.Helper()
-	cmd := exec.Command(pythonPath(t, version), "testdata/scan/load_stream.py", impl, stream)
+	cmd := exec.Command(pythonPath(t, version), append([]string{"testdata/scan/load_stream.py", impl, stream}, flags...)...)
 	cmd.Stdin = bytes.NewReader(data)
 	out, err := cmd.Output()
 	require.NoError(t, err, "Python %s", version)
@@ -277,4 +278,38 @@ func TestScanNotPlainCalls(t *testing.T) {
 		require.NoError(t, Unmarshal([]byte(data), &v))
 		assert.Equal(t, want, Repr(v))
 	}
+}
+
+// A zip archive is also read as a pickle from byte 0, and every member is
+// scanned; a pickle with a zip after it is read both ways too.
+func TestScanZipReadBothWays(t *testing.T) {
+	data, err := os.ReadFile("testdata/scan/zip_persid.pt")
+	require.NoError(t, err)
+	rep := scanBytes(t, data)
+	assert.Equal(t, Dangerous, rep.Verdict)
+	requireFinding(t, rep, "os.getcwd", Dangerous, "python", "c", "c-strict")
+	for _, ver := range liveVersions {
+		for _, impl := range []string{"c", "python"} {
+			assert.Contains(t, loadStream(t, ver, impl, "bytesio", data, "persid"), "RT_GETCWD", "%s %s", ver, impl)
+		}
+	}
+
+	payload := []byte("cos\ngetcwd\n)R.")
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("archive/data.pkl")
+	_, _ = w.Write([]byte("K\x01."))
+	w, _ = zw.Create("archive/extra.bin")
+	_, _ = w.Write(payload)
+	require.NoError(t, zw.Close())
+	rep = scanBytes(t, buf.Bytes())
+	assert.Equal(t, Dangerous, rep.Verdict, "a member not named *.pkl is scanned too")
+
+	buf.Reset()
+	zw = zip.NewWriter(&buf)
+	w, _ = zw.Create("payload")
+	_, _ = w.Write(payload)
+	require.NoError(t, zw.Close())
+	rep = scanBytes(t, append([]byte("K\x01."), buf.Bytes()...))
+	requireFinding(t, rep, "os.getcwd", Dangerous, "python")
 }

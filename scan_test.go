@@ -72,8 +72,11 @@ func TestScanDetails(t *testing.T) {
 	data, err = os.ReadFile("testdata/scan/model.pt")
 	require.NoError(t, err)
 	rep = scanBytes(t, data)
-	require.Len(t, rep.Pickles, 1)
+	require.Len(t, rep.Pickles, 3, "the pickle, the other member, and the archive read as a pickle")
 	assert.Equal(t, "archive/data.pkl", rep.Pickles[0].Source)
+	assert.False(t, rep.Pickles[0].Secondary)
+	assert.True(t, rep.Pickles[1].Secondary)
+	assert.True(t, rep.Pickles[2].Secondary)
 
 	var out strings.Builder
 	require.NoError(t, FormatReport(&out, "model.pt", rep))

@@ -1,10 +1,12 @@
 """Loads every pickle of a stream the way a victim would, for the scanner's
-live tests: python load_stream.py IMPL STREAM < data
+live tests: python load_stream.py IMPL STREAM [persid] < data
 
 IMPL is c (pickle.Unpickler) or python (pickle._Unpickler); STREAM is
 bytesio (no peek) or buffered (io.BufferedReader, which has peek). Payloads
 in the tests are harmless: builtins.print of a marker, and os.getcwd, which
-is replaced here by a function that prints RT_GETCWD. Prints what ran, then
+is replaced here by a function that prints RT_GETCWD. With persid, the
+unpickler has a persistent_load that returns the id, as loaders of model
+files have. Prints what ran, then
 "end: " and why loading stopped.
 """
 import io
@@ -33,6 +35,11 @@ f = io.BytesIO(data)
 if stream == 'buffered':
     f = io.BufferedReader(f)
 unpickler = pickle._Unpickler if impl == 'python' else pickle.Unpickler
+if sys.argv[3:] == ['persid']:
+    class WithPersistentLoad(unpickler):
+        def persistent_load(self, pid):
+            return pid
+    unpickler = WithPersistentLoad
 for _ in range(16):
     try:
         unpickler(f).load()
