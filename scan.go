@@ -90,7 +90,8 @@ type ScanReport struct {
 // archive is also scanned as the pickle stream that pickle.load would read
 // from its first byte.
 // Options apply as to Unmarshal: AllowGlobals widens what counts as safe,
-// FindClass renames, Encoding and the limits apply. The error is only for
+// FindClass renames, and the limits apply; Encoding does not (Python 2
+// strings are read as Latin-1: see below). The error is only for
 // failing to read r; a bad pickle is a Malformed verdict in the report.
 //
 // CPython's unpicklers do not all read the same bytes the same way (see
@@ -102,6 +103,12 @@ func Scan(r io.Reader, opts ...Option) (*ScanReport, error) {
 		return nil, err
 	}
 	cfg.allowAll = false // the allowlist is what the verdict is about
+	// What a pickle would do does not depend on how its Python 2 strings
+	// decode: Latin-1 never fails, and gives every byte a character, so
+	// the scanner reads them so whatever Encoding says. (ASCII or UTF-8
+	// could only stop CPython earlier; bytes would only make a
+	// STACK_GLOBAL of them fail.)
+	cfg.encoding = encLatin1
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -312,4 +313,26 @@ func TestScanZipReadBothWays(t *testing.T) {
 	require.NoError(t, zw.Close())
 	rep = scanBytes(t, append([]byte("K\x01."), buf.Bytes()...))
 	requireFinding(t, rep, "os.getcwd", Dangerous, "python")
+}
+
+// Constructors of plain records in sensitive modules, as CPython pickles
+// them (testdata/scan/gen_samples.py), are suspicious, not dangerous.
+func TestScanPlainRecords(t *testing.T) {
+	files, err := filepath.Glob("testdata/scan/plain_records_p*.pkl")
+	require.NoError(t, err)
+	require.Len(t, files, HighestProtocol+1)
+	inputs := map[string][]byte{"signal.SIGTERM (3.6)": []byte("csignal\nSIGTERM\n."), "socket.AF_INET (3.6)": []byte("csocket\nAF_INET\n.")}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		inputs[f] = data
+	}
+	for name, data := range inputs {
+		assert.Equal(t, Suspicious, scanBytes(t, data).Verdict, name)
+	}
+	// Only those names: what else the modules hold is still dangerous.
+	for _, g := range []Global{{"signal", "signal"}, {"socket", "socket"}, {"os", "stat_result.__reduce__"}, {"_io", "open"}, {"socket", "AF_INET.__class__"}} {
+		data := fmt.Appendf(nil, "\x80\x04\x8c%c%s\x8c%c%s\x93.", len(g.Module), g.Module, len(g.Name), g.Name)
+		assert.Equal(t, Dangerous, scanBytes(t, data).Verdict, g)
+	}
 }

@@ -260,7 +260,8 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("scan", stderr)
 	asJSON := fs.Bool("json", false, "write one JSON report per file")
-	encoding := fs.String("encoding", "ASCII", "how to decode Python 2 str: ASCII, latin1, utf-8 or bytes")
+	// Accepted as show's is; a scan does not depend on it (see pickle.Scan).
+	encoding := fs.String("encoding", "ASCII", "accepted for show's sake; scan reads Python 2 str as Latin-1 whatever it says")
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2

@@ -82,3 +82,18 @@ with zipfile.ZipFile(buf, 'w', zipfile.ZIP_STORED) as z:
 data = buf.getvalue()
 assert all(c < 0x80 for c in data[:data.index(b'\n')]), data[:40]
 write('zip_persid.pt', data)
+
+# Plain records from otherwise dangerous modules (issue 12): suspicious, not
+# dangerous. One file per protocol; in-memory files pickle from protocol 2.
+import platform
+import signal
+import socket
+import subprocess
+import types
+
+for proto in range(pickle.HIGHEST_PROTOCOL + 1):
+    records = [types.SimpleNamespace(a=1), os.stat_result(range(10)), os.terminal_size((80, 24)),
+               platform.uname(), socket.AF_INET, signal.SIGTERM, subprocess.CompletedProcess(['true'], 0)]
+    if proto >= 2:
+        records += [io.BytesIO(b'x'), io.StringIO(u'x')]
+    write('plain_records_p%d.pkl' % proto, pickle.dumps(records, proto))
