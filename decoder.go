@@ -591,6 +591,11 @@ func (m *machine) exec(code byte, a *argument) error {
 		if !isASCII(a.s) || !isASCII(a.s2) {
 			return malformed("INST names must be ASCII")
 		}
+		if len(m.marks) == 0 && m.obs != nil && m.obs.scanning {
+			// The pure-Python unpickler imports the class before it
+			// looks for the mark.
+			_, _ = m.resolveGlobal(a.s, a.s2)
+		}
 		args, err := m.popMark()
 		if err != nil {
 			return err

@@ -74,27 +74,34 @@ func (m *machine) resolveGlobal(module, name string) (any, error) {
 	if module == "" {
 		return nil, malformed("empty module name")
 	}
-	if name == "" {
-		return nil, malformed("empty global name in module %q", module)
-	}
 	if m.proto < 3 {
 		module, name = fixImports(module, name)
 	}
-	if m.cfg.findClass != nil {
-		var err error
+	var err error
+	if m.cfg.findClass != nil && name != "" {
 		if module, name, err = m.cfg.findClass(module, name); err != nil {
 			return nil, err
 		}
 	}
 	for _, part := range strings.Split(name, ".") {
 		if part == "<locals>" {
-			return nil, malformed("can't get local object %s.%s", module, name)
+			err = malformed("can't get local object %s.%s", module, name)
 		}
+	}
+	if name == "" {
+		err = malformed("empty global name in module %q", module)
 	}
 	if m.proto < 4 && strings.Contains(name, ".") {
 		// Python looks dotted names up attribute by attribute only from
 		// protocol 4 on; before, "str.upper" is a missing attribute.
-		return nil, malformed("can't get attribute %q on module %q at protocol %d", name, module, m.proto)
+		err = malformed("can't get attribute %q on module %q at protocol %d", name, module, m.proto)
+	}
+	if err != nil {
+		if m.obs != nil && m.obs.scanning {
+			// Python has imported the module before it fails.
+			m.obs.global(m, Global{module, name}, findingRefused)
+		}
+		return nil, err
 	}
 	return m.admit(Global{module, name})
 }

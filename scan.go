@@ -66,8 +66,10 @@ type PickleReport struct {
 	Notes []Finding `json:"notes,omitempty"`
 	// Readings are the ways of reading the stream that reach this pickle
 	// as reported: "python" (pickle._Unpickler), "c" (_pickle before
-	// 3.13.15 and 3.14.7, which ignores frame boundaries) and "c-strict"
-	// (_pickle from those versions on).
+	// 3.13.15 and 3.14.7, which ignores frame boundaries), "c-nopeek" (the
+	// same reading a stream without peek, which drops the rest of a frame
+	// that a read runs past) and "c-strict" (_pickle from those versions
+	// on).
 	Readings []string `json:"readings"`
 	Error    string   `json:"error,omitempty"` // why it is malformed
 	// Secondary is set on readings of bytes that are mainly something
@@ -147,6 +149,7 @@ type reading struct {
 var readings = []reading{
 	{"python", framingPython, false},   // pickle._Unpickler, every version
 	{"c", framingLenient, true},        // _pickle before 3.13.15 and 3.14.7
+	{"c-nopeek", framingNoPeek, true},  // the same, from a stream without peek
 	{"c-strict", framingCStrict, true}, // _pickle from 3.13.15 and 3.14.7 on
 }
 
@@ -210,7 +213,7 @@ func scanPickle(data []byte, start int64, rd reading, cfg *config) (p PickleRepo
 				Verdict: Suspicious, Reason: fmt.Sprintf("the frame runs %d bytes past STOP: the pure-Python unpickler (and the C one "+
 					"on a large frame or a stream without peek) starts the next pickle where the frame ends, the C one with peek right after STOP",
 					src.frameEnd-end)})
-			if rd.framing == framingPython {
+			if rd.framing == framingPython || rd.framing == framingNoPeek {
 				next = append(next, src.frameEnd)
 			} else {
 				next = append(next, end, src.frameEnd)

@@ -82,12 +82,12 @@ func TestScanFramePastStop(t *testing.T) {
 	rep := scanBytes(t, data)
 	frameEnd := int64(11 + 3 + 9 + 300000)
 	// Every reader that goes on at the frame's end runs print.
-	requireFinding(t, rep, "builtins.print", Suspicious, "python", "c", "c-strict")
+	requireFinding(t, rep, "builtins.print", Suspicious, "python", "c", "c-nopeek", "c-strict")
 	var starts []int64
 	for _, p := range rep.Pickles {
 		starts = append(starts, p.Offset)
 		if p.Offset == frameEnd {
-			assert.Equal(t, []string{"python", "c", "c-strict"}, p.Readings)
+			assert.Equal(t, []string{"python", "c", "c-nopeek", "c-strict"}, p.Readings)
 		}
 		if p.Offset == 14 {
 			assert.Equal(t, []string{"c", "c-strict"}, p.Readings, "only the C reader with peek goes on after STOP")
@@ -334,5 +334,37 @@ func TestScanPlainRecords(t *testing.T) {
 	for _, g := range []Global{{"signal", "signal"}, {"socket", "socket"}, {"os", "stat_result.__reduce__"}, {"_io", "open"}, {"socket", "AF_INET.__class__"}} {
 		data := fmt.Appendf(nil, "\x80\x04\x8c%c%s\x8c%c%s\x93.", len(g.Module), g.Module, len(g.Name), g.Name)
 		assert.Equal(t, Dangerous, scanBytes(t, data).Verdict, g)
+	}
+}
+
+// The C unpickler reading a stream without peek holds a frame in its buffer;
+// a read that runs past the frame's end drops the rest of the frame and
+// reads afresh after it. Here the GLOBAL's module line is "Jos" with peek,
+// but "os" without (found by FuzzScanStreams).
+func TestScanFrameDroppedWithoutPeek(t *testing.T) {
+	data := []byte("\x80\x04\x95\x02\x00\x00\x00\x00\x00\x00\x00cJos\ngetcwd\n)R.")
+	rep := scanBytes(t, data)
+	requireFinding(t, rep, "os.getcwd", Dangerous, "c-nopeek")
+	for _, ver := range liveVersions {
+		assert.Contains(t, loadStream(t, ver, "c", "bytesio", data), "RT_GETCWD", ver)
+		assert.NotContains(t, loadStream(t, ver, "c", "buffered", data), "RT_GETCWD", ver)
+	}
+}
+
+// What CPython imports before it fails is reported (found by
+// FuzzScanStreams, checked with testdata/scan/oracle.py): the pure-Python
+// unpickler takes a last line without '\n' and imports its module, and
+// imports INST's class before it looks for the mark; both import the module
+// of a dotted name below protocol 4 before the attribute lookup fails.
+func TestScanImportsBeforeFailing(t *testing.T) {
+	for data, name := range map[string]string{
+		"cos\ngetcwd":         "os.getcw",
+		"ios\ngetcwd\n.":      "os.getcwd",
+		"csubprocess\nx.y\n.": "subprocess.x.y",
+	} {
+		rep := scanBytes(t, []byte(data))
+		assert.Equal(t, Malformed, rep.Verdict, "%q", data)
+		requireFinding(t, rep, name, Dangerous, "python")
+		assert.Contains(t, cpythonResolves(t, []byte(data)), name, "%q", data)
 	}
 }

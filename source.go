@@ -47,10 +47,15 @@ const (
 	// 3.13: frames enforced, but a frame longer than the rest of the
 	// input is taken to be the rest of the input.
 	framingPython
-	// framingLenient: the C unpickler before 3.13.15 and 3.14.7: the n
-	// bytes of a frame must be present, and frame boundaries are then
-	// ignored.
+	// framingLenient: the C unpickler before 3.13.15 and 3.14.7 reading
+	// bytes (pickle.loads) or a file with peek: the n bytes of a frame
+	// must be present, and frame boundaries are then ignored.
 	framingLenient
+	// framingNoPeek: the same unpickler reading a stream without peek
+	// (io.BytesIO): its buffer holds the frame, and a read that runs past
+	// the frame's end drops the rest of the frame and reads afresh from
+	// the stream after it; a FRAME that the buffer holds changes nothing.
+	framingNoPeek
 )
 
 func newBytesSource(data []byte) *source {
@@ -111,7 +116,7 @@ func (s *source) more() error {
 func (s *source) ensure(n int) error {
 	for s.limit-s.pos < n {
 		if s.inFrame {
-			if s.pos < s.limit {
+			if s.pos < s.limit && !s.dropFrame() {
 				return malformed("pickle exhausted before end of frame")
 			}
 			s.inFrame = false
@@ -201,7 +206,7 @@ func (s *source) readLine() ([]byte, error) {
 			return line, nil
 		}
 		if s.inFrame {
-			if s.pos < s.limit {
+			if s.pos < s.limit && !s.dropFrame() {
 				return nil, malformed("pickle exhausted before end of frame")
 			}
 			s.inFrame = false
@@ -209,6 +214,15 @@ func (s *source) readLine() ([]byte, error) {
 			continue
 		}
 		if err := s.more(); err != nil {
+			if s.framing == framingPython && err == io.EOF {
+				// The pure-Python unpickler takes a last line without
+				// '\n', dropping its last byte as if it were one, and
+				// then reads empty lines: GLOBAL imports the module it
+				// has read before it fails.
+				line := s.buf[s.pos:max(s.pos, len(s.buf)-1)]
+				s.pos = len(s.buf)
+				return line[:len(line):len(line)], nil
+			}
 			return nil, readErr(err)
 		}
 	}
@@ -217,6 +231,12 @@ func (s *source) readLine() ([]byte, error) {
 // startFrame begins a frame of n bytes at pos. The whole frame must be present
 // (a stream reads it now), and the previous frame must be used up.
 func (s *source) startFrame(n uint64) error {
+	if s.framing == framingNoPeek && s.inFrame {
+		if n <= uint64(s.limit-s.pos) {
+			return nil // in the buffer already: C rewinds and reads on
+		}
+		s.dropFrame()
+	}
 	if s.inFrame && s.pos < s.limit {
 		return malformed("beginning of a new frame before end of current frame")
 	}
@@ -266,4 +286,15 @@ func (s *source) endPickle() error {
 		s.limit = len(s.buf)
 	}
 	return nil
+}
+
+// dropFrame skips the rest of the frame for a read that runs past its end,
+// as the C unpickler without peek does (framingNoPeek), and reports whether
+// it did.
+func (s *source) dropFrame() bool {
+	if s.framing != framingNoPeek {
+		return false
+	}
+	s.pos = s.limit
+	return true
 }
