@@ -42,6 +42,13 @@ func (c *config) allowed(module, name string) bool {
 	return defaultAllowed[full] || c.allow[full] || c.allow[module+".*"] || c.classByName[full] != nil
 }
 
+// allowedNew reports whether g is cls.__new__ for an allowed cls: as allowed
+// as cls, since calling it is what NEWOBJ does.
+func (c *config) allowedNew(g Global) bool {
+	owner, ok := strings.CutSuffix(g.Name, ".__new__")
+	return ok && c.allowed(g.Module, owner)
+}
+
 // fixImports maps a Python 2 module and name to their Python 3 spelling, as
 // Python's unpickler does for protocols below 3.
 func fixImports(module, name string) (string, string) {
@@ -118,7 +125,7 @@ func (m *machine) admit(g Global) (any, error) {
 		m.obs.global(m, g, findingAllowed)
 		return g, nil
 	}
-	if owner, ok := strings.CutSuffix(g.Name, ".__new__"); ok && m.cfg.allowed(g.Module, owner) {
+	if m.cfg.allowedNew(g) {
 		m.obs.global(m, g, findingAllowed)
 		return g, nil
 	}

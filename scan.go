@@ -438,7 +438,7 @@ func (o *observer) call(m *machine, callable any) int {
 		f.Name = c.String()
 		if why := classifyGlobal(c); why != "" {
 			f.Verdict, f.Reason = Dangerous, why
-		} else if !o.cfg.allowed(c.Module, c.Name) {
+		} else if !o.cfg.allowed(c.Module, c.Name) && !o.cfg.allowedNew(c) {
 			f.Verdict, f.Reason = Suspicious, "calls a global outside the allowlist"
 		}
 	case pendingGlobal:

@@ -368,3 +368,12 @@ func TestScanImportsBeforeFailing(t *testing.T) {
 		assert.Contains(t, cpythonResolves(t, []byte(data)), name, "%q", data)
 	}
 }
+
+// REDUCE of an allowed class's __new__ is what NEWOBJ does: the decoder
+// admits it, and the scan agrees.
+func TestScanAllowedNew(t *testing.T) {
+	data := []byte("\x80\x04\x8c\x08builtins\x8c\x11bytearray.__new__\x93\x8c\x08builtins\x8c\tbytearray\x93\x85R.")
+	var v any
+	require.NoError(t, Unmarshal(data, &v))
+	assert.Equal(t, Safe, scanBytes(t, data).Verdict)
+}
