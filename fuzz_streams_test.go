@@ -67,6 +67,10 @@ var streamAtoms = []string{
 	"N.",
 	"\x80\x04c_codecs\nencode\n\x8c\x02bf\x8c\x05rot13\x86R\x8c\x06getcwd\x93)R.",
 	"(ios\ngetcwd\n.",
+	"F1\x00x\n0cos\ngetcwd\n)R.",
+	"\x80\x04X\x02\x00\x00\x00osX\x06\x00\x00\x00getcwd\x93)R.",
+	"\x80\x04\x8c\x02os\x94\x8c\x06getcwd\x94h\x00h\x01\x93)R.",
+	"Pos\n\x8c\x06getcwd\x93)R.",
 }
 
 // streamFromRecipe builds a stream: each step of the recipe appends a
