@@ -103,8 +103,10 @@ func (s *source) readArg(kind argKind, a *argument) error {
 		if err != nil {
 			return err
 		}
-		if len(line) == 0 || len(line2) == 0 {
-			return ErrTruncated // as CPython's C unpickler reports it
+		if (len(line) == 0 || len(line2) == 0) && s.framing != framingPython {
+			// As CPython's C unpickler reports it; the pure-Python one
+			// goes on to import the module.
+			return ErrTruncated
 		}
 		a.s2 = string(line2)
 	case argUnicodeLine:
@@ -239,6 +241,13 @@ func (s *source) readCounted(kind argKind) ([]byte, error) {
 			return nil, err
 		}
 		n = binary.LittleEndian.Uint64(b)
+	}
+	if s.framing == framingNoPeek && s.inFrame && uint64(s.limit-s.pos) < n &&
+		(kind == argBytes1 || kind == argBytes4 || kind == argBytes8 || kind == argByteArray8) {
+		// The C unpickler without peek reads a bytes payload from the
+		// rest of its buffer and then the stream (_Unpickler_ReadInto):
+		// across the frame's end, dropping nothing.
+		s.inFrame, s.limit = false, len(s.buf)
 	}
 	return s.nextLength(n)
 }

@@ -3,6 +3,7 @@ package pickle
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/big"
 	"strconv"
@@ -106,6 +107,13 @@ func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (a
 		}
 	}
 	if g, ok := callable.(Global); ok && (kwargs == nil || kwargs.Len() == 0) {
+		if why := notPlain(g, args); why != "" {
+			if m.obs == nil || !m.obs.scanning {
+				return nil, &NotPlainError{Global: g, Reason: why}
+			}
+			m.obs.notPlain(why)
+			return &Object{Class: callable, Kind: kind, Args: args, Kwargs: kwargs}, nil
+		}
 		if fn := builtinCalls[g]; fn != nil {
 			// set(items), OrderedDict(pairs) and the like hash their
 			// argument's items.
@@ -250,6 +258,115 @@ func (m *machine) stateSetter(callable, target, state any) (v any, ok bool, err 
 	// A list, say, that a function of the pickle's fills: the model has
 	// no place for the call.
 	return nil, true, unsupported("a call of %s on a %s for its effect (a state_setter), which this package cannot keep", typeName(callable), typeName(target))
+}
+
+// MaxPlainAlloc is the most bytes, or items, that a call of an allowed
+// constructor may ask CPython to allocate and still count as plain data:
+// bytes(n) and bytearray(n) with n up to it, list(range(n)) and the like.
+// CPython's own pickles never spell data so; a pickle that does with a
+// larger n makes CPython allocate what it says (bytes(10**12) tries a
+// terabyte), from a few bytes of input.
+const MaxPlainAlloc = 1 << 20
+
+// notPlain says why a call of an allowed global is not plain data, or "".
+// Codecs: _codecs.encode is plain data only with latin1, as CPython writes
+// bytes at protocols 0 to 2; bytes and bytearray only with the linear codecs
+// the model evaluates (latin1, utf-8, ascii); other codecs run other code
+// (punycode's encoder is quadratic). Sizes: see MaxPlainAlloc.
+func notPlain(g Global, args Tuple) string {
+	switch g {
+	case Global{"_codecs", "encode"}:
+		// (Without arguments, or with a codec that is not a str, CPython
+		// fails before any codec runs.)
+		enc, ok := "utf-8", len(args) == 1 // the default codec
+		if len(args) >= 2 {
+			enc, ok = args[1].(string)
+		}
+		if ok && normalizeCodec(enc) != "latin1" {
+			return "only _codecs.encode(text, 'latin1') is plain data (what CPython writes)"
+		}
+	case Global{"builtins", "bytes"}, Global{"builtins", "bytearray"}, Global{"__builtin__", "bytearray"}:
+		if len(args) >= 2 {
+			if enc, ok := args[1].(string); ok {
+				switch normalizeCodec(enc) {
+				case "latin1", "utf8", "ascii":
+				default:
+					return "encodes with a codec other than latin1, utf-8 or ascii"
+				}
+			}
+		}
+	}
+	if builtinCalls[g] != nil && len(args) > 0 {
+		if n, ok := allocSize(g, args[0]); ok && n.Cmp(big.NewInt(MaxPlainAlloc)) > 0 {
+			return fmt.Sprintf("asks CPython to allocate %s items (more than MaxPlainAlloc)", n)
+		}
+	}
+	return ""
+}
+
+// allocSize returns how many bytes or items CPython allocates for the
+// argument of an evaluated constructor, when the argument says so: an
+// integer size for bytes and bytearray, or a range.
+func allocSize(g Global, arg any) (*big.Int, bool) {
+	switch x := arg.(type) {
+	case int64:
+		if g.Name == "bytes" || g.Name == "bytearray" {
+			return big.NewInt(x), true
+		}
+	case *big.Int:
+		if g.Name == "bytes" || g.Name == "bytearray" {
+			return x, true
+		}
+	case *Object:
+		return rangeLen(x)
+	}
+	return nil, false
+}
+
+// rangeLen returns the length of range(...) or xrange(...) called with
+// integers.
+func rangeLen(o *Object) (*big.Int, bool) {
+	if o.Class != any(Global{"builtins", "range"}) && o.Class != any(Global{"__builtin__", "xrange"}) || o.Kind != CallReduce {
+		return nil, false
+	}
+	var b [3]*big.Int
+	for i, a := range o.Args {
+		if i >= 3 {
+			return nil, false
+		}
+		switch x := a.(type) {
+		case int64:
+			b[i] = big.NewInt(x)
+		case *big.Int:
+			b[i] = x
+		default:
+			return nil, false
+		}
+	}
+	start, stop, step := big.NewInt(0), b[0], big.NewInt(1)
+	switch len(o.Args) {
+	case 0:
+		return nil, false
+	case 2, 3:
+		start, stop = b[0], b[1]
+		if len(o.Args) == 3 {
+			step = b[2]
+		}
+	}
+	if step.Sign() == 0 {
+		return nil, false
+	}
+	// len = max(0, ceil((stop - start) / step))
+	n := new(big.Int).Sub(stop, start)
+	if step.Sign() < 0 {
+		n.Neg(n)
+		step = new(big.Int).Neg(step)
+	}
+	if n.Sign() <= 0 {
+		return new(big.Int), true
+	}
+	n.Add(n, step).Sub(n, big.NewInt(1)).Quo(n, step)
+	return n, true
 }
 
 // unwrapNewObj recognizes the spellings of cls.__new__(cls, *args, **kwargs)
@@ -408,6 +525,12 @@ func bytesFromArgs(args Tuple) ([]byte, bool, error) {
 	switch len(args) {
 	case 1:
 		switch x := args[0].(type) {
+		case int64:
+			// bytes(n): n zero bytes (notPlain has bounded n).
+			if x < 0 {
+				return nil, true, malformed("negative count")
+			}
+			return make([]byte, x), true, nil
 		case []byte:
 			return append([]byte{}, x...), true, nil
 		case *ByteArray:

@@ -122,9 +122,64 @@ var attributeModules = map[string]bool{
 	"_pickle": true, "webbrowser": true, "operator": true,
 }
 
+// plainRecords are constructors of plain records in otherwise dangerous
+// modules, as CPython pickles them: os.stat(), os.times(), platform.uname(),
+// types.SimpleNamespace, enum members of socket and signal, in-memory
+// files, a finished subprocess's record. Building one runs no code of
+// consequence, so they are suspicious (outside the default allowlist), not
+// dangerous. The names are exact: nothing reached through them is exempt.
+var plainRecords = map[string]bool{}
+
+func init() {
+	for _, mod := range []string{"os", "posix", "nt"} {
+		for _, name := range []string{"stat_result", "statvfs_result", "terminal_size", "times_result", "uname_result", "sched_param"} {
+			plainRecords[mod+"."+name] = true
+		}
+	}
+	for _, name := range []string{
+		"types.SimpleNamespace", "platform.uname_result",
+		"socket.AddressFamily", "socket.SocketKind", "socket.MsgFlag", "socket.AddressInfo",
+		"signal.Signals", "signal.Handlers", "signal.Sigmasks",
+		"subprocess.CompletedProcess",
+		"io.BytesIO", "io.StringIO", "_io.BytesIO", "_io.StringIO",
+	} {
+		plainRecords[name] = true
+	}
+}
+
+// isPlainConstant reports whether g is an enum constant Python 3.6 and older
+// pickle by name: signal.SIGTERM, socket.AF_INET. Referenced, it is an int.
+func isPlainConstant(g Global) bool {
+	upper := func(s string) bool {
+		for _, c := range s {
+			if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+				return false
+			}
+		}
+		return true
+	}
+	switch g.Module {
+	case "signal":
+		return strings.HasPrefix(g.Name, "SIG") && upper(g.Name)
+	case "socket":
+		return (strings.HasPrefix(g.Name, "AF_") || strings.HasPrefix(g.Name, "SOCK_")) && upper(g.Name)
+	}
+	return false
+}
+
 // classifyGlobal says why a global is dangerous, or "" if it is not.
 // Dotted names are checked component by component.
 func classifyGlobal(g Global) string {
+	if plainRecords[g.Module+"."+g.Name] || isPlainConstant(g) {
+		return ""
+	}
+	if i := strings.IndexByte(g.Module, 0); i >= 0 {
+		// CPython from 3.11 on imports a module name only up to a NUL:
+		// "os\x00anything" is os.
+		if why := classifyGlobal(Global{g.Module[:i], g.Name}); why != "" {
+			return why + " (CPython imports the module name up to its NUL)"
+		}
+	}
 	parts := strings.Split(g.Module+"."+g.Name, ".")
 	for i := 1; i <= len(parts); i++ {
 		prefix := strings.Join(parts[:i], ".")

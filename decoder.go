@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -55,6 +56,9 @@ type machine struct {
 	obs     *observer
 	opStart int64
 	opCode  byte
+	// cText reads text arguments as the C unpickler does, for the
+	// scanner's C readings; see textArg.
+	cText bool
 }
 
 // Hashing a key costs time in proportion to its size, and a pickle can use
@@ -139,6 +143,7 @@ func (m *machine) decode() (any, error) {
 	m.probation = false
 	m.hashWork = 0
 	m.lookahead = 0
+	m.src.frameEnd = 0
 	if m.src.r == nil {
 		m.lookahead = 2 * len(m.src.buf)
 	}
@@ -237,8 +242,7 @@ func (m *machine) decode() (any, error) {
 						// A global admitted on probation was used for
 						// something other than getattr.
 						err = &GlobalError{Module: m.lastPending.Module, Name: m.lastPending.Name}
-					} else {
-						m.src.endPickle()
+					} else if err = m.src.endPickle(); err == nil {
 						return v, nil
 					}
 				}
@@ -318,14 +322,14 @@ func (m *machine) exec(code byte, a *argument) error {
 		}
 		return m.push(m.box.int64(n))
 	case opLong:
-		return m.pushLong(a.b)
+		return m.pushLong(m.textArg(a.b))
 	case opLong1, opLong4:
 		if a.bi != nil {
 			return m.push(a.bi)
 		}
 		return m.push(m.box.int64(a.n))
 	case opFloat:
-		f, err := parseTextFloat(a.b)
+		f, err := parseTextFloat(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
@@ -464,7 +468,7 @@ func (m *machine) exec(code byte, a *argument) error {
 
 	// Memo.
 	case opPut:
-		i, err := m.textIndex(a.b)
+		i, err := m.textIndex(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
@@ -474,7 +478,7 @@ func (m *machine) exec(code byte, a *argument) error {
 	case opMemoize:
 		return m.memoPut(uint64(m.memo.n))
 	case opGet:
-		i, err := m.textIndex(a.b)
+		i, err := m.textIndex(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
@@ -510,6 +514,10 @@ func (m *machine) exec(code byte, a *argument) error {
 		module, ok1 := mn[0].(string)
 		name, ok2 := mn[1].(string)
 		if !ok1 || !ok2 {
+			if m.obs != nil && m.obs.scanning && (ok1 || computed(mn[0])) && (ok2 || computed(mn[1])) {
+				// Python imports whatever str the calls return.
+				return m.push(m.obs.computedGlobal(m, mn[0], mn[1]))
+			}
 			return malformed("STACK_GLOBAL requires str")
 		}
 		g, err := m.resolveGlobal(module, name)
@@ -582,6 +590,11 @@ func (m *machine) exec(code byte, a *argument) error {
 	case opInst:
 		if !isASCII(a.s) || !isASCII(a.s2) {
 			return malformed("INST names must be ASCII")
+		}
+		if len(m.marks) == 0 && m.obs != nil && m.obs.scanning {
+			// The pure-Python unpickler imports the class before it
+			// looks for the mark.
+			_, _ = m.resolveGlobal(a.s, a.s2)
 		}
 		args, err := m.popMark()
 		if err != nil {
@@ -758,6 +771,20 @@ func (m *machine) pushLong(text []byte) error {
 	return m.push(m.box.int64(n))
 }
 
+// textArg is the text argument of LONG, FLOAT, PUT or GET as the machine
+// reads it: the whole line, as the pure-Python unpickler (and the decoder)
+// does, or under cText the line up to a NUL, as the C unpickler does: it
+// parses the line as a C string. (INT is parsed as C does everywhere; see
+// parseCInt.)
+func (m *machine) textArg(b []byte) []byte {
+	if m.cText {
+		if i := bytes.IndexByte(b, 0); i > 0 {
+			return b[:i]
+		}
+	}
+	return b
+}
+
 // textIndex parses the decimal memo index of PUT and GET.
 func (m *machine) textIndex(text []byte) (uint64, error) {
 	n, b, err := parseTextInt(text, 10, 30)
@@ -810,11 +837,32 @@ func (m *machine) quickGet(i uint64) bool {
 	return true
 }
 
-// countPending counts a new stack reference to a value on probation.
+// countPending counts a new stack reference to a value on probation, or to
+// a tuple holding some: the getattr construct's argument tuple may be
+// memoized and used again, and each use releases what it holds (see
+// foldGetattr), so each reference must count.
 func (m *machine) countPending(v any) {
-	if m.probation && isPending(v) {
-		m.pending++
+	if m.probation {
+		m.pending += pendingIn(v)
 	}
+}
+
+// pendingIn counts the values on probation that a stack reference to v
+// holds: v itself, or the items of a tuple.
+func pendingIn(v any) int {
+	if t, ok := v.(Tuple); ok {
+		n := 0
+		for _, it := range t {
+			if isPending(it) {
+				n++
+			}
+		}
+		return n
+	}
+	if isPending(v) {
+		return 1
+	}
+	return 0
 }
 
 func isPending(v any) bool {
@@ -827,15 +875,14 @@ func isPending(v any) bool {
 	return false
 }
 
-// discard uncounts the pendingGlobals among items dropped from the stack.
+// discard uncounts the references to values on probation among items
+// dropped from the stack.
 func (m *machine) discard(items []any) {
 	if !m.probation {
 		return
 	}
 	for _, v := range items {
-		if isPending(v) {
-			m.pending--
-		}
+		m.pending -= pendingIn(v)
 	}
 }
 

@@ -350,7 +350,9 @@ func (d *direct) run(root *directPlan, dst unsafe.Pointer) (int, error) {
 			if len(d.stack) != 1 || len(d.marks) != 0 || !d.store(&d.stack[0], root, dst, nil, false) {
 				return 0, &directGiveUp{start, op.name}
 			}
-			src.endPickle()
+			if src.endPickle() != nil {
+				return 0, &directGiveUp{start, op.name}
+			}
 			return src.pos, nil
 		}
 		if !d.exec(code, a) {

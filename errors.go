@@ -56,6 +56,20 @@ func (e *GlobalError) Error() string {
 
 func (e *GlobalError) Unwrap() error { return ErrForbiddenGlobal }
 
+// NotPlainError reports a call of an allowed global that is not plain data:
+// _codecs.encode with a codec other than latin1, or a constructor asked to
+// allocate more than MaxPlainAlloc. It wraps ErrForbiddenGlobal.
+type NotPlainError struct {
+	Global Global
+	Reason string
+}
+
+func (e *NotPlainError) Error() string {
+	return fmt.Sprintf("call of %s is not allowed: %s", e.Global, e.Reason)
+}
+
+func (e *NotPlainError) Unwrap() error { return ErrForbiddenGlobal }
+
 // LimitError reports which limit was exceeded.
 type LimitError struct {
 	Limit string // the option that sets it, e.g. "MaxDepth"

@@ -42,6 +42,13 @@ func (c *config) allowed(module, name string) bool {
 	return defaultAllowed[full] || c.allow[full] || c.allow[module+".*"] || c.classByName[full] != nil
 }
 
+// allowedNew reports whether g is cls.__new__ for an allowed cls: as allowed
+// as cls, since calling it is what NEWOBJ does.
+func (c *config) allowedNew(g Global) bool {
+	owner, ok := strings.CutSuffix(g.Name, ".__new__")
+	return ok && c.allowed(g.Module, owner)
+}
+
 // fixImports maps a Python 2 module and name to their Python 3 spelling, as
 // Python's unpickler does for protocols below 3.
 func fixImports(module, name string) (string, string) {
@@ -74,27 +81,34 @@ func (m *machine) resolveGlobal(module, name string) (any, error) {
 	if module == "" {
 		return nil, malformed("empty module name")
 	}
-	if name == "" {
-		return nil, malformed("empty global name in module %q", module)
-	}
 	if m.proto < 3 {
 		module, name = fixImports(module, name)
 	}
-	if m.cfg.findClass != nil {
-		var err error
+	var err error
+	if m.cfg.findClass != nil && name != "" {
 		if module, name, err = m.cfg.findClass(module, name); err != nil {
 			return nil, err
 		}
 	}
 	for _, part := range strings.Split(name, ".") {
 		if part == "<locals>" {
-			return nil, malformed("can't get local object %s.%s", module, name)
+			err = malformed("can't get local object %s.%s", module, name)
 		}
+	}
+	if name == "" {
+		err = malformed("empty global name in module %q", module)
 	}
 	if m.proto < 4 && strings.Contains(name, ".") {
 		// Python looks dotted names up attribute by attribute only from
 		// protocol 4 on; before, "str.upper" is a missing attribute.
-		return nil, malformed("can't get attribute %q on module %q at protocol %d", name, module, m.proto)
+		err = malformed("can't get attribute %q on module %q at protocol %d", name, module, m.proto)
+	}
+	if err != nil {
+		if m.obs != nil && m.obs.scanning {
+			// Python has imported the module before it fails.
+			m.obs.global(m, Global{module, name}, findingRefused)
+		}
+		return nil, err
 	}
 	return m.admit(Global{module, name})
 }
@@ -111,7 +125,7 @@ func (m *machine) admit(g Global) (any, error) {
 		m.obs.global(m, g, findingAllowed)
 		return g, nil
 	}
-	if owner, ok := strings.CutSuffix(g.Name, ".__new__"); ok && m.cfg.allowed(g.Module, owner) {
+	if m.cfg.allowedNew(g) {
 		m.obs.global(m, g, findingAllowed)
 		return g, nil
 	}

@@ -96,7 +96,9 @@
 // protocol 4, builtins.getattr and functools.partial. Any other global is an
 // error naming it (ErrForbiddenGlobal), unless AllowGlobals or RegisterClass
 // admits it or AllowAllGlobals admits everything; admitted globals decode to
-// inert Global and Object values.
+// inert Global and Object values. Allowed globals are admitted only as plain
+// data: _codecs.encode only with latin1, no constructor asked to allocate
+// more than MaxPlainAlloc (NotPlainError, which wraps ErrForbiddenGlobal).
 //
 // No input can make the decoder panic, loop, or allocate much more than the
 // input's size: declared lengths are checked against the data before
@@ -114,7 +116,8 @@
 //
 // Scan reports, without loading anything, the globals a pickle references and
 // the calls it would make, with a verdict (safe, suspicious, dangerous,
-// malformed); it runs the decoder's machine, so the two cannot disagree.
+// malformed); it runs the decoder's machine, so the two cannot disagree,
+// once for each way CPython's unpicklers read frames and text arguments.
 // SignWith and VerifyWith wrap pickles in an HMAC-SHA256 envelope that is
 // checked before anything is decoded.
 //

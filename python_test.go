@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,11 +40,11 @@ func pythonPath(t testing.TB, version string) string {
 	return p
 }
 
-// crossCheck sends requests to testdata/crosscheck.py running under the given
-// Python and returns one response per request.
-func crossCheck(t testing.TB, version string, requests []map[string]any) []map[string]any {
+// startPython starts script under the given Python, with pipes to its
+// standard input and output.
+func startPython(t testing.TB, version, script string) (*exec.Cmd, io.WriteCloser, io.ReadCloser) {
 	t.Helper()
-	cmd := exec.Command(pythonPath(t, version), "testdata/crosscheck.py")
+	cmd := exec.Command(pythonPath(t, version), script)
 	cmd.Env = append(os.Environ(), "PYTHONHASHSEED=0")
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
@@ -57,6 +58,14 @@ func crossCheck(t testing.TB, version string, requests []map[string]any) []map[s
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	return cmd, stdin, stdout
+}
+
+// crossCheck sends requests to testdata/crosscheck.py running under the given
+// Python and returns one response per request.
+func crossCheck(t testing.TB, version string, requests []map[string]any) []map[string]any {
+	t.Helper()
+	cmd, stdin, stdout := startPython(t, version, "testdata/crosscheck.py")
 	writeErr := make(chan error, 1)
 	go func() {
 		w := bufio.NewWriter(stdin)

@@ -2,11 +2,11 @@ package pickle
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 	"strings"
 )
 
@@ -61,7 +61,21 @@ type PickleReport struct {
 	Verdict Verdict   `json:"verdict"`
 	Globals []Finding `json:"globals"`
 	Calls   []Finding `json:"calls"`
-	Error   string    `json:"error,omitempty"` // why it is malformed
+	// Notes are findings about the bytes rather than a global or a
+	// call: where CPython's unpicklers read them differently.
+	Notes []Finding `json:"notes,omitempty"`
+	// Readings are the ways of reading the stream that reach this pickle
+	// as reported: "python" (pickle._Unpickler), "c" (_pickle before
+	// 3.13.15 and 3.14.7, which ignores frame boundaries), "c-nopeek" (the
+	// same reading a stream without peek, which drops the rest of a frame
+	// that a read runs past) and "c-strict" (_pickle from those versions
+	// on).
+	Readings []string `json:"readings"`
+	Error    string   `json:"error,omitempty"` // why it is malformed
+	// Secondary is set on readings of bytes that are mainly something
+	// else (a zip archive read as a pickle from byte 0, a member not named
+	// *.pkl): their findings count, their failing to parse does not.
+	Secondary bool `json:"secondary,omitempty"`
 }
 
 // ScanReport is what the scanner found in a stream: every pickle in it, in
@@ -74,25 +88,47 @@ type ScanReport struct {
 // Scan reports what the pickles in r would do if Python loaded them: every
 // global they reference and every call they would make, each with its byte
 // offset, and a verdict per pickle. It reads every pickle concatenated in r,
-// and opens PyTorch-style zip archives (.pt, .pth) to scan each *.pkl inside.
+// and opens zip archives (PyTorch's .pt, .pth) to scan each member; an
+// archive is also scanned as the pickle stream that pickle.load would read
+// from its first byte.
 // Options apply as to Unmarshal: AllowGlobals widens what counts as safe,
-// FindClass renames, Encoding and the limits apply. The error is only for
+// FindClass renames, and the limits apply; Encoding does not (Python 2
+// strings are read as Latin-1: see below). The error is only for
 // failing to read r; a bad pickle is a Malformed verdict in the report.
+//
+// CPython's unpicklers do not all read the same bytes the same way (see
+// readings): Scan follows each of them, and reports each pickle with the
+// readings that reach it. Scan reads all of r into memory.
 func Scan(r io.Reader, opts ...Option) (*ScanReport, error) {
 	cfg, err := newConfig(opts)
 	if err != nil {
 		return nil, err
 	}
 	cfg.allowAll = false // the allowlist is what the verdict is about
-	br := bufio.NewReader(r)
-	magic, _ := br.Peek(4)
-	rep := &ScanReport{}
-	if bytes.Equal(magic, []byte("PK\x03\x04")) {
-		if err := scanZip(br, cfg, rep); err != nil {
-			return nil, err
-		}
-	} else if err := scanStream(br, "", cfg, rep); err != nil {
+	// What a pickle would do does not depend on how its Python 2 strings
+	// decode: Latin-1 never fails, and gives every byte a character, so
+	// the scanner reads them so whatever Encoding says. (ASCII or UTF-8
+	// could only stop CPython earlier; bytes would only make a
+	// STACK_GLOBAL of them fail.)
+	cfg.encoding = encLatin1
+	data, err := io.ReadAll(r)
+	if err != nil {
 		return nil, err
+	}
+	rep := &ScanReport{}
+	// A zip is what a zip reader takes for one: torch.load looks at the
+	// first bytes, Python's zipfile for the directory at the end. Either
+	// way, pickle.load of the same file reads it as a pickle from byte 0,
+	// so the scanner reads it both ways.
+	isZip := bytes.HasPrefix(data, []byte("PK\x03\x04"))
+	zr, zerr := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if isZip || zerr == nil {
+		scanZip(zr, zerr, cfg, rep)
+	}
+	n := len(rep.Pickles)
+	scanStream(data, "", cfg, rep)
+	if isZip {
+		secondary(rep.Pickles[n:])
 	}
 	for _, p := range rep.Pickles {
 		rep.Verdict = max(rep.Verdict, p.Verdict)
@@ -100,70 +136,204 @@ func Scan(r io.Reader, opts ...Option) (*ScanReport, error) {
 	return rep, nil
 }
 
-// scanStream scans every pickle of one stream.
-func scanStream(r io.Reader, member string, cfg *config, rep *ScanReport) error {
-	obs := &observer{scanning: true, cfg: cfg}
-	m := machine{src: &source{r: r}, cfg: cfg, obs: obs}
-	for first := true; ; first = false {
-		start := m.src.offset()
-		obs.reset()
-		_, err := m.decode()
-		if err == io.EOF {
-			if first {
-				rep.Pickles = append(rep.Pickles, PickleReport{Source: member, Verdict: Malformed, Error: "empty input"})
-			}
-			return nil
-		}
-		p := PickleReport{Source: member, Offset: start, Globals: obs.globals, Calls: obs.calls}
-		for _, f := range append(obs.globals, obs.calls...) {
-			p.Verdict = max(p.Verdict, f.Verdict)
-		}
-		if err != nil {
-			var de *DecodeError
-			if !errors.As(err, &de) {
-				return err // reading failed
-			}
-			p.Verdict, p.Error = Malformed, err.Error()
-			rep.Pickles = append(rep.Pickles, p)
-			return nil // the stream cannot be followed past a bad pickle
-		}
-		rep.Pickles = append(rep.Pickles, p)
-	}
+// A reading is one way a CPython unpickler reads a stream. They differ in
+// how they take FRAME (source.go's framing) and so where the next pickle of
+// a stream starts.
+type reading struct {
+	name    string
+	framing framing
+	cText   bool // text arguments end at a NUL (machine.textArg)
 }
 
-// scanZip scans each pickle in a zip archive, as PyTorch saves models
-// (archive/data.pkl, and any other *.pkl).
-func scanZip(r io.Reader, cfg *config, rep *ScanReport) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
+// readings are those the scanner follows.
+var readings = []reading{
+	{"python", framingPython, false},   // pickle._Unpickler, every version
+	{"c", framingLenient, true},        // _pickle before 3.13.15 and 3.14.7
+	{"c-nopeek", framingNoPeek, true},  // the same, from a stream without peek
+	{"c-strict", framingCStrict, true}, // _pickle from 3.13.15 and 3.14.7 on
+}
+
+// scanWorkPerByte bounds the bytes the readings decode together, per byte of
+// input, so that a stream crafted to start many pickles at many places
+// cannot make scanning quadratic.
+const scanWorkPerByte = 16
+
+// scanStream scans every pickle of one stream, in every reading: each
+// reading starts at offset 0 and goes on, after each pickle, where that
+// reader would start the next one. Reports of one pickle that the readings
+// agree on are merged; where they disagree, each report has a note saying so.
+func scanStream(data []byte, member string, cfg *config, rep *ScanReport) {
+	if len(data) == 0 {
+		rep.Pickles = append(rep.Pickles, PickleReport{Source: member, Verdict: Malformed, Error: "empty input"})
+		return
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	var all []PickleReport
+	work := scanWorkPerByte*int64(len(data)) + 1<<20
+	for _, rd := range readings {
+		seen := map[int64]bool{}
+		todo := []int64{0}
+		for len(todo) > 0 {
+			start := todo[len(todo)-1]
+			todo = todo[:len(todo)-1]
+			if seen[start] || start >= int64(len(data)) {
+				continue
+			}
+			seen[start] = true
+			if work <= 0 {
+				all = append(all, PickleReport{Source: member, Offset: start, Readings: []string{rd.name}, Verdict: Malformed,
+					Error: "pickle: too many ways to read this stream; not scanned further"})
+				break
+			}
+			p, end, next := scanPickle(data, start, rd, cfg)
+			p.Source = member
+			work -= max(end, start+1) - start
+			all = append(all, p)
+			todo = append(todo, next...)
+		}
+	}
+	rep.Pickles = append(rep.Pickles, mergeReadings(all)...)
+}
+
+// scanPickle reads one pickle at start as rd does, and returns its report
+// where reading it ended, and where rd may start the next one (nowhere after
+// a malformed one: the stream cannot be followed past it).
+func scanPickle(data []byte, start int64, rd reading, cfg *config) (p PickleReport, end int64, next []int64) {
+	obs := &observer{scanning: true, cfg: cfg}
+	src := newBytesSource(data)
+	src.pos, src.framing = int(start), rd.framing
+	m := machine{src: src, cfg: cfg, obs: obs, cText: rd.cText}
+	_, err := m.decode()
+	p = PickleReport{Offset: start, Readings: []string{rd.name}, Globals: obs.globals, Calls: obs.calls}
+	end = src.offset()
 	if err != nil {
-		rep.Pickles = append(rep.Pickles, PickleReport{Verdict: Malformed, Error: "pickle: not a readable zip archive: " + err.Error()})
-		return nil
+		p.Error = err.Error()
+	} else {
+		if src.frameEnd > end {
+			p.Notes = append(p.Notes, Finding{Offset: end - 1, Op: "STOP", Name: fmt.Sprintf("frame ending at offset %d", src.frameEnd),
+				Verdict: Suspicious, Reason: fmt.Sprintf("the frame runs %d bytes past STOP: the pure-Python unpickler (and the C one "+
+					"on a large frame or a stream without peek) starts the next pickle where the frame ends, the C one with peek right after STOP",
+					src.frameEnd-end)})
+			if rd.framing == framingPython || rd.framing == framingNoPeek {
+				next = append(next, src.frameEnd)
+			} else {
+				next = append(next, end, src.frameEnd)
+			}
+		} else {
+			next = append(next, end)
+		}
+	}
+	for _, f := range append(append(p.Globals, p.Calls...), p.Notes...) {
+		p.Verdict = max(p.Verdict, f.Verdict)
+	}
+	if p.Error != "" {
+		p.Verdict = Malformed
+	}
+	return p, end, next
+}
+
+// mergeReadings orders the reports by offset and merges those that only
+// differ in their readings. Where readings of one offset still differ, each
+// of their reports gets a note.
+func mergeReadings(all []PickleReport) []PickleReport {
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Offset < all[j].Offset })
+	var out []PickleReport
+	for _, p := range all {
+		merged := false
+		for i := len(out) - 1; i >= 0 && out[i].Offset == p.Offset; i-- {
+			if sameFindings(&out[i], &p) {
+				out[i].Readings = append(out[i].Readings, p.Readings...)
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, p)
+		}
+	}
+	for i := 0; i < len(out); {
+		j := i + 1
+		for j < len(out) && out[j].Offset == out[i].Offset {
+			j++
+		}
+		if j-i > 1 {
+			var how []string
+			for _, p := range out[i:j] {
+				h := strings.Join(p.Readings, ", ") + ": " + p.Verdict.String()
+				if p.Error != "" {
+					h += " (" + p.Error + ")"
+				}
+				how = append(how, h)
+			}
+			for k := i; k < j; k++ {
+				out[k].Notes = append(out[k].Notes, Finding{Offset: out[k].Offset, Op: "READINGS", Name: "the pickle at this offset",
+					Verdict: Suspicious, Reason: "CPython's unpicklers read these bytes differently: " + strings.Join(how, "; ")})
+				out[k].Verdict = max(out[k].Verdict, Suspicious)
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// sameFindings reports whether two reports of one offset say the same.
+func sameFindings(a, b *PickleReport) bool {
+	return a.Verdict == b.Verdict && a.Error == b.Error && slices.Equal(a.Globals, b.Globals) &&
+		slices.Equal(a.Calls, b.Calls) && slices.Equal(a.Notes, b.Notes)
+}
+
+// scanZip scans every member of a zip archive as a stream of pickles.
+// PyTorch saves models as archive/data.pkl; the *.pkl members are what a
+// loader unpickles, and the others are scanned as secondary readings: a
+// loader of another format may unpickle any of them.
+func scanZip(zr *zip.Reader, zerr error, cfg *config, rep *ScanReport) {
+	if zerr != nil {
+		rep.Pickles = append(rep.Pickles, PickleReport{Verdict: Malformed, Error: "pickle: not a readable zip archive: " + zerr.Error()})
+		return
 	}
 	found := false
 	for _, f := range zr.File {
-		if !strings.HasSuffix(f.Name, ".pkl") {
-			continue
+		n := len(rep.Pickles)
+		data, err := readMember(f)
+		if len(data) > 0 || err == nil {
+			scanStream(data, f.Name, cfg, rep)
 		}
-		found = true
-		rc, err := f.Open()
 		if err != nil {
+			// What was read is scanned anyway: not every loader checks
+			// the CRC.
 			rep.Pickles = append(rep.Pickles, PickleReport{Source: f.Name, Verdict: Malformed, Error: err.Error()})
-			continue
 		}
-		err = scanStream(rc, f.Name, cfg, rep)
-		rc.Close()
-		if err != nil {
-			rep.Pickles = append(rep.Pickles, PickleReport{Source: f.Name, Verdict: Malformed, Error: err.Error()})
+		if strings.HasSuffix(f.Name, ".pkl") {
+			found = true
+		} else {
+			secondary(rep.Pickles[n:])
 		}
 	}
 	if !found {
 		rep.Pickles = append(rep.Pickles, PickleReport{Verdict: Malformed, Error: "pickle: zip archive holds no *.pkl member"})
 	}
-	return nil
+}
+
+// secondary marks reports of bytes that are mainly something else: a zip
+// archive read as a pickle, a member not named *.pkl. What they would run
+// counts; that they are not pickles does not make the file malformed.
+func secondary(ps []PickleReport) {
+	for i := range ps {
+		p := &ps[i]
+		p.Secondary = true
+		p.Verdict = Safe
+		for _, f := range append(append(p.Globals, p.Calls...), p.Notes...) {
+			p.Verdict = max(p.Verdict, f.Verdict)
+		}
+	}
+}
+
+func readMember(f *zip.File) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
 }
 
 // findingStatus is how the allowlist took a global.
@@ -213,6 +383,32 @@ func (o *observer) global(m *machine, g Global, st findingStatus) {
 	o.globals = append(o.globals, f)
 }
 
+// computed reports whether v is a value the pickle computed, which may be a
+// str when Python runs the pickle: the result of a call, or what the
+// loader's persistent_load returns.
+func computed(v any) bool {
+	switch v.(type) {
+	case *Object, *PersistentID:
+		return true
+	}
+	return false
+}
+
+// computedGlobal notes a STACK_GLOBAL whose module or name a call computed,
+// and returns the global that stands for it.
+func (o *observer) computedGlobal(m *machine, module, name any) Global {
+	spell := func(v any) string {
+		if s, ok := v.(string); ok {
+			return s
+		}
+		return "<" + Repr(v) + ">"
+	}
+	g := Global{spell(module), spell(name)}
+	o.globals = append(o.globals, Finding{Offset: m.opStart, Op: opName(m.opCode), Name: g.String(), Verdict: Dangerous,
+		Reason: "imports a module or name that calls in the pickle compute: whatever they return"})
+	return g
+}
+
 // settle decides the globals admitted on probation when the pickle ends:
 // used as intended, they are what they led to; otherwise they count as the
 // globals they are.
@@ -242,7 +438,7 @@ func (o *observer) call(m *machine, callable any) int {
 		f.Name = c.String()
 		if why := classifyGlobal(c); why != "" {
 			f.Verdict, f.Reason = Dangerous, why
-		} else if !o.cfg.allowed(c.Module, c.Name) {
+		} else if !o.cfg.allowed(c.Module, c.Name) && !o.cfg.allowedNew(c) {
 			f.Verdict, f.Reason = Suspicious, "calls a global outside the allowlist"
 		}
 	case pendingGlobal:
@@ -266,6 +462,14 @@ func (o *observer) call(m *machine, callable any) int {
 	}
 	o.calls = append(o.calls, f)
 	return len(o.calls) - 1
+}
+
+// notPlain marks the call being made as one that is not plain data.
+func (o *observer) notPlain(why string) {
+	f := &o.calls[len(o.calls)-1]
+	if f.Verdict < Suspicious {
+		f.Verdict, f.Reason = Suspicious, why
+	}
 }
 
 // misused marks a call of a global admitted on probation that was not the
@@ -312,16 +516,25 @@ func FormatReport(w io.Writer, name string, rep *ScanReport) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", name, rep.Verdict)
 	for i, p := range rep.Pickles {
+		if p.Secondary && p.Verdict == Safe {
+			continue // bytes that are no pickle, and would run nothing if read as one
+		}
 		where := fmt.Sprintf("pickle %d at offset %d", i+1, p.Offset)
+		if len(p.Readings) > 0 && len(p.Readings) < len(readings) {
+			where += " (read so by " + strings.Join(p.Readings, ", ") + ")"
+		}
 		if p.Source != "" {
 			where = name + "/" + p.Source + ": " + where
+		}
+		if p.Secondary {
+			where += " (secondary)"
 		}
 		fmt.Fprintf(&b, "  %s: %s", where, p.Verdict)
 		if p.Error != "" {
 			fmt.Fprintf(&b, ": %s", p.Error)
 		}
 		b.WriteString("\n")
-		for _, f := range append(append([]Finding(nil), p.Globals...), p.Calls...) {
+		for _, f := range append(append(append([]Finding(nil), p.Globals...), p.Calls...), p.Notes...) {
 			if f.Verdict == Safe {
 				continue
 			}

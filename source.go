@@ -22,7 +22,41 @@ type source struct {
 	// frame, or len(buf) outside frames.
 	limit   int
 	inFrame bool
+
+	// framing is how FRAME is read: the decoder's strict rules, or those of
+	// one of CPython's unpicklers, which the scanner follows too.
+	framing framing
+	// frameEnd is the stream offset where the furthest frame read in this
+	// pickle ends: where a reader that reads whole frames goes on.
+	frameEnd int64
 }
+
+// framing is a way of reading FRAME.
+type framing uint8
+
+const (
+	// framingDecoder: frames are enforced (no read straddles the end of
+	// one, no FRAME before the last is used up), a frame must be wholly
+	// present, and a frame may not run past STOP: CPython never writes
+	// one, and its readers disagree where the next pickle then starts.
+	framingDecoder framing = iota
+	// framingCStrict: the C unpickler from 3.13.15 and 3.14.7 on
+	// (CPython gh-154848): frames enforced and wholly present.
+	framingCStrict
+	// framingPython: the pure-Python unpickler (pickle._Unpickler) up to
+	// 3.13: frames enforced, but a frame longer than the rest of the
+	// input is taken to be the rest of the input.
+	framingPython
+	// framingLenient: the C unpickler before 3.13.15 and 3.14.7 reading
+	// bytes (pickle.loads) or a file with peek: the n bytes of a frame
+	// must be present, and frame boundaries are then ignored.
+	framingLenient
+	// framingNoPeek: the same unpickler reading a stream without peek
+	// (io.BytesIO): its buffer holds the frame, and a read that runs past
+	// the frame's end drops the rest of the frame and reads afresh from
+	// the stream after it; a FRAME that the buffer holds changes nothing.
+	framingNoPeek
+)
 
 func newBytesSource(data []byte) *source {
 	return &source{buf: data, limit: len(data)}
@@ -83,7 +117,7 @@ func (s *source) more() error {
 func (s *source) ensure(n int) error {
 	for s.limit-s.pos < n {
 		if s.inFrame {
-			if s.pos < s.limit {
+			if s.pos < s.limit && !s.dropFrame() {
 				return malformed("pickle exhausted before end of frame")
 			}
 			s.inFrame = false
@@ -185,7 +219,7 @@ func (s *source) readLine() ([]byte, error) {
 			return line, nil
 		}
 		if s.inFrame {
-			if s.pos < s.limit {
+			if s.pos < s.limit && !s.dropFrame() {
 				return nil, malformed("pickle exhausted before end of frame")
 			}
 			s.inFrame = false
@@ -193,6 +227,15 @@ func (s *source) readLine() ([]byte, error) {
 			continue
 		}
 		if err := s.more(); err != nil {
+			if s.framing == framingPython && err == io.EOF {
+				// The pure-Python unpickler takes a last line without
+				// '\n', dropping its last byte as if it were one, and
+				// then reads empty lines: GLOBAL imports the module it
+				// has read before it fails.
+				line := s.buf[s.pos:max(s.pos, len(s.buf)-1)]
+				s.pos = len(s.buf)
+				return line[:len(line):len(line)], nil
+			}
 			return nil, readErr(err)
 		}
 	}
@@ -201,11 +244,30 @@ func (s *source) readLine() ([]byte, error) {
 // startFrame begins a frame of n bytes at pos. The whole frame must be present
 // (a stream reads it now), and the previous frame must be used up.
 func (s *source) startFrame(n uint64) error {
+	if s.framing == framingNoPeek && s.inFrame {
+		if n <= uint64(s.limit-s.pos) {
+			return nil // in the buffer already: C rewinds and reads on
+		}
+		s.dropFrame()
+	}
 	if s.inFrame && s.pos < s.limit {
 		return malformed("beginning of a new frame before end of current frame")
 	}
 	if n > math.MaxInt64 {
 		return malformed("FRAME length %d exceeds the maximum size", n)
+	}
+	if s.framing == framingPython && s.r == nil && n > uint64(len(s.buf)-s.pos) {
+		n = uint64(len(s.buf) - s.pos) // _Unframer reads what is there
+	}
+	if s.framing == framingLenient {
+		if n > math.MaxInt {
+			return ErrTruncated
+		}
+		if err := s.ensure(int(n)); err != nil {
+			return err
+		}
+		s.frameEnd = max(s.frameEnd, s.offset()+int64(n))
+		return nil
 	}
 	s.inFrame = false
 	s.limit = len(s.buf)
@@ -220,11 +282,32 @@ func (s *source) startFrame(n uint64) error {
 	return nil
 }
 
-// endPickle is called after STOP. A frame may legally extend past STOP only
-// by accident of hand-made input; CPython does not look, and neither do we.
-func (s *source) endPickle() {
+// endPickle is called after STOP. A frame that runs past STOP is refused
+// under framingDecoder: CPython's readers then disagree where the next pickle
+// starts (right after STOP, or where the frame ends, which is where the
+// pure-Python reader and the C reader without peek go on). Otherwise
+// frameEnd is left saying where the frame ends, and reading goes on after
+// STOP.
+func (s *source) endPickle() error {
 	if s.inFrame {
+		end := s.base + int64(s.limit)
+		if s.pos < s.limit && s.framing == framingDecoder {
+			return malformed("frame runs %d bytes past STOP", s.limit-s.pos)
+		}
+		s.frameEnd = max(s.frameEnd, end)
 		s.inFrame = false
 		s.limit = len(s.buf)
 	}
+	return nil
+}
+
+// dropFrame skips the rest of the frame for a read that runs past its end,
+// as the C unpickler without peek does (framingNoPeek), and reports whether
+// it did.
+func (s *source) dropFrame() bool {
+	if s.framing != framingNoPeek {
+		return false
+	}
+	s.pos = s.limit
+	return true
 }

@@ -2,6 +2,7 @@
 //
 //	pickle dis FILE                                 disassemble, as python3 -m pickletools
 //	pickle show [-allow-all] [-encoding E] FILE     print the value in Python notation
+//	                                                (of each *.pkl member of a zip archive)
 //	pickle recode -p N [-allow-all] [-encoding E] FILE
 //	                                                write it again at protocol N, to stdout
 //	pickle scan [-json] FILE...                     report the globals and calls, and a verdict
@@ -13,13 +14,16 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/pickle-go/pickle"
 )
@@ -175,14 +179,54 @@ func runShow(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	defer done()
 	w := bufio.NewWriter(stdout)
-	err = eachPickle(r, df, func(v any) error {
+	show := func(v any) error {
 		_, err := fmt.Fprintln(w, pickle.Repr(v))
 		return err
-	})
+	}
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(4); string(magic) == "PK\x03\x04" {
+		// A zip archive, as torch.load and pickle scan take it: each
+		// *.pkl member in turn.
+		err = eachMember(br, func(name string, m io.Reader) error {
+			if _, err := fmt.Fprintf(w, "%s:\n", name); err != nil {
+				return err
+			}
+			return eachPickle(m, df, show)
+		})
+	} else {
+		err = eachPickle(br, df, show)
+	}
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
 	return err
+}
+
+// eachMember calls fn with each *.pkl member of the zip archive in r.
+func eachMember(r io.Reader, fn func(name string, m io.Reader) error) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return err
+	}
+	for _, f := range zr.File {
+		if !strings.HasSuffix(f.Name, ".pkl") {
+			continue
+		}
+		m, err := f.Open()
+		if err != nil {
+			return err
+		}
+		err = fn(f.Name, m)
+		m.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+	}
+	return nil
 }
 
 func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -216,7 +260,8 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("scan", stderr)
 	asJSON := fs.Bool("json", false, "write one JSON report per file")
-	encoding := fs.String("encoding", "ASCII", "how to decode Python 2 str: ASCII, latin1, utf-8 or bytes")
+	// Accepted as show's is; a scan does not depend on it (see pickle.Scan).
+	encoding := fs.String("encoding", "ASCII", "accepted for show's sake; scan reads Python 2 str as Latin-1 whatever it says")
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2

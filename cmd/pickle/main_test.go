@@ -155,6 +155,11 @@ func TestScanExitCodes(t *testing.T) {
 	assert.Equal(t, "dangerous", rep.Verdict)
 	assert.Equal(t, "archive/data.pkl", rep.Pickles[0].Source)
 
+	// show reads a zip archive as scan does: its *.pkl members.
+	code, out, errOut := runCmd(nil, "show", samples+"zip_persid.pt")
+	assert.Equal(t, 0, code, errOut)
+	assert.Equal(t, "archive/data.pkl:\n[1, 2]\n", out)
+
 	code, _, _ = runCmd([]byte("\x80\x04\x95"), "scan", "-")
 	assert.Equal(t, 2, code)
 	code, _, _ = runCmd(nil, "scan", "no-such-file")

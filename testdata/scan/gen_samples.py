@@ -68,3 +68,32 @@ write('concatenated.pkl', pickle.dumps([1, 2], 2) + pickle.dumps(Reduce(os.syste
 
 # Data that only looks like code is safe.
 write('looks_like_code.pkl', pickle.dumps(['os.system', 'eval', {'__import__': 'subprocess'}], 4))
+
+# A zip that is also a pickle (issue 12): its first member is named 'a\n', so
+# that pickle.load of the archive reads the local header as a PERSID line and
+# then the member's contents as opcodes, calling os.getcwd. The contents end
+# in '2', after STOP, so that the CRC in the header is ASCII (the PERSID line
+# must be); the other header fields are ASCII by the choice of date. A
+# harmless archive/data.pkl follows.
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, 'w', zipfile.ZIP_STORED) as z:
+    z.writestr(zipfile.ZipInfo('a\n', date_time=(1980, 1, 1, 0, 0, 0)), b'0cos\ngetcwd\n)R.2')
+    z.writestr(zipfile.ZipInfo('archive/data.pkl', date_time=(1980, 1, 1, 0, 0, 0)), pickle.dumps([1, 2], 2))
+data = buf.getvalue()
+assert all(c < 0x80 for c in data[:data.index(b'\n')]), data[:40]
+write('zip_persid.pt', data)
+
+# Plain records from otherwise dangerous modules (issue 12): suspicious, not
+# dangerous. One file per protocol; in-memory files pickle from protocol 2.
+import platform
+import signal
+import socket
+import subprocess
+import types
+
+for proto in range(pickle.HIGHEST_PROTOCOL + 1):
+    records = [types.SimpleNamespace(a=1), os.stat_result(range(10)), os.terminal_size((80, 24)),
+               platform.uname(), socket.AF_INET, signal.SIGTERM, subprocess.CompletedProcess(['true'], 0)]
+    if proto >= 2:
+        records += [io.BytesIO(b'x'), io.StringIO(u'x')]
+    write('plain_records_p%d.pkl' % proto, pickle.dumps(records, proto))
