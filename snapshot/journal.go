@@ -111,9 +111,8 @@ func (s *Store) scanJournal(data []byte, gen uint64) (*journalScan, error) {
 }
 
 // replay applies generation gen's journal to v and returns how many records
-// it applied. A journal whose header is bad, or a record Replay refuses,
-// fails the generation; a bad record only ends the replay, and journalErr
-// reports it.
+// it applied. A record Replay refuses fails the generation; a bad journal
+// header or record only ends the replay there, and journalErr reports it.
 func (s *Store) replay(gen uint64, v any) (n int, journalErr *GenerationError, err error) {
 	data, err := s.readJournal(gen)
 	if err != nil || data == nil {
@@ -122,7 +121,10 @@ func (s *Store) replay(gen uint64, v any) (n int, journalErr *GenerationError, e
 	path := s.path(gen, journalSuffix)
 	js, err := s.scanJournal(data, gen)
 	if err != nil {
-		return 0, nil, &GenerationError{Generation: gen, Path: path, Record: -1, Err: fmt.Errorf("journal: %w", err)}
+		// Journals are created whole (a temporary file renamed), so a
+		// bad header is damage, not a crash; the snapshot still stands,
+		// and is a newer state than any older generation.
+		return 0, &GenerationError{Generation: gen, Path: path, Record: 0, Err: fmt.Errorf("journal header: %w", err)}, nil
 	}
 	if len(js.bodies) > 0 && s.cfg.Replay == nil {
 		return 0, nil, &GenerationError{Generation: gen, Path: path, Record: 0, Err: fmt.Errorf("the journal has %d records and Config.Replay is nil", len(js.bodies))}
