@@ -85,6 +85,9 @@ func crashConfig() Config {
 
 func TestCrashAtRandomPointsLosesNothingAcknowledged(t *testing.T) {
 	runs := 220
+	if testing.Short() {
+		runs = 40 // go test -short, and the race detector's slower children
+	}
 	dir := t.TempDir()
 	inFlight := map[string]int{}
 	for run := range runs {
