@@ -14,8 +14,8 @@
 // gen-NNNNNNNNNNNNNNNNNNNN.snap (n in 20 decimal digits, so that names sort
 // as numbers do) and its journal, if it has one, gen-NNNNNNNNNNNNNNNNNNNN.journal.
 // Files are written under a temporary name starting with ".tmp-", synced,
-// renamed into place, and the directory synced; Open removes temporary files
-// a crash left behind.
+// renamed into place, and the directory synced; a Store's first write
+// removes temporary files a crash left behind.
 //
 // # Snapshot format
 //
@@ -73,7 +73,10 @@
 // (pickle.Unmarshal into an `any`), passed through the registered
 // migrations from its version up to the program's, one version at a time,
 // and the result mapped into the caller's value. Renamed classes are
-// followed with Config.Renames or a pickle.FindClass option.
+// followed with Config.Renames or a pickle.FindClass option. Journal records
+// are not migrated: Config.Replay sees each record's schema in
+// Record.Schema, and Append refuses to extend a journal written with
+// another schema, so after Load migrates, Save before appending.
 //
 // # Keeping old fixtures loading
 //

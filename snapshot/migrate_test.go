@@ -117,3 +117,30 @@ func TestRenamesFollowMovedClasses(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, point{3, 4}, got)
 }
+
+func TestRenamer(t *testing.T) {
+	rename := renamer(map[string]string{
+		"old.Point":       "app.geometry.Point",
+		"old:Outer.Inner": "app:Outer.Inner",
+		"old.Bad":         "nodot",
+	})
+	tests := []struct {
+		module, name         string
+		wantModule, wantName string
+		wantErr              string
+	}{
+		{"old", "Point", "app.geometry", "Point", ""},
+		{"old", "Outer.Inner", "app", "Outer.Inner", ""},
+		{"other", "Point", "other", "Point", ""},
+		{"old", "Bad", "", "", `want "module.Name"`},
+	}
+	for _, tt := range tests {
+		m, n, err := rename(tt.module, tt.name)
+		if tt.wantErr != "" {
+			assert.ErrorContains(t, err, tt.wantErr)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, [2]string{tt.wantModule, tt.wantName}, [2]string{m, n})
+	}
+}

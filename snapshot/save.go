@@ -65,6 +65,9 @@ func (s *Store) header(kind byte, gen, bodyLen uint64) *header {
 
 // writeAtomic makes name hold chunks, or leaves it as it was.
 func (s *Store) writeAtomic(name string, chunks ...[]byte) (err error) {
+	if err := s.removeTemps(); err != nil {
+		return err
+	}
 	f, err := s.fs.CreateTemp(s.dir, tempPrefix+"*")
 	if err != nil {
 		return err

@@ -38,8 +38,9 @@ type Config struct {
 	Schema int
 	// Migrations rewrite decoded state from one schema version to the next.
 	Migrations []Migration
-	// Renames maps old class names ("module.Name") to new ones, for
-	// generations written before a class moved; see pickle.FindClass.
+	// Renames maps old class names ("module.Name", or "module:Qual.Name"
+	// for a nested class) to new ones, for generations written before a
+	// class moved; see pickle.FindClass.
 	Renames map[string]string
 
 	// Keep is how many generations to keep, the newest; older ones go
@@ -87,10 +88,11 @@ type Store struct {
 	bad     map[uint64]bool // generations Load found bad, not counted as kept
 	head    uint64          // the generation Append extends: last saved or loaded
 	journal *journalWriter
+	cleaned bool // removeTemps has run
 }
 
-// Open opens the store in dir, creating the directory if need be, and
-// removes the temporary files a crashed Save or Append left behind.
+// Open opens the store in dir, creating the directory if need be. The first
+// Save or Append removes the temporary files a crashed writer left behind.
 func Open(dir string, cfg Config) (*Store, error) {
 	return openFS(dir, cfg, osFS{})
 }
@@ -133,18 +135,29 @@ func openFS(dir string, cfg Config, fs fileSystem) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("snapshot: Open: %w", err)
 	}
-	entries, err := fs.ReadDir(dir)
+	return s, nil
+}
+
+// removeTemps removes the temporary files a crashed writer left behind. It
+// runs before a Store first writes, not in Open: a reader opening the
+// directory must not remove the file a live writer is filling.
+func (s *Store) removeTemps() error {
+	if s.cleaned {
+		return nil
+	}
+	entries, err := s.fs.ReadDir(s.dir)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot: Open: %w", err)
+		return err
 	}
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), tempPrefix) {
-			if err := fs.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("snapshot: Open: removing a leftover temporary file: %w", err)
+			if err := s.fs.Remove(filepath.Join(s.dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("removing a leftover temporary file: %w", err)
 			}
 		}
 	}
-	return s, nil
+	s.cleaned = true
+	return nil
 }
 
 func checkConfig(cfg *Config) error {
@@ -157,7 +170,7 @@ func checkConfig(cfg *Config) error {
 		return errors.New("snapshot: Open: empty KeyID; an empty key id marks an unsigned file")
 	case len(cfg.KeyID) > 255:
 		return fmt.Errorf("snapshot: Open: key id of %d bytes; at most 255", len(cfg.KeyID))
-	case cfg.Schema < 0 || cfg.Schema > math.MaxUint32:
+	case cfg.Schema < 0 || int64(cfg.Schema) > math.MaxUint32:
 		return fmt.Errorf("snapshot: Open: schema version %d out of range", cfg.Schema)
 	case cfg.Keep < 0:
 		return fmt.Errorf("snapshot: Open: Keep %d is negative", cfg.Keep)
@@ -188,11 +201,18 @@ func renamer(renames map[string]string) func(module, name string) (string, strin
 	return func(module, name string) (string, string, error) {
 		to, ok := renames[module+"."+name]
 		if !ok {
-			return module, name, nil
+			if to, ok = renames[module+":"+name]; !ok {
+				return module, name, nil
+			}
 		}
-		i := strings.LastIndexByte(to, '.')
+		// "module:Qual.Name" splits at the colon, for nested classes;
+		// "module.Name" at the last dot.
+		i := strings.IndexByte(to, ':')
+		if i < 0 {
+			i = strings.LastIndexByte(to, '.')
+		}
 		if i <= 0 || i == len(to)-1 {
-			return "", "", fmt.Errorf("snapshot: rename of %s.%s to %q: want \"module.Name\"", module, name, to)
+			return "", "", fmt.Errorf("snapshot: rename of %s.%s to %q: want \"module.Name\" or \"module:Qual.Name\"", module, name, to)
 		}
 		return to[:i], to[i+1:], nil
 	}

@@ -108,11 +108,17 @@ func dirNames(t testing.TB, dir string) []string {
 	return names
 }
 
-func TestOpenRemovesTemporaryFiles(t *testing.T) {
+func TestFirstWriteRemovesTemporaryFiles(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, ".tmp-123"), []byte("half a save"), 0o644))
-	mustOpen(t, dir, testConfig(nil))
-	assert.Empty(t, dirNames(t, dir))
+	s := mustOpen(t, dir, testConfig(nil))
+	var v counter
+	_, err := s.Load(&v)
+	require.ErrorIs(t, err, ErrEmpty)
+	assert.Equal(t, []string{".tmp-123"}, dirNames(t, dir), "opening and loading, as readers do, leave a writer's file alone")
+	_, err = s.Save(counter{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{genName(1, snapSuffix)}, dirNames(t, dir))
 }
 
 func TestOpenRefusesBadConfig(t *testing.T) {

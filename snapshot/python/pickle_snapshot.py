@@ -129,7 +129,7 @@ def _parse_header(data):
     """Returns (fields, header length); raises ValueError saying what is wrong."""
     if data[:8] != MAGIC:
         raise ValueError('no snapshot magic at offset 0')
-    if len(data) < 40:
+    if len(data) < 41:
         raise ValueError('header cut short at %d bytes' % len(data))
     if data[8] != FORMAT_VERSION:
         raise ValueError('format version %d; this reader knows %d' % (data[8], FORMAT_VERSION))
@@ -179,10 +179,21 @@ class Store(object):
         # pickle.Unpickler whose find_class follows renames.
         self.unpickler = unpickler or pickle.Unpickler
         self.head = 0
+        self._cleaned = False
         os.makedirs(directory, exist_ok=True)
-        for name in os.listdir(directory):
+
+    def _remove_temps(self):
+        # Before the first write, not on opening: a reader must not remove
+        # the file a live writer is filling.
+        if self._cleaned:
+            return
+        for name in os.listdir(self.dir):
             if name.startswith('.tmp-'):
-                os.remove(os.path.join(directory, name))
+                try:
+                    os.remove(os.path.join(self.dir, name))
+                except FileNotFoundError:
+                    pass
+        self._cleaned = True
 
     def _path(self, gen, suffix):
         return os.path.join(self.dir, 'gen-%020d%s' % (gen, suffix))
@@ -197,6 +208,7 @@ class Store(object):
         return body if self.key is None else _sign(body, self.key_id, self.key)
 
     def _write_atomic(self, path, data):
+        self._remove_temps()
         fd, tmp = tempfile.mkstemp(prefix='.tmp-', dir=self.dir)
         try:
             with os.fdopen(fd, 'wb') as f:
