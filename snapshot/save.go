@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/pickle-go/pickle"
 )
@@ -55,7 +54,7 @@ func (s *Store) header(kind byte, gen, bodyLen uint64) *header {
 		kind:       kind,
 		protocol:   s.cfg.Protocol,
 		schema:     s.cfg.Schema,
-		time:       time.Now(),
+		time:       s.now(),
 		generation: gen,
 		writer:     s.cfg.Writer,
 		keyID:      keyID,

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pickle-go/pickle"
 )
@@ -88,7 +89,8 @@ type Store struct {
 	bad     map[uint64]bool // generations Load found bad, not counted as kept
 	head    uint64          // the generation Append extends: last saved or loaded
 	journal *journalWriter
-	cleaned bool // removeTemps has run
+	cleaned bool             // removeTemps has run
+	now     func() time.Time // the clock headers record; tests fix it
 }
 
 // Open opens the store in dir, creating the directory if need be. The first
@@ -101,7 +103,7 @@ func openFS(dir string, cfg Config, fs fileSystem) (*Store, error) {
 	if err := checkConfig(&cfg); err != nil {
 		return nil, err
 	}
-	s := &Store{dir: dir, cfg: cfg, fs: fs, bad: map[uint64]bool{}, migrations: map[int]func(any) (any, error){}}
+	s := &Store{dir: dir, cfg: cfg, fs: fs, bad: map[uint64]bool{}, migrations: map[int]func(any) (any, error){}, now: time.Now}
 	s.keys = map[string][]byte{}
 	for id, k := range cfg.VerifyKeys {
 		s.keys[id] = k
