@@ -141,25 +141,31 @@ func TestGoWritesPythonLoads(t *testing.T) {
 }
 
 func TestPythonAppendsToAGoStore(t *testing.T) {
-	// The journal is shared too: Python appends after Go's records, cutting
-	// off a torn one first, and Go replays them all.
+	// The journal is shared too: Python cuts off a torn record and appends
+	// after Go's good ones, and Go replays them all.
 	python := pythonPath(t, "3")
 	dir := t.TempDir()
 	s := mustOpen(t, dir, testConfig(nil))
 	_, err := s.Save(counter{N: 1, Names: []string{"go0"}})
 	require.NoError(t, err)
 	require.NoError(t, s.Append(add{"go1"}))
+	require.NoError(t, s.Append(add{"torn"}))
 	require.NoError(t, s.Close())
+	journal := filepath.Join(dir, genName(1, journalSuffix))
+	info, err := os.Stat(journal)
+	require.NoError(t, err)
+	require.NoError(t, os.Truncate(journal, info.Size()-3))
 	script := `import sys; sys.path.insert(0, 'python'); import pickle_snapshot as p
 s = p.Store(sys.argv[1], key_id=b'k1', key=bytes.fromhex(sys.argv[2]), schema=1)
 s.load(replay=lambda st, ch: st)
-s.append({'name': 'py2'})`
+s.append({'name': 'py2'})
+s.append({'name': 'py3'})`
 	cmd := exec.Command(python, "-c", script, dir, hex.EncodeToString(testKey))
 	cmd.Stderr = os.Stderr
 	require.NoError(t, cmd.Run())
 	var got counter
 	l, err := mustOpen(t, dir, testConfig(nil)).Load(&got)
 	require.NoError(t, err)
-	assert.Equal(t, counter{N: 3, Names: []string{"go0", "go1", "py2"}}, got)
+	assert.Equal(t, counter{N: 4, Names: []string{"go0", "go1", "py2", "py3"}}, got)
 	assert.Empty(t, l.Skipped)
 }

@@ -179,6 +179,7 @@ class Store(object):
         # pickle.Unpickler whose find_class follows renames.
         self.unpickler = unpickler or pickle.Unpickler
         self.head = 0
+        self._journal = None  # [generation, key, records, end of the good records]
         self._cleaned = False
         os.makedirs(directory, exist_ok=True)
 
@@ -245,23 +246,31 @@ class Store(object):
         if not self.head:
             raise ValueError('append before save or load: no generation to extend')
         path = self._path(self.head, '.journal')
-        if not os.path.exists(path):
-            head = _header('J', self.protocol, self.schema, self.head, self.writer, self.key_id if self.key else b'', 0)
-            self._write_atomic(path, head + _file_seal(self.key, head, b''))
-        with open(path, 'rb') as f:
-            data = f.read()
-        _, key, records, good_end, bad = self._scan_journal(data, self.head)
-        if bad is not None and not bad.startswith('torn'):
-            raise ValueError('journal of generation %d: %s; save to start a new journal' % (self.head, bad))
+        if self._journal is None or self._journal[0] != self.head:
+            # The first append to this journal: create it, or find the end
+            # of its good records (cutting off a torn one below).
+            if not os.path.exists(path):
+                head = _header('J', self.protocol, self.schema, self.head, self.writer, self.key_id if self.key else b'', 0)
+                self._write_atomic(path, head + _file_seal(self.key, head, b''))
+            with open(path, 'rb') as f:
+                data = f.read()
+            h, key, records, good_end, bad = self._scan_journal(data, self.head)
+            if bad is not None and not bad.startswith('torn'):
+                raise ValueError('journal of generation %d: %s; save to start a new journal' % (self.head, bad))
+            if h['schema'] != self.schema or (h['key_id'] or None) != (self.key_id if self.key else None):
+                raise ValueError('journal of generation %d was written with another schema or key; save to start a new journal' % self.head)
+            self._journal = [self.head, key, len(records), good_end]
+        _, key, index, good_end = self._journal
         body = self._pickle(change)
-        frame = struct.pack('<I', len(body)) + body + _record_seal(key, self.head, len(records), body)
+        frame = struct.pack('<I', len(body)) + body + _record_seal(key, self.head, index, body)
         frame += struct.pack('<I', _crc32c(frame))
         with open(path, 'r+b') as f:
-            f.truncate(good_end)  # a torn record from a crash
+            f.truncate(good_end)  # a torn record, from a crash or a failed append
             f.seek(good_end)
             f.write(frame)
             f.flush()
             os.fsync(f.fileno())
+        self._journal[2:] = [index + 1, good_end + len(frame)]
 
     def _open_header(self, data, gen, kind):
         h, n = _parse_header(data)
