@@ -1,8 +1,11 @@
 package snapshot
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -139,4 +142,73 @@ func TestJournalWithoutReplayFailsTheGeneration(t *testing.T) {
 	var got counter
 	_, err = mustOpen(t, dir, cfg).Load(&got)
 	assert.ErrorContains(t, err, "Config.Replay is nil")
+}
+
+func TestCompactFoldsTheJournal(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, dir, testConfig(nil))
+	_, err := s.Save(counter{})
+	require.NoError(t, err)
+	require.NoError(t, s.Append(add{"a"}))
+	require.NoError(t, s.Append(add{"b"}))
+
+	var state counter
+	gen, l, err := s.Compact(&state)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(2), gen)
+	assert.Equal(t, 2, l.Records)
+	require.NoError(t, s.Append(add{"c"}))
+
+	var got counter
+	l, err = mustOpen(t, dir, testConfig(nil)).Load(&got)
+	require.NoError(t, err)
+	assert.Equal(t, counter{N: 3, Names: []string{"a", "b", "c"}}, got)
+	assert.Equal(t, uint64(2), l.Generation)
+	assert.Equal(t, 1, l.Records)
+}
+
+func TestConcurrentSavesAppendsAndLoads(t *testing.T) {
+	// The methods may be called from many goroutines; the race detector
+	// (go test -race) checks that they share nothing unguarded.
+	dir := t.TempDir()
+	s := mustOpen(t, dir, testConfig(nil))
+	_, err := s.Save(counter{})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 30)
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 10 {
+				var err error
+				switch i {
+				case 0:
+					err = s.Append(add{fmt.Sprint(j)})
+				case 1:
+					var v counter
+					_, err = s.Load(&v)
+				case 2:
+					_, err = s.Save(counter{N: int64(j)})
+				}
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	var got counter
+	_, err = s.Load(&got)
+	require.NoError(t, err)
+	// The state is the last Save's, with the Appends since, in order: a
+	// saved count, and names that count up by one.
+	base := got.N - int64(len(got.Names))
+	assert.True(t, base >= 0 && base < 10, "count %d with %d names", got.N, len(got.Names))
+	for i := 1; i < len(got.Names); i++ {
+		prev, _ := strconv.Atoi(got.Names[i-1])
+		assert.Equal(t, strconv.Itoa(prev+1), got.Names[i], "names %v", got.Names)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 
 	"github.com/pickle-go/pickle"
 )
@@ -42,6 +43,19 @@ func (s *Store) Save(v any) (uint64, error) {
 		return gen, fmt.Errorf("snapshot: Save: generation %d is saved, but removing old ones failed: %w", gen, err)
 	}
 	return gen, nil
+}
+
+// Compact folds the journal into a new generation, for a program that does
+// not hold its state in memory: it loads the newest good state into the
+// value v points to, as Load does, and saves it. A program that holds its
+// state compacts by calling Save with it.
+func (s *Store) Compact(v any) (uint64, *Loaded, error) {
+	l, err := s.Load(v)
+	if err != nil {
+		return 0, l, err
+	}
+	gen, err := s.Save(reflect.ValueOf(v).Elem().Interface())
+	return gen, l, err
 }
 
 // header is the header of a file this store writes now.
