@@ -6,7 +6,9 @@
 // newest generation that verifies, decodes and migrates, reporting each one
 // it had to skip (through Config.OnSkip, a *GenerationError per generation,
 // and a log/slog record); Append adds a change to a journal that Load
-// replays onto its generation, and the next Save compacts it.
+// replays onto its generation, and the next Save (or Compact) folds it into
+// a new generation. python/pickle_snapshot.py, standard library only, reads
+// and writes the same directories from Python.
 //
 // # Files
 //
@@ -63,8 +65,11 @@
 // pickle.ErrUnknownKey), it is unsigned in a signed store (ErrUnsigned), its
 // schema is newer than the program's (ErrNewerSchema) or older with no
 // migration to bridge the gap (ErrNoMigration), or its pickle does not
-// decode or replay into the value. The value is zeroed before each attempt,
-// so a failed attempt leaves nothing behind. When no generation loads, the
+// decode or replay into the value. A journal whose header is damaged, or a
+// bad record, does not fail its generation: the records before it are
+// replayed, and the damage is reported as a *GenerationError naming the
+// record. The value is zeroed before each attempt, so a failed attempt
+// leaves nothing behind. When no generation loads, the
 // error is a *LoadError listing every generation and why.
 //
 // # Migrations

@@ -27,10 +27,11 @@ type Config struct {
 	// VerifyKeys are more keys Load accepts, by key id: the old keys,
 	// while keys rotate.
 	VerifyKeys map[string][]byte
-	// Unsigned, an explicit choice, writes files without signatures (with a
-	// SHA-256 seal that detects corruption, not tampering) and lets Load
-	// accept them. Without it, an unsigned generation is refused
-	// (ErrUnsigned).
+	// Unsigned, an explicit choice, lets Load accept unsigned files, and
+	// without a Key writes them (with a SHA-256 seal that detects
+	// corruption, not tampering). With a Key too, files are written signed
+	// and unsigned ones still read: the way to move a store to signing.
+	// Without Unsigned, an unsigned generation is refused (ErrUnsigned).
 	Unsigned bool
 
 	// Schema is the version of the state's layout that the program writes,

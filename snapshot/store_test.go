@@ -294,3 +294,24 @@ func TestUnsignedStore(t *testing.T) {
 	require.Len(t, l.Skipped, 1)
 	assert.ErrorIs(t, l.Skipped[0], ErrCorrupt)
 }
+
+func TestMovingAStoreToSigning(t *testing.T) {
+	dir := t.TempDir()
+	unsigned := Config{Unsigned: true, Schema: 1, Logger: testConfig(nil).Logger}
+	_, err := mustOpen(t, dir, unsigned).Save(counter{N: 1})
+	require.NoError(t, err)
+
+	both := testConfig(nil)
+	both.Unsigned = true
+	s := mustOpen(t, dir, both)
+	var v counter
+	_, err = s.Load(&v)
+	require.NoError(t, err, "the unsigned generation is still read")
+	_, err = s.Save(counter{N: 2})
+	require.NoError(t, err)
+
+	l, err := mustOpen(t, dir, testConfig(nil)).Load(&v)
+	require.NoError(t, err, "and the new one is signed")
+	assert.Equal(t, uint64(2), l.Generation)
+	assert.Equal(t, int64(2), v.N)
+}
