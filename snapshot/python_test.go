@@ -169,3 +169,29 @@ s.append({'name': 'py3'})`
 	assert.Equal(t, counter{N: 4, Names: []string{"go0", "go1", "py2", "py3"}}, got)
 	assert.Empty(t, l.Skipped)
 }
+
+func TestPythonMigratesAndRefusesNewer(t *testing.T) {
+	python := pythonPath(t, "3")
+	dir := t.TempDir()
+	_, err := mustOpen(t, dir, testConfig(nil)).Save(counter{N: 1, Names: []string{"go0"}})
+	require.NoError(t, err)
+	script := `import json, sys; sys.path.insert(0, 'python'); import pickle_snapshot as p
+key = bytes.fromhex(sys.argv[2])
+def to2(s):
+    s['names'] = [n.upper() for n in s['names']]
+    return s
+state, info = p.Store(sys.argv[1], key_id=b'k1', key=key, schema=2, migrations={1: to2}).load()
+print(json.dumps([state, info['schema']]))
+try:
+    p.Store(sys.argv[1], key_id=b'k1', key=key, schema=0).load()
+except p.LoadError as e:
+    print(json.dumps(str(e.errors[0].reason)))`
+	cmd := exec.Command(python, "-c", script, dir, hex.EncodeToString(testKey))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	require.Len(t, lines, 2, "%s", out)
+	assert.JSONEq(t, `[{"n": 1, "names": ["GO0"]}, 1]`, lines[0], "migrated from schema 1 to 2")
+	assert.JSONEq(t, `"written with schema 1; this program knows up to 0"`, lines[1], "refused as newer")
+}
