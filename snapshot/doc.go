@@ -69,7 +69,9 @@
 // bad record, does not fail its generation: the records before it are
 // replayed, and the damage is reported as a *GenerationError naming the
 // record. The value is zeroed before each attempt, so a failed attempt
-// leaves nothing behind. When no generation loads, the
+// leaves nothing behind. Generations Load found bad do not count toward
+// Config.Keep, and one of a newer schema is never removed: after a
+// rollback, the old program must not destroy what the roll forward needs. When no generation loads, the
 // error is a *LoadError listing every generation and why.
 //
 // # Migrations

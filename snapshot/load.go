@@ -52,7 +52,7 @@ func (s *Store) Load(v any) (*Loaded, error) {
 		l, journalErr, err := s.loadGeneration(gen, v)
 		if err != nil {
 			ge := asGenerationError(gen, s.path(gen, snapSuffix), err)
-			s.bad[gen] = true
+			s.bad[gen] = err
 			s.report(ge)
 			skipped = append(skipped, ge)
 			continue

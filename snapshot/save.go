@@ -109,7 +109,8 @@ func (s *Store) writeAtomic(name string, chunks ...[]byte) (err error) {
 }
 
 // prune removes the generations, and their journals, older than the newest
-// Keep that are not known to be bad. gens is newest first. The snapshot goes
+// Keep that are not known to be bad, except those of a newer schema. gens
+// is newest first. The snapshot goes
 // before its journal: a journal without its snapshot is never read, but a
 // snapshot without its journal would load as an older state.
 func (s *Store) prune(gens []uint64) error {
@@ -117,9 +118,14 @@ func (s *Store) prune(gens []uint64) error {
 	var errs []error
 	for _, g := range gens {
 		if kept < s.cfg.Keep {
-			if !s.bad[g] {
+			if s.bad[g] == nil {
 				kept++
 			}
+			continue
+		}
+		if errors.Is(s.bad[g], ErrNewerSchema) {
+			// Written by a newer version of the program: after a rollback,
+			// the old version must not destroy what the roll forward needs.
 			continue
 		}
 		for _, suffix := range []string{snapSuffix, journalSuffix} {

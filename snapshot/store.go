@@ -87,8 +87,8 @@ type Store struct {
 	migrations map[int]func(any) (any, error)
 
 	mu      sync.Mutex
-	bad     map[uint64]bool // generations Load found bad, not counted as kept
-	head    uint64          // the generation Append extends: last saved or loaded
+	bad     map[uint64]error // generations Load found bad, and why: not counted as kept
+	head    uint64           // the generation Append extends: last saved or loaded
 	journal *journalWriter
 	cleaned bool             // removeTemps has run
 	now     func() time.Time // the clock headers record; tests fix it
@@ -104,7 +104,7 @@ func openFS(dir string, cfg Config, fs fileSystem) (*Store, error) {
 	if err := checkConfig(&cfg); err != nil {
 		return nil, err
 	}
-	s := &Store{dir: dir, cfg: cfg, fs: fs, bad: map[uint64]bool{}, migrations: map[int]func(any) (any, error){}, now: time.Now}
+	s := &Store{dir: dir, cfg: cfg, fs: fs, bad: map[uint64]error{}, migrations: map[int]func(any) (any, error){}, now: time.Now}
 	s.keys = map[string][]byte{}
 	for id, k := range cfg.VerifyKeys {
 		s.keys[id] = k

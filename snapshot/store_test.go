@@ -315,3 +315,30 @@ func TestMovingAStoreToSigning(t *testing.T) {
 	assert.Equal(t, uint64(2), l.Generation)
 	assert.Equal(t, int64(2), v.N)
 }
+
+func TestRollbackKeepsTheNewerSchemasGeneration(t *testing.T) {
+	dir := t.TempDir()
+	old := testConfig(nil)
+	old.Keep = 2
+	_, err := mustOpen(t, dir, old).Save(counter{N: 1})
+	require.NoError(t, err)
+	newer := old
+	newer.Schema = 2
+	_, err = mustOpen(t, dir, newer).Save(counter{N: 2})
+	require.NoError(t, err)
+
+	// The deploy is rolled back: the old program skips generation 2, and
+	// goes on saving.
+	s := mustOpen(t, dir, old)
+	var v counter
+	l, err := s.Load(&v)
+	require.NoError(t, err)
+	require.Len(t, l.Skipped, 1)
+	assert.ErrorIs(t, l.Skipped[0], ErrNewerSchema)
+	for n := int64(3); n <= 5; n++ {
+		_, err = s.Save(counter{N: n})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{genName(2, snapSuffix), genName(4, snapSuffix), genName(5, snapSuffix)}, dirNames(t, dir),
+		"generation 2 outlives Keep; generations 1 and 3 do not")
+}
