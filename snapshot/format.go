@@ -24,6 +24,8 @@ const (
 	envelopeTagSize = sha256.Size
 	// fixedHeader is the header without its two variable strings.
 	fixedHeader = 8 + 1 + 1 + 1 + 4 + 8 + 8 + 1 + 1 + 8
+	// maxHeader is the longest header: both strings 255 bytes.
+	maxHeader = fixedHeader + 2*255
 )
 
 // header is a decoded file header.

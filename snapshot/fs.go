@@ -16,6 +16,8 @@ type fileSystem interface {
 	// length.
 	OpenAppend(name string) (file, error)
 	ReadFile(name string) ([]byte, error)
+	// ReadPrefix reads at most n bytes from the start of a file.
+	ReadPrefix(name string, n int) ([]byte, error)
 	ReadDir(dir string) ([]os.DirEntry, error)
 	Rename(from, to string) error
 	Remove(name string) error
@@ -43,8 +45,22 @@ func (osFS) OpenAppend(name string) (file, error) {
 
 func (osFS) ReadFile(name string) ([]byte, error)      { return os.ReadFile(name) }
 func (osFS) ReadDir(dir string) ([]os.DirEntry, error) { return os.ReadDir(dir) }
-func (osFS) Rename(from, to string) error              { return os.Rename(from, to) }
-func (osFS) Remove(name string) error                  { return os.Remove(name) }
+
+func (osFS) ReadPrefix(name string, n int) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	m, err := io.ReadFull(f, b)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	return b[:m], err
+}
+func (osFS) Rename(from, to string) error { return os.Rename(from, to) }
+func (osFS) Remove(name string) error     { return os.Remove(name) }
 
 func (osFS) SyncDir(dir string) error {
 	d, err := os.Open(filepath.Clean(dir))

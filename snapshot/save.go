@@ -58,6 +58,21 @@ func (s *Store) Compact(v any) (uint64, *Loaded, error) {
 	return gen, l, err
 }
 
+// newerSchema reports whether generation gen's header names a schema newer
+// than the program's. A header that does not parse is no reason to keep a
+// file.
+func (s *Store) newerSchema(gen uint64) bool {
+	if errors.Is(s.bad[gen], ErrNewerSchema) {
+		return true
+	}
+	head, err := s.fs.ReadPrefix(s.path(gen, snapSuffix), maxHeader)
+	if err != nil {
+		return false
+	}
+	h, _, err := parseHeader(head)
+	return err == nil && h.schema > s.cfg.Schema
+}
+
 // header is the header of a file this store writes now.
 func (s *Store) header(kind byte, gen, bodyLen uint64) *header {
 	keyID := ""
@@ -123,7 +138,7 @@ func (s *Store) prune(gens []uint64) error {
 			}
 			continue
 		}
-		if errors.Is(s.bad[g], ErrNewerSchema) {
+		if s.newerSchema(g) {
 			// Written by a newer version of the program: after a rollback,
 			// the old version must not destroy what the roll forward needs.
 			continue

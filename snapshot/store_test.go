@@ -342,3 +342,21 @@ func TestRollbackKeepsTheNewerSchemasGeneration(t *testing.T) {
 	assert.Equal(t, []string{genName(2, snapSuffix), genName(4, snapSuffix), genName(5, snapSuffix)}, dirNames(t, dir),
 		"generation 2 outlives Keep; generations 1 and 3 do not")
 }
+
+func TestSaveNeverPrunesANewerSchemasGeneration(t *testing.T) {
+	// The same without a Load first: Save reads the headers of what it
+	// would remove.
+	dir := t.TempDir()
+	old := testConfig(nil)
+	old.Keep = 1
+	newer := old
+	newer.Schema = 2
+	_, err := mustOpen(t, dir, newer).Save(counter{N: 1})
+	require.NoError(t, err)
+	s := mustOpen(t, dir, old)
+	for n := int64(2); n <= 3; n++ {
+		_, err = s.Save(counter{N: n})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{genName(1, snapSuffix), genName(3, snapSuffix)}, dirNames(t, dir))
+}
