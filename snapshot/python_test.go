@@ -195,3 +195,20 @@ except p.LoadError as e:
 	assert.JSONEq(t, `[{"n": 1, "names": ["GO0"]}, 1]`, lines[0], "migrated from schema 1 to 2")
 	assert.JSONEq(t, `"written with schema 1; this program knows up to 0"`, lines[1], "refused as newer")
 }
+
+func TestPythonNeverPrunesANewerSchemasGeneration(t *testing.T) {
+	python := pythonPath(t, "3")
+	dir := t.TempDir()
+	newer := testConfig(nil)
+	newer.Schema = 2
+	_, err := mustOpen(t, dir, newer).Save(counter{N: 1})
+	require.NoError(t, err)
+	script := `import sys; sys.path.insert(0, 'python'); import pickle_snapshot as p
+s = p.Store(sys.argv[1], key_id=b'k1', key=bytes.fromhex(sys.argv[2]), schema=1, keep=1)
+s.save({'n': 2, 'names': []})
+s.save({'n': 3, 'names': []})`
+	cmd := exec.Command(python, "-c", script, dir, hex.EncodeToString(testKey))
+	cmd.Stderr = os.Stderr
+	require.NoError(t, cmd.Run())
+	assert.Equal(t, []string{genName(1, snapSuffix), genName(3, snapSuffix)}, dirNames(t, dir))
+}

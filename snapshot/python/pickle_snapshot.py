@@ -234,12 +234,22 @@ class Store(object):
         self._write_atomic(self._path(gen, '.snap'), head + body + _file_seal(self.key, head, body))
         self.head = gen
         for old in ([gen] + gens)[self.keep:]:
+            if self._newer_schema(old):
+                continue  # a newer program's: a rollback must not destroy it
             for suffix in ('.snap', '.journal'):
                 try:
                     os.remove(self._path(old, suffix))
                 except FileNotFoundError:
                     pass
         return gen
+
+    def _newer_schema(self, gen):
+        try:
+            with open(self._path(gen, '.snap'), 'rb') as f:
+                h, _ = _parse_header(f.read(41 + 2 * 255))
+        except (OSError, ValueError, struct.error):
+            return False
+        return h['schema'] > self.schema
 
     def append(self, change):
         """Adds change to the journal of the generation last saved or loaded."""
