@@ -147,6 +147,8 @@ func main() {
 		logf("  %s (%s)", fr.File.File, human(float64(len(data))))
 		fr.Go, fr.Mem = goResults(fr.File, data, *reps, *peerReps, logf)
 	}
+	logf("Go: snapshot journal Append latency, %d runs", appendRuns)
+	appendRes := measureAppend(".")
 	elapsed := time.Since(start)
 	loadEnd := loadAvg()
 	otherCPU, otherCores := meter.others()
@@ -167,6 +169,7 @@ func main() {
 		LoadEnd:   loadEnd,
 		OtherCPU:  otherCPU,
 		OtherCore: otherCores,
+		Append:    appendRes,
 	}
 	tables := rep.tables()
 	fmt.Print(tables)

@@ -23,6 +23,7 @@ type report struct {
 	Library   string
 	OtherCPU  time.Duration
 	OtherCore float64
+	Append    *appendResult // the snapshot journal's Append latency
 }
 
 // row is one line of the full table: an implementation on a file.
@@ -118,6 +119,7 @@ func (rep *report) tables() string {
 	rep.memoryTable(&b)
 	rep.failures(&b)
 	rep.fullTable(&b)
+	rep.appendTable(&b)
 	return b.String()
 }
 

@@ -74,3 +74,20 @@ func TestReport(t *testing.T) {
 		os.WriteFile(out, []byte(svg), 0o644)
 	}
 }
+
+func TestMeasureAppend(t *testing.T) {
+	r := measureAppend(t.TempDir())
+	if r.Err != "" {
+		t.Fatal(r.Err)
+	}
+	if r.Median <= 0 || r.P99 < r.Median || r.Max < r.P99 {
+		t.Fatalf("latencies out of order: %+v", r)
+	}
+	rep := &report{Append: r}
+	var b strings.Builder
+	rep.appendTable(&b)
+	if !strings.Contains(b.String(), "| median | p99 | max |") {
+		t.Fatalf("no Append table in:\n%s", b.String())
+	}
+	t.Logf("%s", b.String())
+}
