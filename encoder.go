@@ -43,6 +43,12 @@ import (
 //	                                Location is Naive), timedelta, ...
 //	*big.Int, big.Int               int
 //
+// Python's datetime and timedelta hold microseconds: a time.Time or
+// time.Duration with a fraction of one (time.Now() has nanoseconds) is
+// rounded to the nearest microsecond, half to even, as CPython's
+// datetime.fromtimestamp rounds. The ExactTime option makes such a value an
+// error instead.
+//
 // nil is None everywhere, for every type, as encoding/json writes null: a
 // nil interface, and a nil pointer, map or slice of any type (the model's
 // *List, *Dict, Tuple, *Object, ... included). A nil is never a reference

@@ -1,0 +1,76 @@
+"""Generate testdata/shapes/expected.json: what CPython writes and loads for
+the Go shapes of issue 16 (times, decimals, sets, tuples as structs,
+namedtuples, enums, slots).
+
+Usage (from anywhere), with Python 3.11:
+
+    python3 testdata/gen_shapes.py
+
+Every expected value in the file is CPython's own answer; the Go tests
+(shapes_test.go) compare against it. Pickles are hex. The output is
+deterministic: rerunning produces an identical file.
+"""
+import datetime
+import fractions
+import json
+import os
+import pickle
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def hexp(v, proto=4):
+    return pickle.dumps(v, proto).hex()
+
+
+def times():
+    """Nanosecond instants as datetime holds them: datetime.fromtimestamp
+    and timedelta(microseconds=float) both round half to even
+    (_PyTime_ROUND_HALF_EVEN); a float of nanoseconds/1000 below 2**53 is
+    exact, so the ties below are real ties."""
+    out = []
+    secs = [0, 1, -1, 1700000000, 253402300799]  # the last: 9999-12-31T23:59:59
+    nsecs = [0, 1000, 499, 500, 501, 1500, 2500, 3500, 999999499,
+             999999500, 999999501, 123456789]
+    for s in secs:
+        for ns in nsecs:
+            case = {"sec": s, "nsec": ns}
+            try:
+                dt = EPOCH + datetime.timedelta(seconds=s, microseconds=ns / 1000.0)
+                case["iso"] = dt.isoformat()
+                case["pickle"] = hexp(dt)
+            except OverflowError as e:
+                case["error"] = str(e)
+            out.append(case)
+    return out
+
+
+def durations():
+    out = []
+    for ns in [0, 500, 1500, 2500, -500, -1500, -2500, 1499, -1501,
+               86400 * 10**9 + 500, -(86400 * 10**9) - 1500,
+               9223372036854775807, -9223372036854775808]:
+        if abs(ns) < 2**53:
+            td = datetime.timedelta(microseconds=ns / 1000.0)
+        else:
+            # Beyond a float's exact integers: Python's exact rational
+            # rounding, also half to even.
+            td = datetime.timedelta(microseconds=round(fractions.Fraction(ns, 1000)))
+        out.append({"ns": ns, "us": td // datetime.timedelta(microseconds=1),
+                    "pickle": hexp(td)})
+    return out
+
+
+def main():
+    doc = {
+        "times": times(),
+        "durations": durations(),
+    }
+    path = os.path.join(HERE, "shapes", "expected.json")
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+main()
