@@ -34,6 +34,7 @@ import (
 //	[]byte                          bytes; a nil slice is None
 //	other slices, arrays            list; a nil slice is None
 //	map                             dict, keys in sorted order; nil is None
+//	map[T]struct{}                  set of the keys, in sorted order
 //	struct                          dict of its fields by tag name, or an
 //	                                instance of its registered class
 //	pointer                         what it points to; nil is None. The same

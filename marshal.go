@@ -193,6 +193,9 @@ func (e *encoder) saveSequence(rv reflect.Value, key any) error {
 
 // saveMap writes a map as a dict with sorted keys.
 func (e *encoder) saveMap(rv reflect.Value, key any) error {
+	if isEmptyStruct(rv.Type().Elem()) {
+		return e.saveSetMap(rv, key)
+	}
 	if done, err := e.saveOrderedMap(rv, key); done {
 		return err
 	}
@@ -207,6 +210,22 @@ func (e *encoder) saveMap(rv reflect.Value, key any) error {
 		items[i] = DictItem{pk, rv.MapIndex(k).Interface()}
 	}
 	return e.saveDictItems(items, key, false)
+}
+
+// saveSetMap writes a map[T]struct{}, Go's set, as a Python set of its keys
+// in sorted order.
+func (e *encoder) saveSetMap(rv reflect.Value, key any) error {
+	keys := rv.MapKeys()
+	slices.SortFunc(keys, compareKeys)
+	set := make([]any, len(keys))
+	for i, k := range keys {
+		pk, err := e.mapKeyValue(k)
+		if err != nil {
+			return &EncodeError{Path: "[" + fmt.Sprint(k.Interface()) + "]", Err: err}
+		}
+		set[i] = pk
+	}
+	return e.saveSetItems(set, key)
 }
 
 // saveDictItems writes a dict of the given items, as saveDict does.

@@ -149,9 +149,11 @@ const (
 //	Go target            accepts
 //	bool                 bool
 //	int*, uint*          int, checked for overflow
-//	float32, float64     float, or an int that converts exactly
+//	float32, float64     float, or an int that converts exactly, or a
+//	                     Decimal as float(d) rounds it (nearest, ±Inf)
 //	complex*             complex, float, int
-//	string               str (and a Python 2 str decoded as text)
+//	string               str (and a Python 2 str decoded as text), or a
+//	                     Decimal's text
 //	[]byte               bytes, bytearray
 //	slice, array         list, tuple, set, frozenset, deque
 //	map                  dict, OrderedDict, defaultdict, Counter; None is a
@@ -161,7 +163,9 @@ const (
 //	                     array of its items (N <= 32) and bytes a BytesKey,
 //	                     which Go can hash and Marshal writes back as the
 //	                     same tuple and bytes. A key Go cannot hash is an
-//	                     *UnmarshalTypeError, never a panic
+//	                     *UnmarshalTypeError, never a panic.
+//	                     map[T]bool and map[T]struct{} also take a set or
+//	                     frozenset: its items are the keys
 //	struct               dict with str keys, or the state of an instance;
 //	                     fields by `pickle:"name"` tag, else by Go name
 //	                     (exact, then case-insensitive), embedded structs
@@ -172,7 +176,12 @@ const (
 //	time.Time, ...       the standard library types' own Go values; a
 //	                     datetime.date into time.Time is naive midnight
 //	*big.Int, big.Int    int
-//	TextUnmarshaler      str
+//	*big.Rat, big.Rat    Fraction, or a finite Decimal exactly (at most
+//	                     MaxIntDigits digits once its exponent is expanded)
+//	*big.Float           a Decimal, to the nearest at the big.Float's
+//	                     precision, or when that is 0 at one that holds
+//	                     the coefficient exactly (at least 64 bits)
+//	TextUnmarshaler      str, or a Decimal's text
 //	Dict, Set, Object,   the model's own types held by value (not through
 //	Tuple, List, ...     a pointer): a copy of what decoding into `any`
 //	                     gives; a Dict accepts any dict-like value, a Set a

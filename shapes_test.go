@@ -3,7 +3,12 @@ package pickle
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/big"
+	"net"
 	"os"
+	"sort"
+	"strconv"
 	"testing"
 	"time"
 
@@ -27,6 +32,20 @@ type shapesFixture struct {
 		US     int64  `json:"us"`
 		Pickle string `json:"pickle"`
 	} `json:"durations"`
+	Decimals []struct {
+		Text       string   `json:"text"`
+		Str        string   `json:"str"`
+		Pickle     string   `json:"pickle"`
+		Float      string   `json:"float"`
+		FloatError string   `json:"float_error"`
+		Fraction   []string `json:"fraction"`
+	} `json:"decimals"`
+	Sets []struct {
+		Name     string `json:"name"`
+		Protocol int    `json:"protocol"`
+		Pickle   string `json:"pickle"`
+		Items    []any  `json:"items"`
+	} `json:"sets"`
 }
 
 func loadShapes(t testing.TB) *shapesFixture {
@@ -88,4 +107,146 @@ func TestShapesLiveTimeNow(t *testing.T) {
 	assert.Equal(t, true, r[0]["ok"], "%v", r[0]["why"])
 	assert.Nil(t, r[1]["error"])
 	assert.Contains(t, r[1]["repr"], "datetime.datetime(")
+}
+
+// TestShapesDecimalTargets decodes CPython's Decimals into strings, floats
+// (Python's float(d)), *big.Rat (Fraction(d)), *big.Float and a
+// TextUnmarshaler.
+func TestShapesDecimalTargets(t *testing.T) {
+	f := loadShapes(t)
+	require.NotEmpty(t, f.Decimals)
+	for _, c := range f.Decimals {
+		data := mustHex(t, c.Pickle)
+		var s string
+		require.NoError(t, Unmarshal(data, &s), c.Text)
+		assert.Equal(t, c.Str, s, c.Text)
+
+		var fl float64
+		err := Unmarshal(data, &fl)
+		if c.FloatError != "" {
+			assert.Error(t, err, c.Text)
+		} else {
+			require.NoError(t, err, c.Text)
+			want, perr := strconv.ParseFloat(c.Float, 64)
+			require.NoError(t, perr)
+			if math.IsNaN(want) {
+				assert.True(t, math.IsNaN(fl), c.Text)
+			} else {
+				assert.Equal(t, want, fl, "%s: float() is %s", c.Text, c.Float)
+				assert.Equal(t, math.Signbit(want), math.Signbit(fl), c.Text)
+			}
+		}
+
+		var r *big.Rat
+		err = Unmarshal(data, &r)
+		if c.Fraction == nil {
+			assert.Error(t, err, c.Text)
+		} else {
+			require.NoError(t, err, c.Text)
+			want, _ := new(big.Rat).SetString(c.Fraction[0] + "/" + c.Fraction[1])
+			assert.Equal(t, want.String(), r.String(), c.Text)
+		}
+
+		// At 53 bits a big.Float is the float, within float64's normal range.
+		if c.Float != "" {
+			want, _ := strconv.ParseFloat(c.Float, 64)
+			if want != 0 && !math.IsNaN(want) && math.Abs(want) >= 0x1p-1022 {
+				bf := new(big.Float).SetPrec(53)
+				require.NoError(t, Unmarshal(data, bf), c.Text)
+				got, _ := bf.Float64()
+				assert.Equal(t, want, got, c.Text)
+			}
+		}
+	}
+	// Without a precision, one that holds the coefficient exactly.
+	var bf *big.Float
+	require.NoError(t, Unmarshal(mustMarshal(Decimal("9007199254740993")), &bf))
+	assert.Equal(t, "9007199254740993", bf.Text('f', 0))
+	require.NoError(t, Unmarshal(mustMarshal(Decimal("-Infinity")), &bf))
+	assert.True(t, bf.IsInf() && bf.Signbit())
+	assert.Error(t, Unmarshal(mustMarshal(Decimal("NaN")), &bf))
+
+	// A TextUnmarshaler receives the text; a named string type the str.
+	type money string
+	var m money
+	require.NoError(t, Unmarshal(mustMarshal(Decimal("1.10")), &m))
+	assert.Equal(t, money("1.10"), m)
+	var ip net.IP
+	assert.Error(t, Unmarshal(mustMarshal(Decimal("1.10")), &ip), "net.IP's UnmarshalText refuses a number")
+	var d Decimal
+	require.NoError(t, Unmarshal(mustMarshal(Decimal("1.10")), &d))
+	assert.Equal(t, Decimal("1.10"), d)
+	var a any
+	require.NoError(t, Unmarshal(mustMarshal(Decimal("1.10")), &a))
+	assert.Equal(t, Decimal("1.10"), a)
+}
+
+// TestShapesSetTargets decodes CPython's sets and frozensets into maps of
+// bools and empty structs and into slices.
+func TestShapesSetTargets(t *testing.T) {
+	f := loadShapes(t)
+	require.NotEmpty(t, f.Sets)
+	for _, c := range f.Sets {
+		name := fmt.Sprintf("%s at protocol %d", c.Name, c.Protocol)
+		data := mustHex(t, c.Pickle)
+		var asBool map[any]bool
+		require.NoError(t, Unmarshal(data, &asBool), name)
+		var asStruct map[any]struct{}
+		require.NoError(t, Unmarshal(data, &asStruct), name)
+		var asSlice []any
+		require.NoError(t, Unmarshal(data, &asSlice), name)
+		assert.Len(t, asBool, len(c.Items), name)
+		assert.Len(t, asStruct, len(c.Items), name)
+		assert.Len(t, asSlice, len(c.Items), name)
+		for _, it := range c.Items {
+			var key any = it
+			if n, ok := it.(float64); ok {
+				key = int64(n)
+			}
+			assert.True(t, asBool[key], "%s: %v", name, key)
+			assert.Contains(t, asStruct, key, name)
+			assert.Contains(t, asSlice, key, name)
+		}
+	}
+	// Typed keys, and the errors that stay errors.
+	ab, err := NewSet("a", "b")
+	require.NoError(t, err)
+	var names map[string]bool
+	require.NoError(t, Unmarshal(mustMarshal(ab), &names))
+	assert.Equal(t, map[string]bool{"a": true, "b": true}, names)
+	var counts map[string]int
+	assert.Error(t, Unmarshal(mustMarshal(ab), &counts), "a set has no values for ints")
+	var wrong map[int]bool
+	assert.Error(t, Unmarshal(mustMarshal(ab), &wrong))
+}
+
+// TestShapesLiveSetMap writes map[T]struct{} as the set CPython writes, and
+// map[T]bool as a dict.
+func TestShapesLiveSetMap(t *testing.T) {
+	var reqs []map[string]any
+	for p := 0; p <= HighestProtocol; p++ {
+		set, err := Marshal(map[string]struct{}{"b": {}, "a": {}, "c": {}}, Protocol(p))
+		require.NoError(t, err)
+		ints, err := Marshal(map[int]struct{}{3: {}, 1: {}}, Protocol(p))
+		require.NoError(t, err)
+		bools, err := Marshal(map[string]bool{"a": true}, Protocol(p))
+		require.NoError(t, err)
+		reqs = append(reqs,
+			map[string]any{"op": "same", "a": hexOf(set), "b": hexOf(livePickle(t, "{'a', 'b', 'c'}", p))},
+			map[string]any{"op": "same", "a": hexOf(ints), "b": hexOf(livePickle(t, "{1, 3}", p))},
+			map[string]any{"op": "same", "a": hexOf(bools), "b": hexOf(livePickle(t, "{'a': True}", p))})
+	}
+	for i, r := range crossCheck(t, "3", reqs) {
+		assert.Equal(t, true, r["ok"], "request %d: %v", i, r["why"])
+	}
+	// Decoded back: the same set.
+	data, err := Marshal(map[string]struct{}{"x": {}, "y": {}})
+	require.NoError(t, err)
+	var back map[string]struct{}
+	require.NoError(t, Unmarshal(data, &back))
+	assert.Equal(t, map[string]struct{}{"x": {}, "y": {}}, back)
+	var items []string
+	require.NoError(t, Unmarshal(data, &items))
+	sort.Strings(items)
+	assert.Equal(t, []string{"x", "y"}, items)
 }

@@ -788,8 +788,14 @@ func (p decParts) normalized() (string, int64) {
 // rat returns a finite decimal's exact value, if it is within
 // maxExactDigits.
 func (p decParts) rat() (*big.Rat, bool) {
+	return p.ratWithin(maxExactDigits)
+}
+
+// ratWithin returns a finite decimal's exact value, if its numerator and
+// denominator have at most limit digits together.
+func (p decParts) ratWithin(limit int) (*big.Rat, bool) {
 	c, e := p.normalized()
-	if len(c)+int(max(e, -e)) > maxExactDigits {
+	if int64(len(c))+max(e, -e) > int64(limit) {
 		return nil, false
 	}
 	n, _ := new(big.Int).SetString(c, 10)

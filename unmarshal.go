@@ -225,6 +225,11 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			return nil
 		}
 	}
+	if d, ok := src.(Decimal); ok && kind != reflect.Interface && t != decimalType {
+		if handled, err := u.convertDecimal(d, dst); handled {
+			return err
+		}
+	}
 	if s, ok := src.(string); ok && kind != reflect.Interface && dst.CanAddr() && isTextUnmarshaler(t) {
 		if err := dst.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
 			return u.mismatch(src, dst, err)
@@ -398,6 +403,9 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 		}
 		items, ok := dictItems(src)
 		if !ok {
+			if keys, isSet := setItems(src); isSet && isSetMap(t) {
+				return u.fillSetMap(keys, dst)
+			}
 			return u.mismatch(src, dst, nil)
 		}
 		return u.fillMap(items, dst)

@@ -11,6 +11,7 @@ Every expected value in the file is CPython's own answer; the Go tests
 deterministic: rerunning produces an identical file.
 """
 import datetime
+import decimal
 import fractions
 import json
 import os
@@ -62,10 +63,47 @@ def durations():
     return out
 
 
+DECIMALS = ['1.10', '0.1', '-0', '2.5', '1E+400', '-1E+400', '1E-400', '1e308',
+            '1.7976931348623157e308', '1.7976931348623159e308', 'Infinity',
+            '-Infinity', 'NaN', 'sNaN', '123456789012345678901234567890.5',
+            '0.30000000000000001665', '5e-324', '2.4703282292062328e-324',
+            '9007199254740993', '-1.5E-7', '1E+999999999999999999']
+
+
+def decimals():
+    """float(d) is the nearest float (repr); Fraction(d) the exact value."""
+    out = []
+    for text in DECIMALS:
+        d = decimal.Decimal(text)
+        case = {"text": text, "str": str(d), "pickle": hexp(d)}
+        try:
+            case["float"] = repr(float(d))
+        except ValueError as e:
+            case["float_error"] = str(e)
+        if d.is_finite() and abs(d.adjusted()) < 4000:
+            f = fractions.Fraction(d)
+            case["fraction"] = [str(f.numerator), str(f.denominator)]
+        out.append(case)
+    return out
+
+
+def sets():
+    """Sets and frozensets at every protocol, with their items sorted."""
+    out = []
+    for name, value in [("set", {'b', 'a', 'c'}), ("frozenset", frozenset(['x', 'y'])),
+                        ("empty", set()), ("ints", {3, 1, 2})]:
+        for proto in range(pickle.HIGHEST_PROTOCOL + 1):
+            out.append({"name": name, "protocol": proto, "pickle": hexp(value, proto),
+                        "items": sorted(value)})
+    return out
+
+
 def main():
     doc = {
         "times": times(),
         "durations": durations(),
+        "decimals": decimals(),
+        "sets": sets(),
     }
     path = os.path.join(HERE, "shapes", "expected.json")
     with open(path, "w") as f:
