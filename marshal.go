@@ -199,15 +199,13 @@ func (e *encoder) saveMap(rv reflect.Value, key any) error {
 	if done, err := e.saveOrderedMap(rv, key); done {
 		return err
 	}
-	keys := rv.MapKeys()
-	slices.SortFunc(keys, compareKeys)
+	keys, pks, err := e.sortedMapKeys(rv)
+	if err != nil {
+		return err
+	}
 	items := make([]DictItem, len(keys))
 	for i, k := range keys {
-		pk, err := e.mapKeyValue(k)
-		if err != nil {
-			return &EncodeError{Path: "[" + fmt.Sprint(k.Interface()) + "]", Err: err}
-		}
-		items[i] = DictItem{pk, rv.MapIndex(k).Interface()}
+		items[i] = DictItem{pks[i], rv.MapIndex(k).Interface()}
 	}
 	return e.saveDictItems(items, key, false)
 }
@@ -215,17 +213,27 @@ func (e *encoder) saveMap(rv reflect.Value, key any) error {
 // saveSetMap writes a map[T]struct{}, Go's set, as a Python set of its keys
 // in sorted order.
 func (e *encoder) saveSetMap(rv reflect.Value, key any) error {
+	_, pks, err := e.sortedMapKeys(rv)
+	if err != nil {
+		return err
+	}
+	return e.saveSetItems(pks, key)
+}
+
+// sortedMapKeys returns a map's keys in sorted order, and the Python keys
+// they become.
+func (e *encoder) sortedMapKeys(rv reflect.Value) ([]reflect.Value, []any, error) {
 	keys := rv.MapKeys()
 	slices.SortFunc(keys, compareKeys)
-	set := make([]any, len(keys))
+	pks := make([]any, len(keys))
 	for i, k := range keys {
 		pk, err := e.mapKeyValue(k)
 		if err != nil {
-			return &EncodeError{Path: "[" + fmt.Sprint(k.Interface()) + "]", Err: err}
+			return nil, nil, &EncodeError{Path: "[" + fmt.Sprint(k.Interface()) + "]", Err: err}
 		}
-		set[i] = pk
+		pks[i] = pk
 	}
-	return e.saveSetItems(set, key)
+	return keys, pks, nil
 }
 
 // saveDictItems writes a dict of the given items, as saveDict does.
