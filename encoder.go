@@ -37,6 +37,10 @@ import (
 //	map[T]struct{}                  set of the keys, in sorted order
 //	struct                          dict of its fields by tag name, or an
 //	                                instance of its registered class
+//	struct tagged `pickle:",tuple"` tuple of its fields in order; when
+//	                                registered, an instance of its class
+//	                                built from them, as CPython writes a
+//	                                namedtuple
 //	pointer                         what it points to; nil is None. The same
 //	                                pointer twice is one Python object, and
 //	                                cycles work

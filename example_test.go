@@ -186,3 +186,36 @@ func Example_safeByDefault() {
 	// true
 	// pickle: GLOBAL at offset 2: global oldapp.geometry.Point is not allowed (see AllowGlobals)
 }
+
+// Read a batch of Graphite's pickle protocol, a list of
+// (path, (timestamp, value)) tuples (testdata/shapes/graphite.p2.pkl, written
+// by CPython), into Go structs: the blank field tagged `pickle:",tuple"`
+// makes a struct a tuple of its fields, in order. Marshal writes such a
+// struct back as a tuple.
+func Example_graphite() {
+	type Point struct {
+		_         struct{} `pickle:",tuple"`
+		Timestamp int64
+		Value     float64
+	}
+	type Metric struct {
+		_     struct{} `pickle:",tuple"`
+		Path  string
+		Point Point
+	}
+	data, err := os.ReadFile("testdata/shapes/graphite.p2.pkl")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var batch []Metric
+	if err := pickle.Unmarshal(data, &batch); err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range batch {
+		fmt.Println(m.Path, m.Point.Timestamp, m.Point.Value)
+	}
+	// Output:
+	// servers.a.cpu 1700000000 0.5
+	// servers.b.cpu 1700000060 12.25
+	// servers.a.load 1700000000 3
+}

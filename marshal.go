@@ -496,6 +496,12 @@ func (e *encoder) saveClassInstance(rv reflect.Value, info *classInfo) error {
 		}
 		return e.saveReduced(o, key)
 	}
+	if sv := ptr.Elem(); sv.Kind() == reflect.Struct && cachedFields(sv.Type()).tuple && info.funcs.GetState == nil {
+		if _, ok := ptr.Interface().(StateGetter); !ok {
+			// A namedtuple: built from its items, with no state.
+			return e.saveReduced(namedTupleInstance(info.global, tupleStructItems(sv), e.proto), key)
+		}
+	}
 	var state any
 	var err error
 	switch {

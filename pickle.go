@@ -171,6 +171,11 @@ const (
 //	                     (exact, then case-insensitive), embedded structs
 //	                     flattened, unknown keys ignored unless
 //	                     DisallowUnknownFields
+//	struct with a blank  also a tuple or list of exactly its number of
+//	field `_ struct{}`   fields, by position; and an instance built with
+//	`pickle:",tuple"`    that many positional arguments (a namedtuple or
+//	                     typing.NamedTuple), whose class AllowGlobals or
+//	                     RegisterClass admits
 //	pointer              allocated as needed; None is nil. Two references to
 //	                     one Python object give one Go pointer.
 //	time.Time, ...       the standard library types' own Go values; a

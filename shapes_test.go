@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"reflect"
 	"sort"
 	"strconv"
 	"testing"
@@ -46,6 +47,17 @@ type shapesFixture struct {
 		Pickle   string `json:"pickle"`
 		Items    []any  `json:"items"`
 	} `json:"sets"`
+	Graphite []struct {
+		Protocol int    `json:"protocol"`
+		Pickle   string `json:"pickle"`
+		Value    []any  `json:"value"`
+	} `json:"graphite"`
+	NamedTuples []struct {
+		Class    string `json:"class"`
+		Protocol int    `json:"protocol"`
+		Pickle   string `json:"pickle"`
+		Items    []any  `json:"items"`
+	} `json:"namedtuples"`
 }
 
 func loadShapes(t testing.TB) *shapesFixture {
@@ -249,4 +261,150 @@ func TestShapesLiveSetMap(t *testing.T) {
 	require.NoError(t, Unmarshal(data, &items))
 	sort.Strings(items)
 	assert.Equal(t, []string{"x", "y"}, items)
+}
+
+// The shapes of Graphite's pickle protocol: (path, (timestamp, value)).
+type graphitePoint struct {
+	_         struct{} `pickle:",tuple"`
+	Timestamp int64
+	Value     float64
+}
+
+type graphiteMetric struct {
+	_     struct{} `pickle:",tuple"`
+	Path  string
+	Point graphitePoint
+}
+
+// TestShapesGraphite decodes CPython's Graphite batches into tuple structs,
+// on the direct and the general path alike, and writes them back as the
+// same Python value.
+func TestShapesGraphite(t *testing.T) {
+	f := loadShapes(t)
+	require.NotEmpty(t, f.Graphite)
+	var reqs []map[string]any
+	for _, c := range f.Graphite {
+		data := mustHex(t, c.Pickle)
+		var want []graphiteMetric
+		for _, v := range c.Value {
+			m := v.([]any)
+			p := m[1].([]any)
+			want = append(want, graphiteMetric{Path: m[0].(string), Point: graphitePoint{Timestamp: int64(p[0].(float64)), Value: p[1].(float64)}})
+		}
+		var got, general []graphiteMetric
+		require.NoError(t, Unmarshal(data, &got), "protocol %d", c.Protocol)
+		assert.Equal(t, want, got, "protocol %d", c.Protocol)
+		require.NoError(t, unmarshal(data, &general, false, nil))
+		assert.Equal(t, want, general, "protocol %d, general path", c.Protocol)
+		if c.Protocol >= 1 { // protocol 0 has no EMPTY_LIST
+			assert.True(t, compareDirect(t, data, reflect.TypeFor[[]graphiteMetric](), nil), "protocol %d goes the direct way", c.Protocol)
+		}
+
+		back, err := Marshal(got, Protocol(c.Protocol))
+		require.NoError(t, err)
+		reqs = append(reqs, map[string]any{"op": "same", "a": hexOf(back), "b": c.Pickle})
+	}
+	for i, r := range crossCheck(t, "3", reqs) {
+		assert.Equal(t, true, r["ok"], "request %d: %v", i, r["why"])
+	}
+}
+
+// TestShapesTupleStructErrors checks the counts and kinds a tuple struct
+// refuses, and that an untagged struct still refuses tuples.
+func TestShapesTupleStructErrors(t *testing.T) {
+	type plain struct{ A, B int }
+	tests := []struct {
+		name string
+		src  any
+		dst  any
+		want string
+	}{
+		{"too few items", Tuple{int64(1)}, new(graphitePoint), "1 items for a struct of 2 fields"},
+		{"too many items", Tuple{int64(1), 2.5, "x"}, new(graphitePoint), "3 items for a struct of 2 fields"},
+		{"an item of the wrong type", Tuple{"x", 2.5}, new(graphitePoint), "at [0]"},
+		{"a set is not ordered", mustSet(t, int64(1), 2.5), new(graphitePoint), "cannot unmarshal Python set"},
+		{"an untagged struct", Tuple{int64(1), int64(2)}, new(plain), "cannot unmarshal Python tuple"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Unmarshal(mustMarshal(tc.src), tc.dst)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	// A list fills it too, and a dict by name as for any struct.
+	var p graphitePoint
+	require.NoError(t, Unmarshal(mustMarshal(&List{int64(7), 1.5}), &p))
+	assert.Equal(t, graphitePoint{Timestamp: 7, Value: 1.5}, p)
+	d := NewDict(2)
+	require.NoError(t, d.Set("Timestamp", int64(8)))
+	require.NoError(t, Unmarshal(mustMarshal(d), &p))
+	assert.Equal(t, graphitePoint{Timestamp: 8, Value: 1.5}, p)
+}
+
+func mustSet(t *testing.T, items ...any) *Set {
+	s, err := NewSet(items...)
+	require.NoError(t, err)
+	return s
+}
+
+// namedPoint and namedSample are shape_classes.Point (a namedtuple) and
+// shape_classes.Sample (a typing.NamedTuple).
+type namedPoint struct {
+	_ struct{} `pickle:",tuple"`
+	X int
+	Y float64
+}
+
+type namedSample struct {
+	_     struct{} `pickle:",tuple"`
+	Name  string
+	Value float64
+	Tags  Tuple // a tuple of any length
+}
+
+// TestShapesNamedTuples decodes CPython's namedtuple instances into tuple
+// structs, admitted by AllowGlobals or RegisterClass, and writes registered
+// ones back as CPython writes them.
+func TestShapesNamedTuples(t *testing.T) {
+	f := loadShapes(t)
+	require.NotEmpty(t, f.NamedTuples)
+	classes := []Option{RegisterClass("shape_classes.Point", namedPoint{}), RegisterClass("shape_classes.Sample", namedSample{})}
+	for _, c := range f.NamedTuples {
+		name := fmt.Sprintf("%s at protocol %d", c.Class, c.Protocol)
+		data := mustHex(t, c.Pickle)
+		var want, got, viaAny any
+		switch c.Class {
+		case "Point":
+			want = namedPoint{X: int(c.Items[0].(float64)), Y: c.Items[1].(float64)}
+			var p, r namedPoint
+			require.NoError(t, Unmarshal(data, &p, AllowGlobals("shape_classes.Point")), name)
+			require.NoError(t, Unmarshal(data, &r, classes...), name)
+			assert.Equal(t, p, r, name)
+			got = p
+		case "Sample":
+			var tags Tuple
+			for _, tag := range c.Items[2].([]any) {
+				tags = append(tags, tag)
+			}
+			want = namedSample{Name: c.Items[0].(string), Value: c.Items[1].(float64), Tags: tags}
+			var s, r namedSample
+			require.NoError(t, Unmarshal(data, &s, AllowGlobals("shape_classes.Sample")), name)
+			require.NoError(t, Unmarshal(data, &r, classes...), name)
+			assert.Equal(t, s, r, name)
+			got = s
+		}
+		assert.Equal(t, want, got, name)
+		require.NoError(t, Unmarshal(data, &viaAny, classes...), name)
+		assert.Equal(t, want, viaAny, name)
+
+		// Registered, it is written as CPython writes the namedtuple.
+		back, err := Marshal(got, append(classes, Protocol(c.Protocol))...)
+		require.NoError(t, err, name)
+		assert.Equal(t, c.Pickle, hexOf(back), name)
+
+		// Without permission its class is refused.
+		var p namedPoint
+		assert.ErrorIs(t, Unmarshal(data, &p), ErrForbiddenGlobal, name)
+	}
 }

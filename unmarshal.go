@@ -412,6 +412,9 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 	case reflect.Struct:
 		items, ok := dictItems(src)
 		if !ok {
+			if seq, isSeq := positionalItems(src); isSeq && cachedFields(t).tuple {
+				return u.fillTupleStruct(seq, dst, src)
+			}
 			return u.mismatch(src, dst, nil)
 		}
 		return u.fillStruct(items, dst, src)
@@ -486,16 +489,7 @@ func (u *unmarshaler) fillMap(items []DictItem, dst reflect.Value) error {
 // convertKey converts a dict key; tuples go into array or struct keys.
 func (u *unmarshaler) convertKey(src any, dst reflect.Value) error {
 	if tup, ok := src.(Tuple); ok && dst.Kind() == reflect.Struct && dst.Type() != bigIntType {
-		fields := cachedFields(dst.Type())
-		if len(fields.list) != len(tup) {
-			return u.mismatch(src, dst, fmt.Errorf("%d items for a struct of %d fields", len(tup), len(fields.list)))
-		}
-		for i, f := range fields.list {
-			if err := u.convert(tup[i], dst.FieldByIndex(f.index)); err != nil {
-				return u.atIndex(err, i)
-			}
-		}
-		return nil
+		return u.fillTupleStruct(tup, dst, src)
 	}
 	return u.convert(src, dst)
 }
@@ -603,8 +597,17 @@ func (u *unmarshaler) convertObject(o *Object, dst reflect.Value) (bool, error) 
 			err = funcs.Init(ptr.Interface(), in.args, in.kwargs)
 		case initer:
 			err = ptr.Interface().(Initializer).PickleInit(in.args, in.kwargs)
+		case t.Kind() == reflect.Struct && cachedFields(t).tuple:
+			// A namedtuple, say: its arguments are its fields.
+			items, ok := instanceItems(o, in)
+			if !ok {
+				return true, u.mismatch(o, dst, fmt.Errorf("built with arguments %s, not a tuple's items", Repr(in.args)))
+			}
+			if err := u.fillTupleStruct(items, dst, o); err != nil {
+				return true, err
+			}
 		default:
-			return true, u.mismatch(o, dst, fmt.Errorf("built with arguments %s: %s needs a PickleInit method or ClassFuncs.Init", Repr(in.args), t))
+			return true, u.mismatch(o, dst, fmt.Errorf("built with arguments %s: %s needs a PickleInit method or ClassFuncs.Init, or a `pickle:\",tuple\"` tag to take them as its fields", Repr(in.args), t))
 		}
 		if err != nil {
 			return true, u.mismatch(o, dst, err)

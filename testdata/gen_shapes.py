@@ -16,8 +16,17 @@ import fractions
 import json
 import os
 import pickle
+import sys
+
+if os.environ.get("PYTHONHASHSEED") != "0":
+    # Set pickles follow str hashes: fix them, for identical output.
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.execv(sys.executable, [sys.executable] + sys.argv)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import shape_classes  # noqa: E402  (the pickles refer to it)
+
 EPOCH = datetime.datetime(1970, 1, 1)
 
 
@@ -98,8 +107,36 @@ def sets():
     return out
 
 
+GRAPHITE = [('servers.a.cpu', (1700000000, 0.5)),
+            ('servers.b.cpu', (1700000060, 12.25)),
+            ('servers.a.load', (1700000000, 3.0))]
+
+
+def graphite():
+    """Graphite's pickle protocol: a list of (path, (timestamp, value)); the
+    carbon client writes protocol 2, here every protocol. Also written to
+    graphite.p2.pkl for the Example."""
+    with open(os.path.join(HERE, "shapes", "graphite.p2.pkl"), "wb") as f:
+        f.write(pickle.dumps(GRAPHITE, 2))
+    return [{"protocol": p, "pickle": hexp(GRAPHITE, p), "value": GRAPHITE}
+            for p in range(pickle.HIGHEST_PROTOCOL + 1)]
+
+
+def namedtuples():
+    """Instances of a collections.namedtuple and a typing.NamedTuple."""
+    out = []
+    for name, value in [("Point", shape_classes.Point(1, 2.5)),
+                        ("Sample", shape_classes.Sample('cpu', 0.5, ('a', 'b')))]:
+        for p in range(pickle.HIGHEST_PROTOCOL + 1):
+            out.append({"class": name, "protocol": p, "pickle": hexp(value, p),
+                        "items": list(value), "fields": list(value._fields)})
+    return out
+
+
 def main():
     doc = {
+        "graphite": graphite(),
+        "namedtuples": namedtuples(),
         "times": times(),
         "durations": durations(),
         "decimals": decimals(),
