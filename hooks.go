@@ -87,6 +87,12 @@ type classInfo struct {
 // Point{}) decodes instances into `any` as Point values, and
 // RegisterClass("app.Point", &Point{}) as *Point. Either way, a Point and a
 // *Point both encode as app.Point.
+//
+// Two kinds of types follow their Python shape instead of instance state: a
+// struct tagged `pickle:",tuple"` is a namedtuple, built from its fields in
+// order; a type of a scalar kind (type Color int, type Mode string) is an
+// enum.Enum class, whose members are the class called with their value,
+// Color(1), as CPython writes them.
 func RegisterClass(class string, prototype any) Option {
 	return RegisterClassFuncs(class, prototype, ClassFuncs{})
 }

@@ -496,10 +496,14 @@ func (e *encoder) saveClassInstance(rv reflect.Value, info *classInfo) error {
 		}
 		return e.saveReduced(o, key)
 	}
-	if sv := ptr.Elem(); sv.Kind() == reflect.Struct && cachedFields(sv.Type()).tuple && info.funcs.GetState == nil {
-		if _, ok := ptr.Interface().(StateGetter); !ok {
+	if _, getter := ptr.Interface().(StateGetter); !getter && info.funcs.GetState == nil {
+		switch sv := ptr.Elem(); {
+		case sv.Kind() == reflect.Struct && cachedFields(sv.Type()).tuple:
 			// A namedtuple: built from its items, with no state.
 			return e.saveReduced(namedTupleInstance(info.global, tupleStructItems(sv), e.proto), key)
+		case isScalarKind(sv.Kind()):
+			// An enum member: its class called with its value.
+			return e.saveReduced(enumMember(info.global, sv), key)
 		}
 	}
 	var state any

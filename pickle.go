@@ -181,6 +181,10 @@ const (
 //	time.Time, ...       the standard library types' own Go values; a
 //	                     datetime.date into time.Time is naive midnight
 //	*big.Int, big.Int    int
+//	bool, numbers,       also an enum.Enum member, which CPython writes as
+//	string               its class called with its value (Color(1)), when
+//	                     the class is admitted: its value; into a type
+//	                     registered for the class, that type
 //	*big.Rat, big.Rat    Fraction, or a finite Decimal exactly (at most
 //	                     MaxIntDigits digits once its exponent is expanded)
 //	*big.Float           a Decimal, to the nearest at the big.Float's

@@ -58,6 +58,13 @@ type shapesFixture struct {
 		Pickle   string `json:"pickle"`
 		Items    []any  `json:"items"`
 	} `json:"namedtuples"`
+	Enums []struct {
+		Class    string `json:"class"`
+		Name     string `json:"name"`
+		Value    any    `json:"value"`
+		Protocol int    `json:"protocol"`
+		Pickle   string `json:"pickle"`
+	} `json:"enums"`
 }
 
 func loadShapes(t testing.TB) *shapesFixture {
@@ -406,5 +413,86 @@ func TestShapesNamedTuples(t *testing.T) {
 		// Without permission its class is refused.
 		var p namedPoint
 		assert.ErrorIs(t, Unmarshal(data, &p), ErrForbiddenGlobal, name)
+	}
+}
+
+// Go types for shape_classes.Color (an Enum of ints), Mode (a str Enum) and
+// Level (an IntEnum).
+type (
+	shapeColor int
+	shapeMode  string
+	shapeLevel uint8
+)
+
+// TestShapesEnums decodes CPython's enum members into Go values of their
+// values and into registered Go types, and writes the registered ones back
+// as CPython writes the members.
+func TestShapesEnums(t *testing.T) {
+	f := loadShapes(t)
+	require.NotEmpty(t, f.Enums)
+	classes := []Option{RegisterClass("shape_classes.Color", shapeColor(0)),
+		RegisterClass("shape_classes.Mode", shapeMode("")), RegisterClass("shape_classes.Level", shapeLevel(0))}
+	for _, c := range f.Enums {
+		name := fmt.Sprintf("%s.%s at protocol %d", c.Class, c.Name, c.Protocol)
+		data := mustHex(t, c.Pickle)
+		allow := AllowGlobals("shape_classes." + c.Class)
+		var registered, viaAny any
+		require.NoError(t, Unmarshal(data, &viaAny, classes...), name)
+		switch v := c.Value.(type) {
+		case float64:
+			var n int
+			require.NoError(t, Unmarshal(data, &n, allow), name)
+			assert.Equal(t, int(v), n, name)
+			var f64 float64
+			require.NoError(t, Unmarshal(data, &f64, allow), name)
+			assert.Equal(t, v, f64, name)
+			if c.Class == "Color" {
+				var col shapeColor
+				require.NoError(t, Unmarshal(data, &col, classes...), name)
+				registered = col
+			} else {
+				var lvl shapeLevel
+				require.NoError(t, Unmarshal(data, &lvl, classes...), name)
+				registered = lvl
+			}
+			assert.EqualValues(t, v, reflect.ValueOf(registered).Convert(reflect.TypeFor[float64]()).Float(), name)
+		case string:
+			var s string
+			require.NoError(t, Unmarshal(data, &s, allow), name)
+			assert.Equal(t, v, s, name)
+			var m shapeMode
+			require.NoError(t, Unmarshal(data, &m, classes...), name)
+			assert.Equal(t, shapeMode(v), m, name)
+			registered = m
+		}
+		assert.Equal(t, registered, viaAny, name)
+
+		back, err := Marshal(registered, append(classes, Protocol(c.Protocol))...)
+		require.NoError(t, err, name)
+		assert.Equal(t, c.Pickle, hexOf(back), name)
+
+		var n int
+		assert.ErrorIs(t, Unmarshal(data, &n), ErrForbiddenGlobal, "%s: the class must be admitted", name)
+	}
+	// Calls that are not one scalar argument stay objects.
+	var n int
+	err := Unmarshal(mustMarshal(&Object{Class: Global{"m", "C"}, Args: Tuple{int64(1), int64(2)}}), &n, AllowGlobals("m.C"))
+	assert.ErrorContains(t, err, "cannot unmarshal")
+	err = Unmarshal(mustMarshal(&Object{Class: Global{"m", "C"}, Args: Tuple{int64(1)}, State: int64(3), HasState: true}), &n, AllowGlobals("m.C"))
+	assert.ErrorContains(t, err, "cannot unmarshal")
+}
+
+// TestShapesLiveEnums loads Go's registered enum values in CPython as the
+// members themselves.
+func TestShapesLiveEnums(t *testing.T) {
+	classes := []Option{RegisterClass("shape_classes.Color", shapeColor(0)), RegisterClass("shape_classes.Mode", shapeMode(""))}
+	var reqs []map[string]any
+	for p := 0; p <= HighestProtocol; p++ {
+		data, err := Marshal([]any{shapeColor(2), shapeMode("r")}, append(classes, Protocol(p))...)
+		require.NoError(t, err)
+		reqs = append(reqs, map[string]any{"op": "loads", "data": hexOf(data)})
+	}
+	for p, r := range crossCheck(t, "3", reqs) {
+		assert.Equal(t, "[<Color.GREEN: 2>, <Mode.READ: 'r'>]", r["repr"], "protocol %d: %v", p, r["error"])
 	}
 }

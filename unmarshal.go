@@ -188,6 +188,9 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			if handled, err := u.convertObject(x, dst); handled {
 				return err
 			}
+			if v, ok := enumValue(x); ok && isScalarKind(kind) {
+				return u.convert(v, dst) // an enum member's value
+			}
 		}
 	}
 	if kind == reflect.Struct && modelStructTypes[t] {
@@ -597,6 +600,9 @@ func (u *unmarshaler) convertObject(o *Object, dst reflect.Value) (bool, error) 
 			err = funcs.Init(ptr.Interface(), in.args, in.kwargs)
 		case initer:
 			err = ptr.Interface().(Initializer).PickleInit(in.args, in.kwargs)
+		case isScalarKind(t.Kind()) && info != nil && len(in.args) == 1:
+			// An enum member into the type registered for its class.
+			return true, u.convert(in.args[0], dst)
 		case t.Kind() == reflect.Struct && cachedFields(t).tuple:
 			// A namedtuple, say: its arguments are its fields.
 			items, ok := instanceItems(o, in)

@@ -133,8 +133,21 @@ def namedtuples():
     return out
 
 
+def enums():
+    """Members of an Enum, a str-mixin Enum and an IntEnum, with their
+    values."""
+    out = []
+    for member in [shape_classes.Color.RED, shape_classes.Color.GREEN,
+                   shape_classes.Mode.WRITE, shape_classes.Level.HIGH]:
+        for p in range(pickle.HIGHEST_PROTOCOL + 1):
+            out.append({"class": type(member).__name__, "name": member.name,
+                        "value": member.value, "protocol": p, "pickle": hexp(member, p)})
+    return out
+
+
 def main():
     doc = {
+        "enums": enums(),
         "graphite": graphite(),
         "namedtuples": namedtuples(),
         "times": times(),
