@@ -66,6 +66,7 @@ type config struct {
 
 	// Typed decoding.
 	disallowUnknownFields bool
+	plain                 bool // PlainValues
 	// noQuickPaths keeps Marshal off marshal_fast.go's quick paths, for
 	// tests that compare.
 	noQuickPaths bool

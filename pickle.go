@@ -69,6 +69,18 @@
 // later write to an equal key replaces the value but keeps the first key and
 // its position. An unhashable key (a list, say) is an error.
 //
+// # Plain Go values
+//
+// The model keeps what encoding/json cannot: tuples apart from lists, keys of
+// any hashable type, sets, objects. For code written for JSON, Plain turns a
+// decoded value into encoding/json's shapes (map[string]any for dicts, []any
+// for lists, tuples and sets; its documentation states the rules for other
+// keys and for objects), and the PlainValues option makes Unmarshal store
+// such values in every `any` it fills, a map[string]any target's values
+// included. The model's types implement json.Marshaler by the same rules,
+// so json.Marshal of a decoded value writes its data, never {}. Repr stays
+// the exact Python view.
+//
 // # Strings
 //
 // Python strings may hold lone surrogates (U+D800 to U+DFFF), which UTF-8
@@ -229,7 +241,7 @@ func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 		}
 		data = payload
 	}
-	if plan, dst := directTarget(v); direct && plan != nil {
+	if plan, dst := directTarget(v); direct && plan != nil && !cfg.plain {
 		// The direct decoder either decodes the whole pickle or leaves
 		// it, and the zero value it may have half filled, to the general
 		// path (direct.go).

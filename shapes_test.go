@@ -65,6 +65,12 @@ type shapesFixture struct {
 		Protocol int    `json:"protocol"`
 		Pickle   string `json:"pickle"`
 	} `json:"enums"`
+	Plain []struct {
+		Case     int    `json:"case"`
+		Protocol int    `json:"protocol"`
+		Pickle   string `json:"pickle"`
+		JSON     string `json:"json"`
+	} `json:"plain"`
 }
 
 func loadShapes(t testing.TB) *shapesFixture {
@@ -495,4 +501,88 @@ func TestShapesLiveEnums(t *testing.T) {
 	for p, r := range crossCheck(t, "3", reqs) {
 		assert.Equal(t, "[<Color.GREEN: 2>, <Mode.READ: 'r'>]", r["repr"], "protocol %d: %v", p, r["error"])
 	}
+}
+
+// TestShapesPlain checks that Plain values, the PlainValues option and the
+// model's MarshalJSON all give the JSON Python's json.dumps writes.
+func TestShapesPlain(t *testing.T) {
+	f := loadShapes(t)
+	require.NotEmpty(t, f.Plain)
+	for _, c := range f.Plain {
+		name := fmt.Sprintf("case %d at protocol %d", c.Case, c.Protocol)
+		data := mustHex(t, c.Pickle)
+		var model, plain any
+		require.NoError(t, Unmarshal(data, &model), name)
+		require.NoError(t, Unmarshal(data, &plain, PlainValues()), name)
+		assert.Equal(t, Plain(model), plain, name)
+		viaPlain, err := json.Marshal(plain)
+		require.NoError(t, err, name)
+		assert.JSONEq(t, c.JSON, string(viaPlain), name)
+		viaModel, err := json.Marshal(model)
+		require.NoError(t, err, name)
+		assert.JSONEq(t, c.JSON, string(viaModel), name)
+		assertPlainShapes(t, plain, name)
+	}
+}
+
+// assertPlainShapes checks that v holds only encoding/json's shapes.
+func assertPlainShapes(t *testing.T, v any, name string) {
+	t.Helper()
+	switch x := v.(type) {
+	case map[string]any:
+		for _, it := range x {
+			assertPlainShapes(t, it, name)
+		}
+	case []any:
+		for _, it := range x {
+			assertPlainShapes(t, it, name)
+		}
+	case nil, bool, int64, *big.Int, float64, string, []byte:
+	default:
+		t.Errorf("%s: %T is not a plain value", name, v)
+	}
+}
+
+// TestShapesPlainTargets fills the `any` parts of typed targets with plain
+// values, and checks the rules for objects, sharing and cycles.
+func TestShapesPlainTargets(t *testing.T) {
+	inner := NewDict(1)
+	require.NoError(t, inner.Set("x", &List{int64(1), Tuple{"a"}}))
+	outer := NewDict(2)
+	require.NoError(t, outer.Set("in", inner))
+	require.NoError(t, outer.Set("again", inner))
+	data := mustMarshal(outer)
+
+	var m map[string]any
+	require.NoError(t, Unmarshal(data, &m, PlainValues()))
+	want := map[string]any{"x": []any{int64(1), []any{"a"}}}
+	assert.Equal(t, want, m["in"])
+	assert.Equal(t, want, m["again"])
+	var without map[string]any
+	require.NoError(t, Unmarshal(data, &without))
+	assert.IsType(t, &Dict{}, without["in"], "without the option, the model")
+
+	// An object: its class, arguments and attributes.
+	state := NewDict(1)
+	require.NoError(t, state.Set("label", "p"))
+	o := &Object{Class: Global{"app", "Point"}, Kind: CallNewObj, Args: Tuple{int64(1)}, State: state, HasState: true}
+	assert.Equal(t, map[string]any{"__class__": "app.Point", "__args__": []any{int64(1)}, "label": "p"}, Plain(o))
+	o2 := &Object{Class: Global{"app", "Opaque"}, State: Tuple{int64(1), int64(2)}, HasState: true}
+	assert.Equal(t, map[string]any{"__class__": "app.Opaque", "__state__": []any{int64(1), int64(2)}}, Plain(o2))
+	out, err := json.Marshal(Global{"app", "f"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `"app.f"`, string(out))
+
+	// A cycle stays a cycle, which encoding/json refuses.
+	l := &List{}
+	*l = append(*l, l)
+	p := Plain(l).([]any)
+	assert.Len(t, p, 1)
+	_, err = json.Marshal(l)
+	assert.Error(t, err)
+	// NaN has no JSON.
+	_, err = json.Marshal(&List{math.NaN()})
+	assert.Error(t, err)
+	// Repr stays Python's view.
+	assert.Equal(t, "{'in': {'x': [1, ('a',)]}, 'again': {'x': [1, ('a',)]}}", Repr(outer))
 }

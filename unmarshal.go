@@ -76,6 +76,9 @@ const (
 // stops a pickle of shared references from expanding without bound.
 func store(v any, val any, cfg *config, inputLen int64) error {
 	if p, ok := v.(*any); ok && len(cfg.classByName) == 0 {
+		if cfg.plain {
+			val = Plain(val)
+		}
 		*p = val
 		return nil
 	}
@@ -99,6 +102,9 @@ type unmarshaler struct {
 	// inKey counts the map keys being converted: their interface slots
 	// receive comparable forms (unmarshal_keys.go).
 	inKey int
+	// plain makes the values `any` slots receive with PlainValues, one
+	// for the whole decode, so that sharing survives.
+	plain plainer
 }
 
 type sharedKey struct {
@@ -249,6 +255,8 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 		v, err := u.modelValue(src)
 		if err == nil && u.inKey > 0 {
 			v, err = u.keyValue(v, dst)
+		} else if err == nil && u.cfg.plain {
+			v = u.plain.plain(v)
 		}
 		if err != nil {
 			return err

@@ -145,8 +145,35 @@ def enums():
     return out
 
 
+def plain_cases():
+    """Values json.dumps can write (sets and deques through default=list,
+    in Python's iteration order), with the JSON it writes: what Plain's
+    values must marshal to."""
+    import collections
+    return [
+        {'a': [1, 2.5, None, True], 'b': (1, 'x'), 7: 'int key', -5: 'neg',
+         2.5: 'float key', 1e100: 'big float', 0.1: 'short', None: 'none key',
+         False: 'bool key'},
+        {'nested': {'x': {'y': [{'z': 1}]}}, 'set': {1, 2, 3},
+         'fs': frozenset(['a']), 'big': 2**100, 'text': 'caf\u00e9'},
+        [collections.OrderedDict([('k', 1), ('j', 2)]), collections.Counter('aab'),
+         collections.defaultdict(list, {'a': [1]}), collections.deque([1, 2])],
+        ((), [], {}, ''),
+    ]
+
+
+def plain():
+    out = []
+    for i, value in enumerate(plain_cases()):
+        for p in range(pickle.HIGHEST_PROTOCOL + 1):
+            out.append({"case": i, "protocol": p, "pickle": hexp(value, p),
+                        "json": json.dumps(value, default=list)})
+    return out
+
+
 def main():
     doc = {
+        "plain": plain(),
         "enums": enums(),
         "graphite": graphite(),
         "namedtuples": namedtuples(),
