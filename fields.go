@@ -17,7 +17,7 @@ import (
 // the tagged one; two equal candidates cancel each other, as in
 // encoding/json. One tagged field never hides the untagged others. A blank
 // field `_ struct{}` tagged `pickle:",tuple"` makes the struct a tuple of its
-// fields.
+// fields; tagged `pickle:",slots"`, an instance of a class with __slots__.
 
 type field struct {
 	name      string
@@ -30,7 +30,11 @@ type field struct {
 type structFields struct {
 	// tuple is set by a blank field tagged `pickle:",tuple"`: the
 	// struct is a Python tuple of its fields, in order (tuple_struct.go).
-	tuple  bool
+	tuple bool
+	// slots is set by a blank field tagged `pickle:",slots"`: a
+	// registered class's instances have __slots__, and their state is
+	// the (None, slots) pair CPython writes for them.
+	slots  bool
 	list   []field        // declaration order
 	byName map[string]int // exact name -> index in list
 	byFold map[string]int // lower-cased name -> index in list
@@ -56,7 +60,7 @@ func typeFields(t reflect.Type) *structFields {
 	current := []queued{}
 	next := []queued{{typ: t}}
 	visited := map[reflect.Type]bool{}
-	tuple := false
+	tuple, slots := false, false
 	for len(next) > 0 {
 		current, next = next, current[:0]
 		count := map[string]int{}
@@ -72,6 +76,7 @@ func typeFields(t reflect.Type) *structFields {
 					if len(q.index) == 0 {
 						_, opts, _ := strings.Cut(sf.Tag.Get("pickle"), ",")
 						tuple = tuple || hasOption(opts, "tuple")
+						slots = slots || hasOption(opts, "slots")
 					}
 					continue
 				}
@@ -138,7 +143,7 @@ func typeFields(t reflect.Type) *structFields {
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return indexLess(all[i].index, all[j].index) })
-	sf := &structFields{tuple: tuple, list: all, byName: map[string]int{}, byFold: map[string]int{}}
+	sf := &structFields{tuple: tuple, slots: slots, list: all, byName: map[string]int{}, byFold: map[string]int{}}
 	for i, f := range all {
 		sf.byName[f.name] = i
 		if _, ok := sf.byFold[strings.ToLower(f.name)]; !ok {

@@ -516,6 +516,11 @@ func (e *encoder) saveClassInstance(rv reflect.Value, info *classInfo) error {
 			state, err = sg.PickleGetState()
 		} else {
 			state, err = defaultState(ptr.Elem())
+			if d, ok := state.(*Dict); ok && d.Len() > 0 && cachedFields(ptr.Elem().Type()).slots {
+				// No __dict__: the fields are slots, which CPython
+				// writes as the second of a (None, slots) pair.
+				state = Tuple{nil, d}
+			}
 		}
 	}
 	if err != nil {

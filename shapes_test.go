@@ -71,6 +71,11 @@ type shapesFixture struct {
 		Pickle   string `json:"pickle"`
 		JSON     string `json:"json"`
 	} `json:"plain"`
+	Slots []struct {
+		Protocol int    `json:"protocol"`
+		Pickle   string `json:"pickle"`
+		Error    string `json:"error"`
+	} `json:"slots"`
 }
 
 func loadShapes(t testing.TB) *shapesFixture {
@@ -585,4 +590,57 @@ func TestShapesPlainTargets(t *testing.T) {
 	assert.Error(t, err)
 	// Repr stays Python's view.
 	assert.Equal(t, "{'in': {'x': [1, ('a',)]}, 'again': {'x': [1, ('a',)]}}", Repr(outer))
+}
+
+// shapeSPoint is shape_classes.SPoint, a dataclass(slots=True).
+type shapeSPoint struct {
+	_ struct{} `pickle:",slots"`
+	X int      `pickle:"x"`
+	Y int      `pickle:"y"`
+}
+
+// TestShapesSlots decodes CPython's slots dataclass and writes it back as
+// CPython writes it, which Python loads (a __dict__ state it refuses).
+func TestShapesSlots(t *testing.T) {
+	f := loadShapes(t)
+	require.NotEmpty(t, f.Slots)
+	opt := RegisterClass("shape_classes.SPoint", shapeSPoint{})
+	var reqs []map[string]any
+	for _, c := range f.Slots {
+		back, err := Marshal(shapeSPoint{X: 1, Y: 2}, opt, Protocol(c.Protocol))
+		require.NoError(t, err)
+		reqs = append(reqs, map[string]any{"op": "loads", "data": hexOf(back)})
+		if c.Error != "" {
+			continue // CPython cannot write it below protocol 2
+		}
+		var got shapeSPoint
+		require.NoError(t, Unmarshal(mustHex(t, c.Pickle), &got, opt), "protocol %d", c.Protocol)
+		assert.Equal(t, shapeSPoint{X: 1, Y: 2}, got)
+		assert.Equal(t, c.Pickle, hexOf(back), "protocol %d", c.Protocol)
+	}
+	type dictPoint struct {
+		X int `pickle:"x"`
+		Y int `pickle:"y"`
+	}
+	untagged, err := Marshal(dictPoint{1, 2}, RegisterClass("shape_classes.SPoint", dictPoint{}))
+	require.NoError(t, err)
+	reqs = append(reqs, map[string]any{"op": "loads", "data": hexOf(untagged)})
+	rs := crossCheck(t, "3", reqs)
+	for i, r := range rs[:len(rs)-1] {
+		assert.Equal(t, "SPoint(x=1, y=2)", r["repr"], "protocol %d: %v", i, r["error"])
+	}
+	assert.Contains(t, rs[len(rs)-1]["error"], "no attribute '__dict__'", "why the tag exists")
+}
+
+// TestShapesRegisterTwice refuses one Go type for two classes.
+func TestShapesRegisterTwice(t *testing.T) {
+	_, err := Marshal(shapeSPoint{}, RegisterClass("a.P", shapeSPoint{}), RegisterClass("b.P", &shapeSPoint{}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "already registered for a.P")
+	var v any
+	err = Unmarshal(mustMarshal(nil), &v, RegisterClass("a.P", shapeSPoint{}), RegisterClass("b.P", shapeSPoint{}))
+	assert.Error(t, err)
+	// The same registration twice is fine.
+	_, err = Marshal(shapeSPoint{}, RegisterClass("a.P", shapeSPoint{}), RegisterClass("a.P", shapeSPoint{}))
+	assert.NoError(t, err)
 }

@@ -171,8 +171,23 @@ def plain():
     return out
 
 
+def slots():
+    """A dataclass(slots=True): state (None, {slot: value}); protocols 0
+    and 1 cannot pickle it."""
+    out = []
+    for p in range(pickle.HIGHEST_PROTOCOL + 1):
+        case = {"protocol": p}
+        try:
+            case["pickle"] = hexp(shape_classes.SPoint(1, 2), p)
+        except TypeError as e:
+            case["error"] = str(e)
+        out.append(case)
+    return out
+
+
 def main():
     doc = {
+        "slots": slots(),
         "plain": plain(),
         "enums": enums(),
         "graphite": graphite(),
