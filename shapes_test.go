@@ -644,3 +644,18 @@ func TestShapesRegisterTwice(t *testing.T) {
 	_, err = Marshal(shapeSPoint{}, RegisterClass("a.P", shapeSPoint{}), RegisterClass("a.P", shapeSPoint{}))
 	assert.NoError(t, err)
 }
+
+// TestShapesLiveNamedTuples loads Go's registered tuple structs in CPython
+// as the namedtuples themselves.
+func TestShapesLiveNamedTuples(t *testing.T) {
+	classes := []Option{RegisterClass("shape_classes.Point", namedPoint{}), RegisterClass("shape_classes.Sample", namedSample{})}
+	var reqs []map[string]any
+	for p := 0; p <= HighestProtocol; p++ {
+		data, err := Marshal([]any{namedPoint{X: 1, Y: 2.5}, &namedSample{Name: "cpu", Value: 0.5, Tags: Tuple{"a"}}}, append(classes, Protocol(p))...)
+		require.NoError(t, err)
+		reqs = append(reqs, map[string]any{"op": "loads", "data": hexOf(data)})
+	}
+	for p, r := range crossCheck(t, "3", reqs) {
+		assert.Equal(t, "[Point(x=1, y=2.5), Sample(name='cpu', value=0.5, tags=('a',))]", r["repr"], "protocol %d: %v", p, r["error"])
+	}
+}
