@@ -155,8 +155,9 @@ const (
 // that v points to. It rejects data with bytes after the pickle's STOP.
 //
 // Into an `any`, Unmarshal stores the value model (see the package
-// documentation). Into other Go types it converts, with encoding/json's rules
-// where Python allows:
+// documentation), or with PlainValues the values encoding/json would (see
+// Plain). Into other Go types it converts, with encoding/json's rules where
+// Python allows:
 //
 //	Go target            accepts
 //	bool                 bool
