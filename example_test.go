@@ -1,6 +1,7 @@
 package pickle_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -218,4 +219,26 @@ func Example_graphite() {
 	// servers.a.cpu 1700000000 0.5
 	// servers.b.cpu 1700000060 12.25
 	// servers.a.load 1700000000 3
+}
+
+// Hand a Python cache (testdata/examples/cache.pkl) to code written for JSON:
+// PlainValues stores encoding/json's shapes (map[string]any, []any), and
+// json.Marshal of decoded values writes their data.
+func Example_plainJSON() {
+	data, err := os.ReadFile("testdata/examples/cache.pkl")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var v any
+	if err := pickle.Unmarshal(data, &v, pickle.PlainValues()); err != nil {
+		log.Fatal(err)
+	}
+	first := v.([]any)[0].(map[string]any)
+	out, err := json.Marshal(first)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(string(out))
+	// Output:
+	// {"active":true,"email":"ada@example.com","id":1,"name":"Ada","parent":null,"score":97.5,"tags":["admin","ops"]}
 }
