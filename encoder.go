@@ -41,6 +41,8 @@ import (
 //	                                registered, an instance of its class
 //	                                built from them, as CPython writes a
 //	                                namedtuple
+//	registered bool, number, string the enum member: its class called with
+//	                                the value, Color(1)
 //	pointer                         what it points to; nil is None. The same
 //	                                pointer twice is one Python object, and
 //	                                cycles work
