@@ -344,3 +344,24 @@ func allocsPerValue(t *testing.T, n int, value func(i int) any) float64 {
 	one, two := pickleOf(n), pickleOf(2*n)
 	return (allocs(two) - allocs(one)) / float64(n)
 }
+
+// BenchmarkGraphiteTyped decodes a batch of Graphite's pickle protocol, 500
+// (path, (timestamp, value)) tuples at protocol 2, into tuple structs.
+func BenchmarkGraphiteTyped(b *testing.B) {
+	batch := make([]graphiteMetric, 500)
+	for i := range batch {
+		batch[i] = graphiteMetric{Path: fmt.Sprintf("servers.host%d.cpu", i%20), Point: graphitePoint{Timestamp: 1700000000 + int64(i), Value: float64(i) / 4}}
+	}
+	data, err := Marshal(batch, Protocol(2))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		var got []graphiteMetric
+		if err := Unmarshal(data, &got); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -177,8 +177,9 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 			}
 			typedCopy(p, dst, c.ptr)
 			return true
-		case v.kind == dvTuple && asKey:
-			// A tuple key fills a struct key field by field.
+		case v.kind == dvTuple && (asKey || p.fields.tuple):
+			// A tuple key, or a tuple into a tuple struct, fills the
+			// struct field by field.
 			items := v.items()
 			if len(items) != len(p.fplans) || !d.grow(parent, v.height()) {
 				return false

@@ -167,6 +167,11 @@ var otherTargets = []reflect.Type{
 	reflect.TypeFor[map[int64]string](),
 	reflect.TypeFor[map[string]int64](),
 	reflect.TypeFor[map[string]float64](),
+	reflect.TypeFor[[]struct {
+		_ struct{} `pickle:",tuple"`
+		A any
+		B int64
+	}](),
 }
 
 var equalDecoded = cmp.Options{cmpopts.EquateNaNs(), cmp.Comparer(func(a, b *big.Int) bool {

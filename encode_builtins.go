@@ -796,19 +796,24 @@ func (e *encoder) saveSet(s *Set) error {
 	if e.memoGet(s) {
 		return nil
 	}
+	return e.saveSetItems(s.items, s)
+}
+
+// saveSetItems writes a set of items, memoized under key.
+func (e *encoder) saveSetItems(items []any, key any) error {
 	if e.proto < 4 {
-		items := List(append([]any(nil), s.items...))
-		return e.saveReduce(Global{"builtins", "set"}, Tuple{&items}, s)
+		list := List(append([]any(nil), items...))
+		return e.saveReduce(Global{"builtins", "set"}, Tuple{&list}, key)
 	}
 	e.writeOp(opEmptySet)
-	e.memoPut(s)
-	if len(s.items) == 0 {
+	e.memoPut(key)
+	if len(items) == 0 {
 		return nil
 	}
 	for start := 0; ; start += batchSize {
 		e.writeOp(opMark)
-		end := min(start+batchSize, len(s.items))
-		if err := e.saveItems(s.items[start:end]); err != nil {
+		end := min(start+batchSize, len(items))
+		if err := e.saveItems(items[start:end]); err != nil {
 			return err
 		}
 		e.writeOp(opAddItems)

@@ -395,7 +395,7 @@ func (e *encoder) savePickleBuffer(b *PickleBuffer) error {
 
 // saveGo writes Go values outside the value model.
 func (e *encoder) saveGo(v any) error {
-	if o, key, ok, err := stdlibReduce(v, e.proto); ok || err != nil {
+	if o, key, ok, err := stdlibReduce(v, e.proto, e.cfg.exactTime); ok || err != nil {
 		if err != nil {
 			return &EncodeError{Err: err}
 		}

@@ -34,14 +34,27 @@ import (
 //	[]byte                          bytes; a nil slice is None
 //	other slices, arrays            list; a nil slice is None
 //	map                             dict, keys in sorted order; nil is None
+//	map[T]struct{}                  set of the keys, in sorted order
 //	struct                          dict of its fields by tag name, or an
 //	                                instance of its registered class
+//	struct tagged `pickle:",tuple"` tuple of its fields in order; when
+//	                                registered, an instance of its class
+//	                                built from them, as CPython writes a
+//	                                namedtuple
+//	registered bool, number, string the enum member: its class called with
+//	                                the value, Color(1)
 //	pointer                         what it points to; nil is None. The same
 //	                                pointer twice is one Python object, and
 //	                                cycles work
 //	time.Time, time.Duration, ...   datetime.datetime (naive when its
 //	                                Location is Naive), timedelta, ...
 //	*big.Int, big.Int               int
+//
+// Python's datetime and timedelta hold microseconds: a time.Time or
+// time.Duration with a fraction of one (time.Now() has nanoseconds) is
+// rounded to the nearest microsecond, half to even, as CPython's
+// datetime.fromtimestamp rounds. The ExactTime option makes such a value an
+// error instead.
 //
 // nil is None everywhere, for every type, as encoding/json writes null: a
 // nil interface, and a nil pointer, map or slice of any type (the model's

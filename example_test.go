@@ -1,6 +1,7 @@
 package pickle_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -185,4 +186,59 @@ func Example_safeByDefault() {
 	// Output:
 	// true
 	// pickle: GLOBAL at offset 2: global oldapp.geometry.Point is not allowed (see AllowGlobals)
+}
+
+// Read a batch of Graphite's pickle protocol, a list of
+// (path, (timestamp, value)) tuples (testdata/shapes/graphite.p2.pkl, written
+// by CPython), into Go structs: the blank field tagged `pickle:",tuple"`
+// makes a struct a tuple of its fields, in order. Marshal writes such a
+// struct back as a tuple.
+func Example_graphite() {
+	type Point struct {
+		_         struct{} `pickle:",tuple"`
+		Timestamp int64
+		Value     float64
+	}
+	type Metric struct {
+		_     struct{} `pickle:",tuple"`
+		Path  string
+		Point Point
+	}
+	data, err := os.ReadFile("testdata/shapes/graphite.p2.pkl")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var batch []Metric
+	if err := pickle.Unmarshal(data, &batch); err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range batch {
+		fmt.Println(m.Path, m.Point.Timestamp, m.Point.Value)
+	}
+	// Output:
+	// servers.a.cpu 1700000000 0.5
+	// servers.b.cpu 1700000060 12.25
+	// servers.a.load 1700000000 3
+}
+
+// Hand a Python cache (testdata/examples/cache.pkl) to code written for JSON:
+// PlainValues stores encoding/json's shapes (map[string]any, []any), and
+// json.Marshal of decoded values writes their data.
+func Example_plainJSON() {
+	data, err := os.ReadFile("testdata/examples/cache.pkl")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var v any
+	if err := pickle.Unmarshal(data, &v, pickle.PlainValues()); err != nil {
+		log.Fatal(err)
+	}
+	first := v.([]any)[0].(map[string]any)
+	out, err := json.Marshal(first)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(string(out))
+	// Output:
+	// {"active":true,"email":"ada@example.com","id":1,"name":"Ada","parent":null,"score":97.5,"tags":["admin","ops"]}
 }

@@ -15,7 +15,9 @@ import (
 // promoted as if they were the outer struct's, unless the embedded field has
 // a tag name. When two fields end up with one name, the shallower wins, then
 // the tagged one; two equal candidates cancel each other, as in
-// encoding/json. One tagged field never hides the untagged others.
+// encoding/json. One tagged field never hides the untagged others. A blank
+// field `_ struct{}` tagged `pickle:",tuple"` makes the struct a tuple of its
+// fields; tagged `pickle:",slots"`, an instance of a class with __slots__.
 
 type field struct {
 	name      string
@@ -26,6 +28,13 @@ type field struct {
 }
 
 type structFields struct {
+	// tuple is set by a blank field tagged `pickle:",tuple"`: the
+	// struct is a Python tuple of its fields, in order (tuple_struct.go).
+	tuple bool
+	// slots is set by a blank field tagged `pickle:",slots"`: a
+	// registered class's instances have __slots__, and their state is
+	// the (None, slots) pair CPython writes for them.
+	slots  bool
 	list   []field        // declaration order
 	byName map[string]int // exact name -> index in list
 	byFold map[string]int // lower-cased name -> index in list
@@ -51,6 +60,7 @@ func typeFields(t reflect.Type) *structFields {
 	current := []queued{}
 	next := []queued{{typ: t}}
 	visited := map[reflect.Type]bool{}
+	tuple, slots := false, false
 	for len(next) > 0 {
 		current, next = next, current[:0]
 		count := map[string]int{}
@@ -62,6 +72,14 @@ func typeFields(t reflect.Type) *structFields {
 			visited[q.typ] = true
 			for i := 0; i < q.typ.NumField(); i++ {
 				sf := q.typ.Field(i)
+				if sf.Name == "_" {
+					if len(q.index) == 0 {
+						_, opts, _ := strings.Cut(sf.Tag.Get("pickle"), ",")
+						tuple = tuple || hasOption(opts, "tuple")
+						slots = slots || hasOption(opts, "slots")
+					}
+					continue
+				}
 				if sf.Anonymous {
 					ft := sf.Type
 					if ft.Kind() == reflect.Pointer {
@@ -125,7 +143,7 @@ func typeFields(t reflect.Type) *structFields {
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return indexLess(all[i].index, all[j].index) })
-	sf := &structFields{list: all, byName: map[string]int{}, byFold: map[string]int{}}
+	sf := &structFields{tuple: tuple, slots: slots, list: all, byName: map[string]int{}, byFold: map[string]int{}}
 	for i, f := range all {
 		sf.byName[f.name] = i
 		if _, ok := sf.byFold[strings.ToLower(f.name)]; !ok {

@@ -87,6 +87,17 @@ type classInfo struct {
 // Point{}) decodes instances into `any` as Point values, and
 // RegisterClass("app.Point", &Point{}) as *Point. Either way, a Point and a
 // *Point both encode as app.Point.
+//
+// Two kinds of types follow their Python shape instead of instance state: a
+// struct tagged `pickle:",tuple"` is a namedtuple, built from its fields in
+// order; a type of a scalar kind (type Color int, type Mode string) is an
+// enum.Enum class, whose members are the class called with their value,
+// Color(1), as CPython writes them. A struct with a blank field tagged
+// `pickle:",slots"` is a class with __slots__ (a dataclass(slots=True)),
+// whose state is written as the (None, slots) pair CPython writes.
+//
+// One Go type registered for two classes is an error: Marshal could write
+// only one. To read a class under an old name too, see FindClass.
 func RegisterClass(class string, prototype any) Option {
 	return RegisterClassFuncs(class, prototype, ClassFuncs{})
 }
@@ -117,6 +128,11 @@ func RegisterClassFuncs(class string, prototype any, funcs ClassFuncs) Option {
 		base := t
 		if base.Kind() == reflect.Pointer {
 			base = base.Elem()
+		}
+		if prev := c.classByType[base]; prev != nil && prev.global != info.global {
+			// Marshal could write only one of them.
+			c.fail(fmt.Errorf("pickle: RegisterClass(%q): %s is already registered for %s", class, base, prev.global))
+			return
 		}
 		byType[base] = info
 		byType[reflect.PointerTo(base)] = info

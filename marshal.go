@@ -193,20 +193,47 @@ func (e *encoder) saveSequence(rv reflect.Value, key any) error {
 
 // saveMap writes a map as a dict with sorted keys.
 func (e *encoder) saveMap(rv reflect.Value, key any) error {
+	if isEmptyStruct(rv.Type().Elem()) {
+		return e.saveSetMap(rv, key)
+	}
 	if done, err := e.saveOrderedMap(rv, key); done {
 		return err
 	}
+	keys, pks, err := e.sortedMapKeys(rv)
+	if err != nil {
+		return err
+	}
+	items := make([]DictItem, len(keys))
+	for i, k := range keys {
+		items[i] = DictItem{pks[i], rv.MapIndex(k).Interface()}
+	}
+	return e.saveDictItems(items, key, false)
+}
+
+// saveSetMap writes a map[T]struct{}, Go's set, as a Python set of its keys
+// in sorted order.
+func (e *encoder) saveSetMap(rv reflect.Value, key any) error {
+	_, pks, err := e.sortedMapKeys(rv)
+	if err != nil {
+		return err
+	}
+	return e.saveSetItems(pks, key)
+}
+
+// sortedMapKeys returns a map's keys in sorted order, and the Python keys
+// they become.
+func (e *encoder) sortedMapKeys(rv reflect.Value) ([]reflect.Value, []any, error) {
 	keys := rv.MapKeys()
 	slices.SortFunc(keys, compareKeys)
-	items := make([]DictItem, len(keys))
+	pks := make([]any, len(keys))
 	for i, k := range keys {
 		pk, err := e.mapKeyValue(k)
 		if err != nil {
-			return &EncodeError{Path: "[" + fmt.Sprint(k.Interface()) + "]", Err: err}
+			return nil, nil, &EncodeError{Path: "[" + fmt.Sprint(k.Interface()) + "]", Err: err}
 		}
-		items[i] = DictItem{pk, rv.MapIndex(k).Interface()}
+		pks[i] = pk
 	}
-	return e.saveDictItems(items, key, false)
+	return keys, pks, nil
 }
 
 // saveDictItems writes a dict of the given items, as saveDict does.
@@ -469,6 +496,16 @@ func (e *encoder) saveClassInstance(rv reflect.Value, info *classInfo) error {
 		}
 		return e.saveReduced(o, key)
 	}
+	if _, getter := ptr.Interface().(StateGetter); !getter && info.funcs.GetState == nil {
+		switch sv := ptr.Elem(); {
+		case sv.Kind() == reflect.Struct && cachedFields(sv.Type()).tuple:
+			// A namedtuple: built from its items, with no state.
+			return e.saveReduced(namedTupleInstance(info.global, tupleStructItems(sv), e.proto), key)
+		case isScalarKind(sv.Kind()):
+			// An enum member: its class called with its value.
+			return e.saveReduced(enumMember(info.global, sv), key)
+		}
+	}
 	var state any
 	var err error
 	switch {
@@ -479,6 +516,11 @@ func (e *encoder) saveClassInstance(rv reflect.Value, info *classInfo) error {
 			state, err = sg.PickleGetState()
 		} else {
 			state, err = defaultState(ptr.Elem())
+			if d, ok := state.(*Dict); ok && d.Len() > 0 && cachedFields(ptr.Elem().Type()).slots {
+				// No __dict__: the fields are slots, which CPython
+				// writes as the second of a (None, slots) pair.
+				state = Tuple{nil, d}
+			}
 		}
 	}
 	if err != nil {

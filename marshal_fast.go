@@ -326,7 +326,11 @@ func (e *encoder) saveElem(rv reflect.Value, quick bool) error {
 // saveStruct writes a struct as a dict of its fields by tag name, in
 // declaration order, as saveDictKeyed writes a dict.
 func (e *encoder) saveStruct(rv reflect.Value, key any) error {
-	fields := cachedFields(rv.Type()).list
+	sf := cachedFields(rv.Type())
+	if sf.tuple {
+		return e.saveTuple(tupleStructItems(rv))
+	}
+	fields := sf.list
 	var present [32]int
 	idx := present[:0]
 	for i := range fields {

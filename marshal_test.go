@@ -379,9 +379,10 @@ func quickStructValues() []any {
 
 type registeredKind int16
 
-// A registered class whose Go type is not a struct is written with its
-// value, as its underlying type, as the state (it was written as the class
-// again, without end, until MaxDepth stopped it), and decodes back.
+// A registered class whose Go type is a scalar is written as its class
+// called with its value, as its underlying type (as CPython writes an enum
+// member; it was written as the class again, without end, until MaxDepth
+// stopped it, and then with the value as the state), and decodes back.
 func TestMarshalRegisteredNonStruct(t *testing.T) {
 	opt := RegisterClass("m.Kind", registeredKind(0))
 	k := registeredKind(-3)
@@ -389,7 +390,7 @@ func TestMarshalRegisteredNonStruct(t *testing.T) {
 	require.NoError(t, err)
 	var v any
 	require.NoError(t, Unmarshal(data, &v, AllowAllGlobals()))
-	assert.Equal(t, "[m.Kind().__setstate__(-3), None]", Repr(v))
+	assert.Equal(t, "[m.Kind(-3), None]", Repr(v))
 	var back []*registeredKind
 	require.NoError(t, Unmarshal(data, &back, opt))
 	require.Len(t, back, 2)

@@ -44,6 +44,7 @@ type config struct {
 	protocol       int
 	persistentID   func(v any) (pid any, ok bool, err error)
 	bufferCallback func(b *PickleBuffer) (inBand bool)
+	exactTime      bool
 
 	// Decoding.
 	allowAll       bool
@@ -65,6 +66,7 @@ type config struct {
 
 	// Typed decoding.
 	disallowUnknownFields bool
+	plain                 bool // PlainValues
 	// noQuickPaths keeps Marshal off marshal_fast.go's quick paths, for
 	// tests that compare.
 	noQuickPaths bool
@@ -275,4 +277,12 @@ func (c *config) extensionCode(g Global) (int32, bool) {
 // Decoder.DisallowUnknownFields does.
 func DisallowUnknownFields() Option {
 	return optionFunc(func(c *config) { c.disallowUnknownFields = true })
+}
+
+// ExactTime makes Marshal fail on a time.Time or time.Duration with a
+// fraction of a microsecond, which datetime and timedelta cannot hold, rather
+// than round it to the nearest microsecond (half to even, as CPython's
+// datetime.fromtimestamp and timedelta round).
+func ExactTime() Option {
+	return optionFunc(func(c *config) { c.exactTime = true })
 }

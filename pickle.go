@@ -69,6 +69,18 @@
 // later write to an equal key replaces the value but keeps the first key and
 // its position. An unhashable key (a list, say) is an error.
 //
+// # Plain Go values
+//
+// The model keeps what encoding/json cannot: tuples apart from lists, keys of
+// any hashable type, sets, objects. For code written for JSON, Plain turns a
+// decoded value into encoding/json's shapes (map[string]any for dicts, []any
+// for lists, tuples and sets; its documentation states the rules for other
+// keys and for objects), and the PlainValues option makes Unmarshal store
+// such values in every `any` it fills, a map[string]any target's values
+// included. The model's types implement json.Marshaler by the same rules,
+// so json.Marshal of a decoded value writes its data, never {}. Repr stays
+// the exact Python view.
+//
 // # Strings
 //
 // Python strings may hold lone surrogates (U+D800 to U+DFFF), which UTF-8
@@ -146,15 +158,18 @@ const (
 // that v points to. It rejects data with bytes after the pickle's STOP.
 //
 // Into an `any`, Unmarshal stores the value model (see the package
-// documentation). Into other Go types it converts, with encoding/json's rules
-// where Python allows:
+// documentation), or with PlainValues the values encoding/json would (see
+// Plain). Into other Go types it converts, with encoding/json's rules where
+// Python allows:
 //
 //	Go target            accepts
 //	bool                 bool
 //	int*, uint*          int, checked for overflow
-//	float32, float64     float, or an int that converts exactly
+//	float32, float64     float, or an int that converts exactly, or a
+//	                     Decimal as float(d) rounds it (nearest, ±Inf)
 //	complex*             complex, float, int
-//	string               str (and a Python 2 str decoded as text)
+//	string               str (and a Python 2 str decoded as text), or a
+//	                     Decimal's text
 //	[]byte               bytes, bytearray
 //	slice, array         list, tuple, set, frozenset, deque
 //	map                  dict, OrderedDict, defaultdict, Counter; None is a
@@ -164,18 +179,34 @@ const (
 //	                     array of its items (N <= 32) and bytes a BytesKey,
 //	                     which Go can hash and Marshal writes back as the
 //	                     same tuple and bytes. A key Go cannot hash is an
-//	                     *UnmarshalTypeError, never a panic
+//	                     *UnmarshalTypeError, never a panic.
+//	                     map[T]bool and map[T]struct{} also take a set or
+//	                     frozenset: its items are the keys
 //	struct               dict with str keys, or the state of an instance;
 //	                     fields by `pickle:"name"` tag, else by Go name
 //	                     (exact, then case-insensitive), embedded structs
 //	                     flattened, unknown keys ignored unless
 //	                     DisallowUnknownFields
+//	struct with a blank  also a tuple or list of exactly its number of
+//	field `_ struct{}`   fields, by position; and an instance built with
+//	`pickle:",tuple"`    that many positional arguments (a namedtuple or
+//	                     typing.NamedTuple), whose class AllowGlobals or
+//	                     RegisterClass admits
 //	pointer              allocated as needed; None is nil. Two references to
 //	                     one Python object give one Go pointer.
 //	time.Time, ...       the standard library types' own Go values; a
 //	                     datetime.date into time.Time is naive midnight
 //	*big.Int, big.Int    int
-//	TextUnmarshaler      str
+//	bool, numbers,       also an enum.Enum member, which CPython writes as
+//	string               its class called with its value (Color(1)), when
+//	                     the class is admitted: its value; into a type
+//	                     registered for the class, that type
+//	*big.Rat, big.Rat    Fraction, or a finite Decimal exactly (at most
+//	                     MaxIntDigits digits once its exponent is expanded)
+//	*big.Float           a Decimal, to the nearest at the big.Float's
+//	                     precision, or when that is 0 at one that holds
+//	                     the coefficient exactly (at least 64 bits)
+//	TextUnmarshaler      str, or a Decimal's text
 //	Dict, Set, Object,   the model's own types held by value (not through
 //	Tuple, List, ...     a pointer): a copy of what decoding into `any`
 //	                     gives; a Dict accepts any dict-like value, a Set a
@@ -214,7 +245,7 @@ func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 		}
 		data = payload
 	}
-	if plan, dst := directTarget(v); direct && plan != nil {
+	if plan, dst := directTarget(v); direct && plan != nil && !cfg.plain {
 		// The direct decoder either decodes the whole pickle or leaves
 		// it, and the zero value it may have half filled, to the general
 		// path (direct.go).

@@ -788,8 +788,14 @@ func (p decParts) normalized() (string, int64) {
 // rat returns a finite decimal's exact value, if it is within
 // maxExactDigits.
 func (p decParts) rat() (*big.Rat, bool) {
+	return p.ratWithin(maxExactDigits)
+}
+
+// ratWithin returns a finite decimal's exact value, if its numerator and
+// denominator have at most limit digits together.
+func (p decParts) ratWithin(limit int) (*big.Rat, bool) {
 	c, e := p.normalized()
-	if len(c)+int(max(e, -e)) > maxExactDigits {
+	if int64(len(c))+max(e, -e) > int64(limit) {
 		return nil, false
 	}
 	n, _ := new(big.Int).SetString(c, 10)
@@ -822,9 +828,12 @@ type timeMemoKey struct {
 // then fetched from the memo, as CPython writes it (equal values written
 // separately by CPython become shared: invisible to Python code that does
 // not test identity).
-func stdlibReduce(v any, proto int) (o *Object, key any, ok bool, err error) {
+func stdlibReduce(v any, proto int, exactTime bool) (o *Object, key any, ok bool, err error) {
 	switch x := v.(type) {
 	case time.Time:
+		if !exactTime {
+			x = roundMicrosecond(x)
+		}
 		o, err = reduceDatetime(x)
 		return o, timeMemoKey{x.Unix(), x.Nanosecond(), x.Location()}, true, err
 	case Date:
@@ -834,7 +843,7 @@ func stdlibReduce(v any, proto int) (o *Object, key any, ok bool, err error) {
 		o, err = reduceTime(x)
 		return o, x, true, err
 	case time.Duration:
-		o, err = reduceTimedelta(x)
+		o, err = reduceTimedelta(x, exactTime)
 		return o, x, true, err
 	case *time.Location:
 		o, err = reduceTimezone(x)
@@ -965,7 +974,7 @@ func reduceDatetime(t time.Time) (*Object, error) {
 		return nil, unsupported("year %d is out of datetime's range 1..9999", y)
 	}
 	if ns%1000 != 0 {
-		return nil, unsupported("time %s has a fraction of a microsecond, which datetime cannot hold", t.Format(time.RFC3339Nano))
+		return nil, unsupported("time %s has a fraction of a microsecond, which datetime cannot hold (ExactTime refuses to round it)", t.Format(time.RFC3339Nano))
 	}
 	us := ns / 1000
 	state := []byte{byte(y >> 8), byte(y), byte(mo), byte(d), byte(h), byte(mi), byte(s), byte(us >> 16), byte(us >> 8), byte(us)}
@@ -1023,11 +1032,11 @@ func timedeltaParts(us int64) (days, secs, micros int64) {
 	return days, rem / 1e6, rem % 1e6
 }
 
-func reduceTimedelta(d time.Duration) (*Object, error) {
-	if d%time.Microsecond != 0 {
-		return nil, unsupported("duration %v has a fraction of a microsecond, which timedelta cannot hold", d)
+func reduceTimedelta(d time.Duration, exact bool) (*Object, error) {
+	if exact && d%time.Microsecond != 0 {
+		return nil, unsupported("duration %v has a fraction of a microsecond, which timedelta cannot hold (ExactTime refuses to round it)", d)
 	}
-	days, secs, us := timedeltaParts(int64(d / time.Microsecond))
+	days, secs, us := timedeltaParts(durationMicroseconds(d))
 	return &Object{Class: globalTimedelta, Args: Tuple{days, secs, us}}, nil
 }
 

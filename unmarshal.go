@@ -76,6 +76,9 @@ const (
 // stops a pickle of shared references from expanding without bound.
 func store(v any, val any, cfg *config, inputLen int64) error {
 	if p, ok := v.(*any); ok && len(cfg.classByName) == 0 {
+		if cfg.plain {
+			val = Plain(val)
+		}
 		*p = val
 		return nil
 	}
@@ -99,6 +102,9 @@ type unmarshaler struct {
 	// inKey counts the map keys being converted: their interface slots
 	// receive comparable forms (unmarshal_keys.go).
 	inKey int
+	// plain makes the values `any` slots receive with PlainValues, one
+	// for the whole decode, so that sharing survives.
+	plain plainer
 }
 
 type sharedKey struct {
@@ -188,6 +194,9 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			if handled, err := u.convertObject(x, dst); handled {
 				return err
 			}
+			if v, ok := enumValue(x); ok && isScalarKind(kind) {
+				return u.convert(v, dst) // an enum member's value
+			}
 		}
 	}
 	if kind == reflect.Struct && modelStructTypes[t] {
@@ -225,6 +234,11 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			return nil
 		}
 	}
+	if d, ok := src.(Decimal); ok && kind != reflect.Interface && t != decimalType {
+		if handled, err := u.convertDecimal(d, dst); handled {
+			return err
+		}
+	}
 	if s, ok := src.(string); ok && kind != reflect.Interface && dst.CanAddr() && isTextUnmarshaler(t) {
 		if err := dst.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
 			return u.mismatch(src, dst, err)
@@ -241,6 +255,8 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 		v, err := u.modelValue(src)
 		if err == nil && u.inKey > 0 {
 			v, err = u.keyValue(v, dst)
+		} else if err == nil && u.cfg.plain {
+			v = u.plain.plain(v)
 		}
 		if err != nil {
 			return err
@@ -398,12 +414,18 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 		}
 		items, ok := dictItems(src)
 		if !ok {
+			if keys, isSet := setItems(src); isSet && isSetMap(t) {
+				return u.fillSetMap(keys, dst)
+			}
 			return u.mismatch(src, dst, nil)
 		}
 		return u.fillMap(items, dst)
 	case reflect.Struct:
 		items, ok := dictItems(src)
 		if !ok {
+			if seq, isSeq := positionalItems(src); isSeq && cachedFields(t).tuple {
+				return u.fillTupleStruct(seq, dst, src)
+			}
 			return u.mismatch(src, dst, nil)
 		}
 		return u.fillStruct(items, dst, src)
@@ -478,16 +500,7 @@ func (u *unmarshaler) fillMap(items []DictItem, dst reflect.Value) error {
 // convertKey converts a dict key; tuples go into array or struct keys.
 func (u *unmarshaler) convertKey(src any, dst reflect.Value) error {
 	if tup, ok := src.(Tuple); ok && dst.Kind() == reflect.Struct && dst.Type() != bigIntType {
-		fields := cachedFields(dst.Type())
-		if len(fields.list) != len(tup) {
-			return u.mismatch(src, dst, fmt.Errorf("%d items for a struct of %d fields", len(tup), len(fields.list)))
-		}
-		for i, f := range fields.list {
-			if err := u.convert(tup[i], dst.FieldByIndex(f.index)); err != nil {
-				return u.atIndex(err, i)
-			}
-		}
-		return nil
+		return u.fillTupleStruct(tup, dst, src)
 	}
 	return u.convert(src, dst)
 }
@@ -595,8 +608,20 @@ func (u *unmarshaler) convertObject(o *Object, dst reflect.Value) (bool, error) 
 			err = funcs.Init(ptr.Interface(), in.args, in.kwargs)
 		case initer:
 			err = ptr.Interface().(Initializer).PickleInit(in.args, in.kwargs)
+		case isScalarKind(t.Kind()) && info != nil && len(in.args) == 1:
+			// An enum member into the type registered for its class.
+			return true, u.convert(in.args[0], dst)
+		case t.Kind() == reflect.Struct && cachedFields(t).tuple:
+			// A namedtuple, say: its arguments are its fields.
+			items, ok := instanceItems(o, in)
+			if !ok {
+				return true, u.mismatch(o, dst, fmt.Errorf("built with arguments %s, not a tuple's items", Repr(in.args)))
+			}
+			if err := u.fillTupleStruct(items, dst, o); err != nil {
+				return true, err
+			}
 		default:
-			return true, u.mismatch(o, dst, fmt.Errorf("built with arguments %s: %s needs a PickleInit method or ClassFuncs.Init", Repr(in.args), t))
+			return true, u.mismatch(o, dst, fmt.Errorf("built with arguments %s: %s needs a PickleInit method or ClassFuncs.Init, or a `pickle:\",tuple\"` tag to take them as its fields", Repr(in.args), t))
 		}
 		if err != nil {
 			return true, u.mismatch(o, dst, err)
