@@ -80,13 +80,8 @@ func copyDict(v any) (Dict, bool, error) {
 
 // copySet returns a new Set of the items of a set or frozenset.
 func copySet(v any) (Set, bool, error) {
-	var items []any
-	switch x := v.(type) {
-	case *Set:
-		items = x.items
-	case *FrozenSet:
-		items = x.s.items
-	default:
+	items, ok := setItems(v)
+	if !ok {
 		return Set{}, false, nil
 	}
 	var s Set
