@@ -61,18 +61,6 @@ var directPlans sync.Map // reflect.Type -> *directPlan
 
 var bigIntValueType = reflect.TypeFor[big.Int]()
 
-// modelTypes are the value model's types: the general path stores decoded
-// values of these types as they are, sharing them.
-var modelTypes = map[reflect.Type]bool{}
-
-func init() {
-	for _, v := range []any{Dict{}, OrderedDict{}, DictItem{}, Set{}, FrozenSet{}, Tuple{}, List{}, ByteArray{},
-		Global{}, Object{}, PersistentID{}, PickleBuffer{}, Date{}, TimeOfDay{}, Decimal(""), UUID{},
-		Deque{}, DefaultDict{}, Counter{}, BytesKey("")} {
-		modelTypes[reflect.TypeOf(v)] = true
-	}
-}
-
 // planFor returns the plan for t.
 func planFor(t reflect.Type) *directPlan {
 	if p, ok := directPlans.Load(t); ok {
