@@ -254,7 +254,7 @@ func notPlain(g Global, args Tuple) string {
 			enc, ok = args[1].(string)
 		}
 		if ok && normalizeCodec(enc) != "latin1" {
-			return "only _codecs.encode(text, 'latin1') is plain data (what CPython writes)"
+			return "only " + globalCodecsEncode.String() + "(text, 'latin1') is plain data (what CPython writes)"
 		}
 	case globalBytes, globalByteArray, py2ByteArray:
 		if len(args) >= 2 {

@@ -46,7 +46,7 @@ func (e *encoder) saveReflect(v any) error {
 		if rv.Type().Elem() == bigIntType {
 			return e.saveBigInt(rv.Interface().(*big.Int))
 		}
-		if stdlibValueTypes[rv.Type().Elem()] {
+		if reducedValueTypes[rv.Type().Elem()] {
 			// *time.Time and the like: the value, which the standard
 			// library types memoize by value.
 			return e.save(rv.Elem().Interface())

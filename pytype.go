@@ -64,6 +64,14 @@ type pyType struct {
 	// repr appends Python's repr of a value; ok=false when the value has
 	// none (the printer then shows it generically).
 	repr func(p *reprPrinter, dst []byte, v any, depth int) (out []byte, ok bool)
+	// sequence and mapping return the items of a value that Unmarshal
+	// and Plain take as a list or as a dict (a deque, a Counter), after
+	// their fast paths for the builtins.
+	sequence func(v any) []any
+	mapping  func(v any) []DictItem
+	// plain returns the value's Plain view when it is not the value
+	// itself (a date's str()).
+	plain func(v any) any
 	// objectRepr appends Python's repr of a symbolic *Object whose class
 	// is one of ctors, for the values that stay calls (a datetime with
 	// fold=1, say).
@@ -130,7 +138,7 @@ func registerType(t *pyType) *pyType {
 		}
 		typeByGo[gt] = t
 		if gt.Kind() != reflect.Pointer && t.reduce != nil {
-			stdlibValueTypes[gt] = true
+			reducedValueTypes[gt] = true
 		}
 		if t.byValue && gt.Kind() == reflect.Pointer {
 			modelStructTypes[gt.Elem()] = true
@@ -164,9 +172,9 @@ func (t *pyType) global() Global { return t.ctors[0].global }
 
 // The Go types the rows fill in, for the typed paths.
 var (
-	// stdlibValueTypes are the value (non-pointer) Go types with a reduce,
+	// reducedValueTypes are the value (non-pointer) Go types with a reduce,
 	// which encode through it rather than as structs or arrays.
-	stdlibValueTypes = map[reflect.Type]bool{}
+	reducedValueTypes = map[reflect.Type]bool{}
 	// modelStructTypes are the model's struct types, which Marshal and
 	// Unmarshal treat by value as the pointers the decoder makes: never as
 	// Go structs of their fields.
@@ -214,6 +222,29 @@ func rowHashKey(v any) (key any, ok bool, err error) {
 // Python's error gives it.
 func unhashable(name string) func(any) (any, bool, error) {
 	return func(any) (any, bool, error) { return nil, true, &UnhashableError{name} }
+}
+
+// rowSequence returns the items of a value whose row takes it as a list.
+func rowSequence(v any) ([]any, bool) {
+	if t := typeOf(v); t != nil && t.sequence != nil {
+		return t.sequence(v), true
+	}
+	return nil, false
+}
+
+// rowMapping returns the items of a value whose row takes it as a dict.
+func rowMapping(v any) ([]DictItem, bool) {
+	if t := typeOf(v); t != nil && t.mapping != nil {
+		return t.mapping(v), true
+	}
+	return nil, false
+}
+
+// hasIdentity reports whether v is a model value with an identity of its
+// own: a pointer the decoder makes, which Python code could mutate.
+func hasIdentity(v any) bool {
+	t := typeOf(v)
+	return t != nil && !t.direct && reflect.TypeOf(v).Kind() == reflect.Pointer
 }
 
 // rowKeyCost is keyCost for values with a row.

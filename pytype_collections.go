@@ -30,14 +30,15 @@ func init() {
 		// The encoder, the printer and hashKey know it as a builtin.
 	})
 	registerType(&pyType{
-		name:    "collections.deque",
-		ctors:   []ctor{{global: globalDeque, call: callDeque}},
-		allowed: true,
-		goTypes: []reflect.Type{reflect.TypeFor[*Deque]()},
-		byValue: true,
-		reduce:  reduceDeque,
-		hashKey: unhashable("collections.deque"),
-		repr:    appendDequeRepr,
+		name:     "collections.deque",
+		ctors:    []ctor{{global: globalDeque, call: callDeque}},
+		allowed:  true,
+		goTypes:  []reflect.Type{reflect.TypeFor[*Deque]()},
+		byValue:  true,
+		reduce:   reduceDeque,
+		sequence: func(v any) []any { return v.(*Deque).Items },
+		hashKey:  unhashable("collections.deque"),
+		repr:     appendDequeRepr,
 	})
 	registerType(&pyType{
 		name:    "collections.defaultdict",
@@ -46,6 +47,7 @@ func init() {
 		goTypes: []reflect.Type{reflect.TypeFor[*DefaultDict]()},
 		byValue: true,
 		reduce:  reduceDefaultDict,
+		mapping: func(v any) []DictItem { return v.(*DefaultDict).items },
 		hashKey: unhashable("collections.defaultdict"),
 		repr:    appendDefaultDictRepr,
 	})
@@ -56,6 +58,7 @@ func init() {
 		goTypes: []reflect.Type{reflect.TypeFor[*Counter]()},
 		byValue: true,
 		reduce:  reduceCounter,
+		mapping: func(v any) []DictItem { return v.(*Counter).items },
 		hashKey: unhashable("Counter"), // a Python class: its __name__
 		repr:    appendCounterRepr,
 	})

@@ -42,6 +42,7 @@ func init() {
 		allowed: true,
 		goTypes: []reflect.Type{reflect.TypeFor[Date]()},
 		reduce:  reduceDateValue,
+		plain:   func(v any) any { return v.(Date).String() },
 		hashKey: dateKey,
 		repr:    appendDateRepr,
 	})
@@ -51,6 +52,7 @@ func init() {
 		allowed:    true,
 		goTypes:    []reflect.Type{reflect.TypeFor[TimeOfDay]()},
 		reduce:     reduceTimeValue,
+		plain:      func(v any) any { return v.(TimeOfDay).String() },
 		hashKey:    timeOfDayKey,
 		repr:       appendTimeOfDayRepr,
 		objectRepr: appendTimeObjectRepr,
@@ -78,9 +80,9 @@ func init() {
 	})
 }
 
-// Memo keys for values without a pointer of their own: a time.Time by its
-// instant and Location. The other value types key by themselves, so that a
-// datetime shared in a pickle is written once and then fetched from the
+// The reduces return the value's memo identity with the call: the value
+// itself, or for a time.Time its instant and Location (timeMemoKey), so that
+// a datetime shared in a pickle is written once and then fetched from the
 // memo, as CPython writes it (equal values written separately by CPython
 // become shared: invisible to Python code that does not test identity).
 func reduceDatetimeValue(v any, proto int, exactTime bool) (*Object, any, error) {

@@ -254,7 +254,7 @@ func (p decParts) String() string {
 // integers and fractions, 10**maxExactDigits, so that hashing a short
 // Decimal such as '1E+100000' stays cheap. It covers every integral float and
 // ints of a few hundred bytes; beyond it, a Decimal key equals only equal
-// Decimals (see stdlibHashKey).
+// Decimals (see decimalHashKey).
 const maxExactDigits = 400
 
 // normalized returns the coefficient without trailing zeros and the
@@ -290,10 +290,6 @@ func (p decParts) ratWithin(limit int) (*big.Rat, bool) {
 	}
 	return new(big.Rat).SetFrac(n, pow), true
 }
-
-// ---------------------------------------------------------------------------
-// Encoding
-// ---------------------------------------------------------------------------
 
 func decimalKey(p decParts) (any, error) {
 	switch p.kind {

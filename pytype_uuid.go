@@ -18,6 +18,7 @@ func init() {
 		allowed:    true,
 		goTypes:    []reflect.Type{reflect.TypeFor[UUID]()},
 		reduce:     reduceUUIDValue,
+		plain:      func(v any) any { return v.(UUID).String() },
 		hashKey:    uuidKey,
 		repr:       appendUUIDRepr,
 		objectRepr: appendUUIDObjectRepr,
@@ -107,10 +108,6 @@ func buildUUID(state any) (any, bool, error) {
 	return u, true, nil
 }
 
-// ---------------------------------------------------------------------------
-// Decimal text
-// ---------------------------------------------------------------------------
-
 // reduceUUID is what object.__reduce_ex__ makes of a UUID: UUID.__new__(UUID)
 // with the state {'int': n}, spelled copyreg._reconstructor(UUID, object,
 // None) below protocol 2.
@@ -122,7 +119,3 @@ func reduceUUID(u UUID, proto int) *Object {
 	}
 	return &Object{Class: globalUUID, Kind: CallNewObj, Args: emptyTupleValue, State: state, HasState: true}
 }
-
-// ---------------------------------------------------------------------------
-// Dict keys
-// ---------------------------------------------------------------------------
