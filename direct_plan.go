@@ -41,7 +41,7 @@ type directPlan struct {
 	elem *directPlan // pointer, slice, array, map values
 	key  *directPlan // map keys
 	n    int         // array length
-	// Structs: the fields as fields.go finds them, each with where it is
+	// Structs: the fields as arshal_fields.go finds them, each with where it is
 	// and how to store into it.
 	fields  *structFields
 	fplans  []*directPlan
