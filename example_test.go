@@ -242,3 +242,43 @@ func Example_plainJSON() {
 	// Output:
 	// {"active":true,"email":"ada@example.com","id":1,"name":"Ada","parent":null,"score":97.5,"tags":["admin","ops"]}
 }
+
+// Join the options a program passes on every call into one set, checked
+// once where it is built: a malformed class name is reported here, not at
+// the first call.
+func ExampleNewOptions() {
+	type Point struct {
+		X int `pickle:"x"`
+		Y int `pickle:"y"`
+	}
+	if _, err := pickle.NewOptions(pickle.RegisterClass("Point", Point{})); err != nil {
+		fmt.Println(err)
+	}
+	opts, err := pickle.NewOptions(
+		pickle.RegisterClass("app.models.Point", Point{}),
+		pickle.AllowGlobals("collections.OrderedDict"),
+		pickle.Protocol(2),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	data, err := pickle.Marshal(Point{1, 2}, opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var back Point
+	if err := pickle.Unmarshal(data, &back, opts); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%+v\n", back)
+	// More options are layered on a copy of the set; the set is unchanged.
+	data, err = pickle.Marshal(Point{1, 2}, opts, pickle.Protocol(0))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("protocol 0: %t\n", data[0] != 0x80)
+	// Output:
+	// pickle: RegisterClass("Point"): want "module.QualName"
+	// {X:1 Y:2}
+	// protocol 0: true
+}

@@ -96,8 +96,9 @@ type classInfo struct {
 // `pickle:",slots"` is a class with __slots__ (a dataclass(slots=True)),
 // whose state is written as the (None, slots) pair CPython writes.
 //
-// One Go type registered for two classes is an error: Marshal could write
-// only one. To read a class under an old name too, see FindClass.
+// One Go type registered for two classes is an error, as Marshal could write
+// only one, and so is one class registered for two Go types, as Unmarshal
+// could build only one. To read a class under an old name too, see FindClass.
 func RegisterClass(class string, prototype any) Option {
 	return RegisterClassFuncs(class, prototype, ClassFuncs{})
 }
@@ -116,28 +117,31 @@ func RegisterClassFuncs(class string, prototype any, funcs ClassFuncs) Option {
 			return
 		}
 		info := &classInfo{global: Global{module, name}, typ: t, funcs: funcs}
-		byName := make(map[string]*classInfo, len(c.classByName)+1)
-		for k, v := range c.classByName {
-			byName[k] = v
-		}
-		byName[module+"."+name] = info
-		byType := make(map[reflect.Type]*classInfo, len(c.classByType)+2)
-		for k, v := range c.classByType {
-			byType[k] = v
-		}
-		base := t
-		if base.Kind() == reflect.Pointer {
-			base = base.Elem()
-		}
+		base := baseType(t)
 		if prev := c.classByType[base]; prev != nil && prev.global != info.global {
 			// Marshal could write only one of them.
 			c.fail(fmt.Errorf("pickle: RegisterClass(%q): %s is already registered for %s", class, base, prev.global))
 			return
 		}
+		if prev := c.classByName[module+"."+name]; prev != nil && prev.global == info.global && baseType(prev.typ) != base {
+			// Unmarshal could build only one of them.
+			c.fail(fmt.Errorf("pickle: RegisterClass(%q): the class is already registered for %s", class, baseType(prev.typ)))
+			return
+		}
+		byName, byType := owned(&c.classByName, &c.ownByName), owned(&c.classByType, &c.ownByType)
+		byName[module+"."+name] = info
 		byType[base] = info
 		byType[reflect.PointerTo(base)] = info
-		c.classByName, c.classByType = byName, byType
 	})
+}
+
+// baseType is t, or the type t points to: a class registered with T or *T
+// binds both.
+func baseType(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		return t.Elem()
+	}
+	return t
 }
 
 // splitClassName splits "module.QualName", or "module:QualName" for an

@@ -11,7 +11,10 @@
 //
 // Unmarshal and Marshal work on byte slices; NewDecoder and NewEncoder on
 // streams, one pickle per Decode or Encode call. All take Options, which are
-// immutable values, safe to share between goroutines. Decoding into `any`
+// immutable values, safe to share between goroutines. NewOptions joins a set
+// of options and checks it once, where it is built; passed alone, the set
+// is used as compiled, so a program that registers many classes pays for
+// them once, not on every call. Decoding into `any`
 // gives the value model below; decoding into other Go types (structs, maps,
 // slices, numbers) follows encoding/json's rules; see Unmarshal. Marshal
 // writes both the value model and ordinary Go values, byte for byte as
