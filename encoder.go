@@ -455,7 +455,7 @@ func (e *encoder) save(v any) error {
 		}
 	}
 	if e.depth >= e.cfg.maxDepth {
-		return &EncodeError{Err: &LimitError{"MaxDepth", int64(e.cfg.maxDepth)}}
+		return &EncodeError{Err: &LimitError{Limit: "MaxDepth", Value: int64(e.cfg.maxDepth), Reached: int64(e.depth + 1)}}
 	}
 	e.depth++
 	err := e.saveValue(v)
