@@ -15,8 +15,9 @@ type Options struct {
 
 // NewOptions joins opts into one Option, checking every one of them now:
 // a malformed class or global name, a protocol or limit out of range, an
-// unknown encoding, two classes for one Go type, two globals for one
-// extension code. The error names the option at fault.
+// unknown encoding, a Go type bound to two classes or a class to two Go
+// types, an extension code given two globals or a global two codes, an
+// empty signing key. The error names the option at fault.
 func NewOptions(opts ...Option) (*Options, error) {
 	o := &Options{}
 	for _, op := range opts {
