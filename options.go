@@ -60,6 +60,10 @@ type config struct {
 	maxStack       int
 	maxIntDigits   int
 
+	// Files (ReadFile).
+	maxDecompressed int64
+	member          string
+
 	// Both directions.
 	classByName map[string]*classInfo // "module.QualName"
 	classByType map[reflect.Type]*classInfo
@@ -84,6 +88,8 @@ func newConfig(opts []Option) (*config, error) {
 		maxMemo:      DefaultMaxMemo,
 		maxStack:     DefaultMaxStack,
 		maxIntDigits: DefaultMaxIntDigits,
+
+		maxDecompressed: DefaultMaxDecompressedSize,
 	}
 	for _, o := range opts {
 		if o != nil {

@@ -1,0 +1,110 @@
+package container
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"unicode/utf8"
+)
+
+// Kind is what a file's first bytes say it is.
+type Kind uint8
+
+const (
+	Unknown    Kind = iota // not a container; perhaps a protocol 0 or 1 pickle
+	Empty                  // no bytes at all
+	Pickle                 // a PROTO opcode with a known protocol
+	Compressed             // one of the formats in compressors
+	Zip
+	Tar
+	Npy // numpy's .npy: recognised, decoded by another layer
+)
+
+// sniffLen is how many bytes Sniff wants: tar's magic sits at 257.
+const sniffLen = 512
+
+// Sniff says what head, the first bytes of a file (up to sniffLen of them),
+// is: for Compressed also which compressor, else nil.
+func Sniff(head []byte) (Kind, *compressor) {
+	switch {
+	case len(head) == 0:
+		return Empty, nil
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		return Zip, nil
+	case bytes.HasPrefix(head, []byte("\x93NUMPY")):
+		return Npy, nil
+	case len(head) >= 2 && head[0] == 0x80 && head[1] <= 5:
+		return Pickle, nil
+	case len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar")):
+		return Tar, nil
+	}
+	for i := range compressors {
+		if compressors[i].match(head) {
+			return Compressed, &compressors[i]
+		}
+	}
+	return Unknown, nil
+}
+
+// isLZMAAlone reports whether head starts with the 13-byte header of the
+// legacy .lzma format ("alone"), which has no magic number: a properties
+// byte below 9*5*5, a dictionary size, and an uncompressed size that is
+// either unknown (all ones, as Python's lzma module writes) or plausible.
+// No pickle starts so: the properties byte Python writes is 0x5D (EMPTY_LIST)
+// and the next is the dictionary size's low byte, 0x00, which is no opcode.
+func isLZMAAlone(head []byte) bool {
+	if len(head) < 13 || head[0] >= 9*5*5 {
+		return false
+	}
+	dict := binary.LittleEndian.Uint32(head[1:5])
+	size := binary.LittleEndian.Uint64(head[5:13])
+	return dict >= 1<<12 && dict <= 3<<29 && (size == 1<<64-1 || size < 1<<48)
+}
+
+// isZlib reports whether head starts with a zlib header (RFC 1950) for
+// deflate, as Python's zlib.compress and joblib's zlib files write: 'x'
+// (0x78), which is no pickle opcode, and a check byte.
+func isZlib(head []byte) bool {
+	return len(head) >= 2 && head[0] == 0x78 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 && head[1]&0x20 == 0
+}
+
+// Describe says in a few words what head looks like, for errors about input
+// that is no pickle.
+func Describe(head []byte) string {
+	k, c := Sniff(head)
+	switch k {
+	case Empty:
+		return "an empty file"
+	case Compressed:
+		return c.name + " data"
+	case Zip:
+		return "a zip archive"
+	case Tar:
+		return "a tar archive"
+	case Npy:
+		return "a numpy .npy file (not read here yet)"
+	case Pickle:
+		return "a pickle"
+	}
+	if looksLikeText(head) {
+		return "text"
+	}
+	n := min(len(head), 8)
+	return fmt.Sprintf("binary data starting % x", head[:n])
+}
+
+// looksLikeText reports whether head is UTF-8 without control characters
+// other than whitespace (a cut rune at the end is allowed).
+func looksLikeText(head []byte) bool {
+	for len(head) > 0 {
+		r, n := utf8.DecodeRune(head)
+		if r == utf8.RuneError && n <= 1 {
+			return len(head) < utf8.UTFMax && !utf8.FullRune(head)
+		}
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+		head = head[n:]
+	}
+	return true
+}
