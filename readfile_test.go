@@ -93,8 +93,8 @@ func TestReadContainerErrors(t *testing.T) {
 		{"no such member", containerFile(t, "two.zip"), []Option{ContainerMember("c.pkl")}, []string{`no member "c.pkl"`, "a.pkl, b.pkl"}},
 		{"zip without pickle", containerFile(t, "nopickle.zip"), nil, []string{"a zip without a pickle member (members: readme.txt)"}},
 		{"tar without pickle", containerFile(t, "nopickle.tar"), nil, []string{"a tar without a pickle member (members: readme.txt)"}},
-		{"gzip of nothing", gzipped(t, nil), nil, []string{"gzip data is empty"}},
-		{"gzip of text", gzipped(t, []byte("just words")), nil, []string{"gzip data looks like text"}},
+		{"gzip of nothing", gzipBytes(t, nil), nil, []string{"gzip data is empty"}},
+		{"gzip of text", gzipBytes(t, []byte("just words")), nil, []string{"gzip data looks like text"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,15 +106,6 @@ func TestReadContainerErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-func gzipped(t testing.TB, data []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	_, err := zw.Write(data)
-	require.NoError(t, err)
-	require.NoError(t, zw.Close())
-	return buf.Bytes()
 }
 
 func TestContainerMemberPicks(t *testing.T) {

@@ -126,7 +126,7 @@ func (w *walker) walk(path []string, br *bufio.Reader, ra io.ReaderAt, size int6
 func (w *walker) decompress(path []string, br *bufio.Reader, c *compressor, depth int) error {
 	path = join(path, c.name+" data")
 	in := &counter{r: br}
-	rc, err := c.open(in)
+	rc, err := c.open(in, w.o.MaxSize)
 	if err != nil {
 		return &Error{Path: strings.Join(path, " > "), In: in.n, Err: err}
 	}
