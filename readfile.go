@@ -1,6 +1,8 @@
 package pickle
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -156,4 +158,51 @@ func notPickle(s container.Stream, err error) error {
 		where = s.Path
 	}
 	return &placedError{fmt.Sprintf("%s looks like %s, not a pickle", where, container.Describe(s.Head)), err}
+}
+
+// scanContainers scans the pickles inside data, if data is a container,
+// and reports whether data starts as one (a zip found only by its
+// directory at the end may start as a pickle): every member of an archive is scanned, those
+// not taken for pickles (not named *.pkl, in PyTorch's zips) as secondary
+// readings, since a loader of another format may unpickle any of them.
+// What fails to open is a malformed report.
+func scanContainers(data []byte, cfg *config, rep *ScanReport) bool {
+	o := containerOptions(cfg)
+	o.AllMembers = true
+	each, starts := container.Each, true
+	kind, _ := container.Sniff(data[:min(len(data), 512)])
+	switch kind {
+	case container.Zip, container.Tar, container.Compressed:
+	default:
+		// A zip is what a zip reader takes for one: torch.load looks at
+		// the first bytes, Python's zipfile for the directory at the end.
+		if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
+			return false
+		}
+		each, starts = container.EachZip, false
+	}
+	err := each(bytes.NewReader(data), int64(len(data)), o, func(s container.Stream) error {
+		source := s.Member
+		if source == "" {
+			source = s.Path
+		}
+		n := len(rep.Pickles)
+		member, err := io.ReadAll(s.R)
+		if len(member) > 0 || err == nil {
+			scanStream(member, source, cfg, rep)
+		}
+		if err != nil {
+			// What was read is scanned anyway: not every loader checks
+			// the CRC.
+			rep.Pickles = append(rep.Pickles, PickleReport{Source: source, Verdict: Malformed, Error: err.Error()})
+		}
+		if s.Member != "" && !s.Pickle {
+			secondary(rep.Pickles[n:])
+		}
+		return nil
+	})
+	if err != nil {
+		rep.Pickles = append(rep.Pickles, PickleReport{Verdict: Malformed, Error: err.Error()})
+	}
+	return starts
 }

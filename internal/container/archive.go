@@ -12,13 +12,23 @@ import (
 // This file reads the archives: every regular member in turn, handed to
 // walker.member, which keeps those that hold pickles.
 
-// countingFn counts the streams handed out, to say so when an archive has
-// no pickle member.
+// counting counts the pickle streams handed out, to say so when an archive
+// has no pickle member.
 func (w *walker) counting(n *int) *walker {
 	return &walker{o: w.o, fn: func(s Stream) error {
-		*n++
+		if s.Pickle {
+			*n++
+		}
 		return w.fn(s)
 	}}
+}
+
+// EachZip is Each for a zip archive that may not start as one (a zip
+// reader looks for the directory at the end): it calls fn with every pickle
+// stream in its members.
+func EachZip(r io.ReaderAt, size int64, o Options, fn func(Stream) error) error {
+	w := walker{o: o, fn: fn}
+	return w.zip(nil, r, size, 0)
 }
 
 func (w *walker) zip(path []string, ra io.ReaderAt, size int64, depth int) error {
@@ -30,6 +40,10 @@ func (w *walker) zip(path []string, ra io.ReaderAt, size int64, depth int) error
 	var n int
 	cw := w.counting(&n)
 	var names []string
+	byBytes := true
+	for _, f := range zr.File {
+		byBytes = byBytes && !pickleName(f.Name)
+	}
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
 			continue
@@ -41,7 +55,7 @@ func (w *walker) zip(path []string, ra io.ReaderAt, size int64, depth int) error
 		if err != nil {
 			return &Error{Path: strings.Join(mpath, " > "), In: -1, Err: err}
 		}
-		err = cw.member(mpath, f.Name, &memberErrors{r: m, path: strings.Join(mpath, " > ")}, depth)
+		err = cw.member(mpath, f.Name, &memberErrors{r: m, path: strings.Join(mpath, " > ")}, byBytes, depth)
 		m.Close()
 		if err != nil {
 			return err
@@ -71,7 +85,9 @@ func (w *walker) tar(path []string, br *bufio.Reader, depth int) error {
 		}
 		names = append(names, h.Name)
 		mpath := join(path, fmt.Sprintf("tar member %s (header at offset %d)", h.Name, at))
-		if err := cw.member(mpath, h.Name, &memberErrors{r: tr, path: strings.Join(mpath, " > ")}, depth); err != nil {
+		// A tar is read once, in order: a name cannot be looked for
+		// ahead, so the bytes always count.
+		if err := cw.member(mpath, h.Name, &memberErrors{r: tr, path: strings.Join(mpath, " > ")}, true, depth); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -47,18 +48,26 @@ func Sniff(head []byte) (Kind, *compressor) {
 }
 
 // isLZMAAlone reports whether head starts with the 13-byte header of the
-// legacy .lzma format ("alone"), which has no magic number: a properties
-// byte below 9*5*5, a dictionary size, and an uncompressed size that is
-// either unknown (all ones, as Python's lzma module writes) or plausible.
-// No pickle starts so: the properties byte Python writes is 0x5D (EMPTY_LIST)
-// and the next is the dictionary size's low byte, 0x00, which is no opcode.
+// legacy .lzma format ("alone"), which has no magic number. It asks what
+// liblzma's own reader asks: a properties byte below 9*5*5, a dictionary
+// size of 2^n or 2^n+2^(n-1) bytes (here at least 4 KiB), and an
+// uncompressed size that is unknown (all ones, as Python's lzma module
+// writes) or below 2^38. No pickle starts so: such a dictionary size's low
+// byte, the second byte of the file, is 0x00, which is no opcode.
 func isLZMAAlone(head []byte) bool {
 	if len(head) < 13 || head[0] >= 9*5*5 {
 		return false
 	}
 	dict := binary.LittleEndian.Uint32(head[1:5])
 	size := binary.LittleEndian.Uint64(head[5:13])
-	return dict >= 1<<12 && dict <= 3<<29 && (size == 1<<64-1 || size < 1<<48)
+	if dict < 1<<12 || size != 1<<64-1 && size >= 1<<38 {
+		return false
+	}
+	// Clear the highest bit set; what is left must be nothing or the
+	// bit just below it.
+	high := uint32(1) << (31 - bits.LeadingZeros32(dict))
+	rest := dict - high
+	return rest == 0 || rest == high>>1
 }
 
 // isZlib reports whether head starts with a zlib header (RFC 1950) for

@@ -135,25 +135,35 @@ func (w *walker) decompress(path []string, br *bufio.Reader, c *compressor, dept
 	return w.walk(path, bufio.NewReaderSize(b, 64<<10), nil, -1, depth+1)
 }
 
-// member hands out one archive member, read through m, if it is wanted.
-func (w *walker) member(path []string, name string, m io.Reader, depth int) error {
+// member hands out one archive member, read through m, if it is wanted:
+// the one Options.Member names; else one named *.pkl or *.pickle, or, when
+// byBytes (no member of the archive has such a name, as in pandas' zips of
+// a file named without .pkl), one whose first bytes are a pickle's or a
+// container's. With AllMembers the others are handed out too, unread
+// further, with Pickle false.
+func (w *walker) member(path []string, name string, m io.Reader, byBytes bool, depth int) error {
 	br := bufio.NewReaderSize(m, 64<<10)
 	head, err := br.Peek(sniffLen)
-	if err != nil && err != io.EOF {
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return err // memberErrors named the member
 	}
 	kind, _ := Sniff(head)
-	byName := strings.HasSuffix(name, ".pkl") || strings.HasSuffix(name, ".pickle")
-	wanted := w.o.Member == name ||
-		w.o.Member == "" && (byName || kind == Pickle || kind == Compressed || kind == Tar || kind == Zip)
-	if w.o.AllMembers && !wanted && (kind == Unknown || kind == Empty || kind == Npy) {
-		return w.fn(Stream{Path: strings.Join(path, " > "), Member: name, Kind: kind, Head: head, R: br})
+	wanted := w.o.Member == name
+	if w.o.Member == "" {
+		wanted = pickleName(name) || byBytes && kind != Unknown && kind != Empty && kind != Npy
 	}
 	if !wanted {
-		return nil
+		if !w.o.AllMembers {
+			return nil
+		}
+		return w.fn(Stream{Path: strings.Join(path, " > "), Member: name, Kind: kind, Head: head, R: br})
 	}
 	inner := &memberWalker{walker: w, name: name}
 	return inner.walk(path, br, nil, -1, depth+1)
+}
+
+func pickleName(name string) bool {
+	return strings.HasSuffix(name, ".pkl") || strings.HasSuffix(name, ".pickle")
 }
 
 // memberWalker tags the streams of an archive member with its name.
