@@ -3,30 +3,24 @@ package pickle
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/pickle-go/pickle/internal/fixtures"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 const containersDir = "testdata/containers"
 
-// containerReprs reads what Python loaded from each fixture of
-// testdata/gen_containers.py.
+// containerReprs reads what Python loaded from each fixture.
 func containerReprs(t testing.TB) map[string]string {
-	raw, err := os.ReadFile(filepath.Join(containersDir, "expected.json"))
+	reprs, err := fixtures.ContainerReprs(containersDir)
 	require.NoError(t, err)
-	var file struct {
-		Repr map[string]string `json:"repr"`
-	}
-	require.NoError(t, json.Unmarshal(raw, &file))
-	require.NotEmpty(t, file.Repr)
-	return file.Repr
+	return reprs
 }
 
 func TestReadFileMatchesPython(t *testing.T) {
