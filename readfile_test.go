@@ -198,3 +198,29 @@ for name, data in sorted(g.stdlib_files().items()):
 	}
 	require.GreaterOrEqual(t, n, 11)
 }
+
+// The live cross-check of the files only Debian's packages write: Debian's
+// python3 reads the committed zstd, lz4 and pandas files back with
+// zstandard, lz4.frame and pandas (.ci/run installs them), and Go reads the
+// same. Without them it fails, never skips.
+func TestReadFileLiveDebianPackages(t *testing.T) {
+	const py = "/usr/bin/python3"
+	script := `import sys
+sys.path.insert(0, 'testdata')
+import gen_containers as g
+for name in g.DEBIAN_FILES:
+    print(name + '\t' + repr(g.load_debian(name)))
+`
+	out, err := exec.Command(py, "-c", script).Output()
+	require.NoError(t, err, "the live check needs Debian's python3 with python3-zstandard, python3-lz4 and python3-pandas")
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		name, want, ok := strings.Cut(line, "\t")
+		require.True(t, ok, line)
+		var v any
+		require.NoError(t, ReadFile(filepath.Join(containersDir, name), &v))
+		assert.Equal(t, want, Repr(v), name)
+		n++
+	}
+	require.Equal(t, 8, n)
+}

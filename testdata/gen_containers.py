@@ -111,23 +111,36 @@ def load_stdlib(name, data):
 PANDAS_COMPRESSIONS = ['gzip', 'bz2', 'xz', 'zip', 'tar', 'zstd']
 
 
+DEBIAN_FILES = ['obj.pkl.zst', 'obj.pkl.lz4'] + ['pandas_%s.pkl' % c for c in PANDAS_COMPRESSIONS]
+
+
+def load_debian(name):
+    """Loads the file name of testdata/containers as the Debian package
+    that wrote it reads it back."""
+    import lz4.frame
+    import pandas
+    import zstandard
+    path = os.path.join(OUT, name)
+    if name.startswith('pandas_'):
+        return pandas.read_pickle(path, compression=name[len('pandas_'):-len('.pkl')])
+    with open(path, 'rb') as f:
+        data = f.read()
+    if name.endswith('.zst'):
+        return pickle.loads(zstandard.ZstdDecompressor().decompressobj().decompress(data))
+    return pickle.loads(lz4.frame.decompress(data))
+
+
 def debian():
     """Writes the files only Debian's packages write; prints their reprs as
     Python loads them, as JSON."""
     import lz4.frame
     import pandas
     import zstandard
-    reprs = {}
     write('obj.pkl.zst', zstandard.ZstdCompressor().compress(PLAIN))
-    reprs['obj.pkl.zst'] = repr(pickle.loads(zstandard.ZstdDecompressor().decompressobj().decompress(
-        open(os.path.join(OUT, 'obj.pkl.zst'), 'rb').read())))
     write('obj.pkl.lz4', lz4.frame.compress(PLAIN))
-    reprs['obj.pkl.lz4'] = repr(pickle.loads(lz4.frame.decompress(open(os.path.join(OUT, 'obj.pkl.lz4'), 'rb').read())))
     for comp in PANDAS_COMPRESSIONS:
-        name = 'pandas_%s.pkl' % comp
-        path = os.path.join(OUT, name)
-        pandas.to_pickle(PAYLOAD, path, compression=comp)
-        reprs[name] = repr(pandas.read_pickle(path, compression=comp))
+        pandas.to_pickle(PAYLOAD, os.path.join(OUT, 'pandas_%s.pkl' % comp), compression=comp)
+    reprs = {name: repr(load_debian(name)) for name in DEBIAN_FILES}
     reprs['versions'] = {'python': sys.version.split()[0], 'pandas': pandas.__version__,
                          'zstandard': zstandard.__version__, 'lz4': lz4.__version__}
     json.dump(reprs, sys.stdout)
