@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/bits"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -36,7 +37,7 @@ func Sniff(head []byte) (Kind, *compressor) {
 		return Npy, nil
 	case len(head) >= 2 && head[0] == 0x80 && head[1] <= 5:
 		return Pickle, nil
-	case len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar")):
+	case isTar(head):
 		return Tar, nil
 	}
 	for i := range compressors {
@@ -68,6 +69,29 @@ func isLZMAAlone(head []byte) bool {
 	high := uint32(1) << (31 - bits.LeadingZeros32(dict))
 	rest := dict - high
 	return rest == 0 || rest == high>>1
+}
+
+// isTar reports whether head starts with a POSIX or GNU tar header: "ustar"
+// at 257 and a header checksum that holds, so that a protocol 0 pickle with
+// "ustar" in a string at that offset is not taken for one.
+func isTar(head []byte) bool {
+	if len(head) < 512 || !bytes.Equal(head[257:262], []byte("ustar")) {
+		return false
+	}
+	field := bytes.TrimRight(bytes.TrimLeft(head[148:156], " "), " \x00")
+	want, err := strconv.ParseUint(string(field), 8, 32)
+	if err != nil {
+		return false
+	}
+	// The sum of the header's bytes, the checksum field counted as spaces.
+	var sum uint64
+	for i, b := range head[:512] {
+		if i >= 148 && i < 156 {
+			b = ' '
+		}
+		sum += uint64(b)
+	}
+	return sum == want
 }
 
 // isZlib reports whether head starts with a zlib header (RFC 1950) for
