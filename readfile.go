@@ -147,10 +147,11 @@ func emptyError(path string) error {
 }
 
 // notPickle adds to a decoding error, for bytes that do not start as a
-// pickle does, what they look like.
+// pickle does and fail at once as malformed, what they look like.
 func notPickle(s container.Stream, err error) error {
 	var de *DecodeError
-	if s.Kind == container.Pickle || !errors.As(err, &de) || de.Offset > 0 {
+	if s.Kind == container.Pickle || !errors.As(err, &de) || de.Offset > 0 ||
+		!errors.Is(err, ErrMalformed) && !errors.Is(err, ErrTruncated) {
 		return err
 	}
 	where := "the file"

@@ -18,7 +18,7 @@ const containersDir = "testdata/containers"
 
 // containerReprs reads what Python loaded from each fixture.
 func containerReprs(t testing.TB) map[string]string {
-	reprs, err := fixtures.ContainerReprs(containersDir)
+	reprs, err := fixtures.Reprs(containersDir)
 	require.NoError(t, err)
 	return reprs
 }

@@ -16,7 +16,7 @@ const containers = "../../testdata/containers"
 
 // containerReprs reads what Python loaded from each fixture.
 func containerReprs(t testing.TB) map[string]string {
-	reprs, err := fx.ContainerReprs(containers)
+	reprs, err := fx.Reprs(containers)
 	require.NoError(t, err)
 	return reprs
 }

@@ -23,8 +23,12 @@
 // with arguments; a class or function is its "module.Name". NaN and the
 // infinities have no JSON spelling: such a value is an error.
 //
-// The decoding commands take -max-decompressed BYTES, the bound on what a
-// decompressor may produce (pickle.MaxDecompressedSize). The exit status is 0 on success, 1 when
+// Every command takes -max-decompressed BYTES, the bound on what a
+// decompressor may produce (pickle.MaxDecompressedSize). show, json and
+// recode also take what a pickle may need to load at all: -extension
+// CODE=module.name (copyreg.add_extension), -buffer FILE for each
+// out-of-band buffer of protocol 5, -max-int-digits N (0 for no limit, as
+// sys.set_int_max_str_digits), and -member NAME to read one archive member. The exit status is 0 on success, 1 when
 // the input is not a pickle that can be read, and 2 for usage errors; scan
 // exits as virus scanners do: 0 safe, 1 suspicious or dangerous, 2 malformed
 // or unreadable.
@@ -38,7 +42,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/pickle-go/pickle"
 )
@@ -52,7 +59,9 @@ const usage = `usage:
 
 FILE may be - for standard input; a plain pickle, or one compressed (gzip,
 bz2, xz, lzma, zstd, zlib, lz4) or archived (zip, tar) as pandas writes it.
--max-decompressed BYTES bounds what a decompressor may produce.
+-max-decompressed BYTES bounds what a decompressor may produce. show, json
+and recode also take -extension CODE=module.name, -buffer FILE (repeatable),
+-max-int-digits N and -member NAME.
 `
 
 func main() {
@@ -205,25 +214,60 @@ func runDis(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return err
 }
 
-// decodeFlags are the options shared by the commands that decode.
+// decodeFlags are the options shared by the commands that decode: those a
+// pickle may need to load at all among them.
 type decodeFlags struct {
 	allowAll        bool
 	encoding        string
 	maxDecompressed *int64
+	maxIntDigits    int
+	member          string
+	extensions      []pickle.Option
+	buffers         [][]byte
 }
 
 func (d *decodeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&d.allowAll, "allow-all", false, "admit every global; calls and objects are shown symbolically, never executed")
 	fs.StringVar(&d.encoding, "encoding", "ASCII", "how to decode Python 2 str: ASCII, latin1, utf-8 or bytes")
 	d.maxDecompressed = maxDecompressed(fs)
+	fs.IntVar(&d.maxIntDigits, "max-int-digits", pickle.DefaultMaxIntDigits, "most digits of an int written as text, as sys.set_int_max_str_digits; 0 for no limit")
+	fs.StringVar(&d.member, "member", "", "read only this member of a zip or tar archive")
+	fs.Func("extension", "CODE=module.name: the global an extension code stands for, as copyreg.add_extension (split at the last dot); repeatable", func(v string) error {
+		code, global, ok := strings.Cut(v, "=")
+		dot := strings.LastIndexByte(global, '.')
+		n, err := strconv.ParseInt(code, 10, 32)
+		if !ok || dot <= 0 || dot == len(global)-1 || err != nil {
+			return fmt.Errorf("want CODE=module.name, not %q", v)
+		}
+		d.extensions = append(d.extensions, pickle.Extension(int32(n), global[:dot], global[dot+1:]))
+		return nil
+	})
+	fs.Func("buffer", "FILE: the next out-of-band buffer of a protocol 5 pickle, as pickle.loads(buffers=...); repeatable", func(name string) error {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		d.buffers = append(d.buffers, data)
+		return nil
+	})
 }
 
 func (d *decodeFlags) options() []pickle.Option {
-	opts := []pickle.Option{pickle.Encoding(d.encoding), pickle.MaxDecompressedSize(*d.maxDecompressed)}
+	digits := d.maxIntDigits
+	if digits == 0 {
+		digits = math.MaxInt // as Python's sys.set_int_max_str_digits(0)
+	}
+	opts := []pickle.Option{pickle.Encoding(d.encoding), pickle.MaxDecompressedSize(*d.maxDecompressed), pickle.MaxIntDigits(digits)}
 	if d.allowAll {
 		opts = append(opts, pickle.AllowAllGlobals())
 	}
-	return opts
+	if d.member != "" {
+		opts = append(opts, pickle.ContainerMember(d.member))
+	}
+	if d.buffers != nil {
+		opts = append(opts, pickle.Buffers(d.buffers...))
+	}
+	return append(opts, d.extensions...)
 }
 
 // eachPickle decodes every pickle in r, in order.
@@ -239,15 +283,28 @@ func eachPickle(r io.Reader, df decodeFlags, fn func(v any) error) error {
 			return nil
 		}
 		if err != nil {
-			if errors.Is(err, pickle.ErrForbiddenGlobal) && !df.allowAll {
-				return fmt.Errorf("%w (rerun with -allow-all to keep it symbolically)", err)
-			}
-			return err
+			return withHint(err, df)
 		}
 		if err := fn(v); err != nil {
 			return err
 		}
 	}
+}
+
+// withHint adds to err the flag that would let the pickle load, if any.
+func withHint(err error, df decodeFlags) error {
+	var le *pickle.LimitError
+	switch {
+	case errors.Is(err, pickle.ErrForbiddenGlobal) && !df.allowAll:
+		return fmt.Errorf("%w (rerun with -allow-all to keep it symbolically)", err)
+	case errors.As(err, &le) && le.Limit == "MaxIntDigits":
+		return fmt.Errorf("%w (rerun with -max-int-digits N, or 0 for no limit)", err)
+	case errors.Is(err, pickle.ErrUnsupported) && strings.Contains(err.Error(), "extension code"):
+		return fmt.Errorf("%w (rerun with -extension CODE=module.name)", err)
+	case errors.Is(err, pickle.ErrUnsupported) && strings.Contains(err.Error(), "out-of-band"):
+		return fmt.Errorf("%w (rerun with -buffer FILE for each buffer)", err)
+	}
+	return err
 }
 
 func runShow(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
