@@ -224,3 +224,21 @@ for name in g.DEBIAN_FILES:
 	}
 	require.Equal(t, 8, n)
 }
+
+// BenchmarkReadContainer reads the payload of testdata/containers through
+// each compressor, to see what each costs over the plain pickle.
+func BenchmarkReadContainer(b *testing.B) {
+	for _, name := range []string{"plain.pkl", "obj.pkl.gz", "obj.pkl.bz2", "obj.pkl.xz", "obj.pkl.zst", "obj.pkl.lz4", "obj.zip", "obj.tar"} {
+		data := containerFile(b, name)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				var v any
+				if err := ReadContainer(bytes.NewReader(data), int64(len(data)), &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

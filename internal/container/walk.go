@@ -51,7 +51,9 @@ type Stream struct {
 // before it returns.
 func Each(r io.ReaderAt, size int64, o Options, fn func(Stream) error) error {
 	w := walker{o: o, fn: fn}
-	return w.walk(nil, bufio.NewReaderSize(io.NewSectionReader(r, 0, size), 64<<10), r, size, 0)
+	// A small file gets a small buffer: most pickles are far below 64 KiB.
+	buf := int(max(sniffLen, min(size, 64<<10)))
+	return w.walk(nil, bufio.NewReaderSize(io.NewSectionReader(r, 0, size), buf), r, size, 0)
 }
 
 // One returns the bytes of the one pickle stream in the file: an archive
