@@ -63,6 +63,10 @@ type config struct {
 	maxStack       int
 	maxIntDigits   int
 
+	// Files (ReadFile).
+	maxDecompressed int64
+	member          string
+
 	// Both directions.
 	classByName map[string]*classInfo // "module.QualName"
 	classByType map[reflect.Type]*classInfo
@@ -108,6 +112,8 @@ func defaultConfig() *config {
 		maxMemo:      DefaultMaxMemo,
 		maxStack:     DefaultMaxStack,
 		maxIntDigits: DefaultMaxIntDigits,
+
+		maxDecompressed: DefaultMaxDecompressedSize,
 	}
 }
 

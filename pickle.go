@@ -129,6 +129,12 @@
 // values. Encoding
 // and typed decoding fail beyond MaxDepth rather than overflow the stack.
 //
+// ReadFile, ReadContainer, EachStream and Scan open compressed files and
+// archives: every decompressor stops at MaxDecompressedSize (4 GiB by
+// default) with a *LimitError, so a small file cannot expand without limit.
+// The input is held in memory once decompressed; an .xz block header may
+// ask the xz reader for a dictionary of up to 4 GiB, which it allocates.
+//
 // Scan reports, without loading anything, the globals a pickle references and
 // the calls it would make, with a verdict (safe, suspicious, dangerous,
 // malformed); it runs the decoder's machine, so the two cannot disagree,

@@ -1,8 +1,6 @@
 package pickle
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -88,9 +86,10 @@ type ScanReport struct {
 // Scan reports what the pickles in r would do if Python loaded them: every
 // global they reference and every call they would make, each with its byte
 // offset, and a verdict per pickle. It reads every pickle concatenated in r,
-// and opens zip archives (PyTorch's .pt, .pth) to scan each member; an
-// archive is also scanned as the pickle stream that pickle.load would read
-// from its first byte.
+// and opens what ReadFile opens (compressed streams, zip archives such as
+// PyTorch's .pt and .pth, tar archives) to scan each member; a container is
+// also scanned as the pickle stream that pickle.load would read from its
+// first byte.
 // Options apply as to Unmarshal: AllowGlobals widens what counts as safe,
 // FindClass renames, and the limits apply; Encoding does not (Python 2
 // strings are read as Latin-1: see below). The error is only for
@@ -117,18 +116,14 @@ func Scan(r io.Reader, opts ...Option) (*ScanReport, error) {
 		return nil, err
 	}
 	rep := &ScanReport{}
-	// A zip is what a zip reader takes for one: torch.load looks at the
-	// first bytes, Python's zipfile for the directory at the end. Either
-	// way, pickle.load of the same file reads it as a pickle from byte 0,
-	// so the scanner reads it both ways.
-	isZip := bytes.HasPrefix(data, []byte("PK\x03\x04"))
-	zr, zerr := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if isZip || zerr == nil {
-		scanZip(zr, zerr, cfg, rep)
-	}
+	// Containers (compressors, zip and tar archives) are opened and their
+	// pickles scanned (readfile.go). Either way, pickle.load of the same
+	// file reads it as a pickle from byte 0, so the scanner reads it so
+	// too.
+	contained := scanContainers(data, cfg, rep)
 	n := len(rep.Pickles)
 	scanStream(data, "", cfg, rep)
-	if isZip {
+	if contained {
 		secondary(rep.Pickles[n:])
 	}
 	for _, p := range rep.Pickles {
@@ -282,59 +277,23 @@ func sameFindings(a, b *PickleReport) bool {
 		slices.Equal(a.Calls, b.Calls) && slices.Equal(a.Notes, b.Notes)
 }
 
-// scanZip scans every member of a zip archive as a stream of pickles.
-// PyTorch saves models as archive/data.pkl; the *.pkl members are what a
-// loader unpickles, and the others are scanned as secondary readings: a
-// loader of another format may unpickle any of them.
-func scanZip(zr *zip.Reader, zerr error, cfg *config, rep *ScanReport) {
-	if zerr != nil {
-		rep.Pickles = append(rep.Pickles, PickleReport{Verdict: Malformed, Error: "pickle: not a readable zip archive: " + zerr.Error()})
-		return
-	}
-	found := false
-	for _, f := range zr.File {
-		n := len(rep.Pickles)
-		data, err := readMember(f)
-		if len(data) > 0 || err == nil {
-			scanStream(data, f.Name, cfg, rep)
-		}
-		if err != nil {
-			// What was read is scanned anyway: not every loader checks
-			// the CRC.
-			rep.Pickles = append(rep.Pickles, PickleReport{Source: f.Name, Verdict: Malformed, Error: err.Error()})
-		}
-		if strings.HasSuffix(f.Name, ".pkl") {
-			found = true
-		} else {
-			secondary(rep.Pickles[n:])
-		}
-	}
-	if !found {
-		rep.Pickles = append(rep.Pickles, PickleReport{Verdict: Malformed, Error: "pickle: zip archive holds no *.pkl member"})
-	}
-}
-
-// secondary marks reports of bytes that are mainly something else: a zip
+// secondary marks reports of bytes that are mainly something else: an
 // archive read as a pickle, a member not named *.pkl. What they would run
-// counts; that they are not pickles does not make the file malformed.
+// counts; that they are not pickles does not make the file malformed, nor
+// do unpicklers that disagree only in how they fail on them (a READINGS
+// note on a malformed report: a reading that ran something has its own).
 func secondary(ps []PickleReport) {
 	for i := range ps {
 		p := &ps[i]
 		p.Secondary = true
 		p.Verdict = Safe
 		for _, f := range append(append(p.Globals, p.Calls...), p.Notes...) {
+			if f.Op == "READINGS" && p.Error != "" {
+				continue
+			}
 			p.Verdict = max(p.Verdict, f.Verdict)
 		}
 	}
-}
-
-func readMember(f *zip.File) ([]byte, error) {
-	rc, err := f.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	return io.ReadAll(rc)
 }
 
 // findingStatus is how the allowlist took a global.

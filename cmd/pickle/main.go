@@ -2,19 +2,39 @@
 //
 //	pickle dis FILE                                 disassemble, as python3 -m pickletools
 //	pickle show [-allow-all] [-encoding E] FILE     print the value in Python notation
-//	                                                (of each *.pkl member of a zip archive)
+//	pickle json [-allow-all] [-encoding E] FILE     print the value as JSON, one line a pickle
 //	pickle recode -p N [-allow-all] [-encoding E] FILE
 //	                                                write it again at protocol N, to stdout
-//	pickle scan [-json] FILE...                     report the globals and calls, and a verdict
+//	pickle scan [-json] [-allow GLOBAL]... FILE...  report the globals and calls, and a verdict
 //
-// FILE may be "-" for standard input. The exit status is 0 on success, 1 when
+// FILE may be "-" for standard input. It may be a plain pickle or a pickle
+// that Python tools wrapped: gzip, bz2, xz, lzma, zstd, zlib or lz4
+// compression, a zip or a tar archive (pandas' to_pickle writes each), known
+// by its first bytes (see pickle.ReadFile). The commands read each pickle
+// inside, and print an archive member's name before its pickles.
+//
+// json prints what pickle.Plain makes of each value, as encoding/json
+// writes it: dicts are objects, their keys made strings as Python's
+// json.dumps makes them (1 -> "1", True -> "true") or, where json.dumps has
+// none (a tuple, bytes), the key's Python repr; lists, tuples, sets and
+// frozensets are arrays; bytes and bytearrays are base64 strings; ints of
+// any size are numbers; an object is {"__class__": "module.Name", ...its
+// attributes, or "__state__"}, with "__args__" when its class was called
+// with arguments; a class or function is its "module.Name". NaN and the
+// infinities have no JSON spelling: such a value is an error.
+//
+// Every command takes -max-decompressed BYTES, the bound on what a
+// decompressor may produce (pickle.MaxDecompressedSize). show, json and
+// recode also take what a pickle may need to load at all: -extension
+// CODE=module.name (copyreg.add_extension), -buffer FILE for each
+// out-of-band buffer of protocol 5, -max-int-digits N (0 for no limit, as
+// sys.set_int_max_str_digits), and -member NAME to read one archive member. The exit status is 0 on success, 1 when
 // the input is not a pickle that can be read, and 2 for usage errors; scan
 // exits as virus scanners do: 0 safe, 1 suspicious or dangerous, 2 malformed
 // or unreadable.
 package main
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -22,7 +42,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/pickle-go/pickle"
@@ -31,10 +53,15 @@ import (
 const usage = `usage:
   pickle dis FILE
   pickle show [-allow-all] [-encoding E] FILE
+  pickle json [-allow-all] [-encoding E] FILE
   pickle recode -p N [-allow-all] [-encoding E] FILE
-  pickle scan [-json] FILE...
+  pickle scan [-json] [-allow GLOBAL]... FILE...
 
-FILE may be - for standard input.
+FILE may be - for standard input; a plain pickle, or one compressed (gzip,
+bz2, xz, lzma, zstd, zlib, lz4) or archived (zip, tar) as pandas writes it.
+-max-decompressed BYTES bounds what a decompressor may produce. show, json
+and recode also take -extension CODE=module.name, -buffer FILE (repeatable),
+-max-int-digits N and -member NAME.
 `
 
 func main() {
@@ -56,6 +83,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runShow(args, stdin, stdout, stderr)
 	case "recode":
 		err = runRecode(args, stdin, stdout, stderr)
+	case "json":
+		err = runJSON(args, stdin, stdout, stderr)
 	case "scan":
 		return runScan(args, stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -68,6 +97,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ue usageError
 	switch {
 	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "pickle %s: %v\n%s", cmd, err, usage)
@@ -82,67 +114,163 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-// newFlags returns a flag set that reports errors instead of exiting.
+// newFlags returns a flag set that reports errors instead of exiting. Its
+// usage is the command's, printed once by run (-h is not an error).
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {}
 	return fs
 }
 
-// oneFile opens the single FILE argument.
-func oneFile(fs *flag.FlagSet, stdin io.Reader) (io.Reader, func(), error) {
-	if fs.NArg() != 1 {
-		return nil, nil, usageError{"want exactly one FILE"}
+// parse parses the flags; -h is passed on as flag.ErrHelp.
+func parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
 	}
-	name := fs.Arg(0)
+	return usageError{err.Error()}
+}
+
+// input is a FILE argument opened for random access, as zip archives need.
+type input struct {
+	r    io.ReaderAt
+	size int64
+	f    *os.File // nil for standard input
+}
+
+func (in input) close() {
+	if in.f != nil {
+		in.f.Close()
+	}
+}
+
+// open opens a FILE argument; standard input is read whole.
+func open(name string, stdin io.Reader) (input, error) {
 	if name == "-" {
-		return bufio.NewReader(stdin), func() {}, nil
+		data, err := io.ReadAll(stdin)
+		if err != nil {
+			return input{}, err
+		}
+		return input{r: bytes.NewReader(data), size: int64(len(data))}, nil
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, nil, err
+		return input{}, err
 	}
-	return f, func() { f.Close() }, nil
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return input{}, err
+	}
+	return input{r: f, size: st.Size(), f: f}, nil
+}
+
+// oneFile opens the single FILE argument.
+func oneFile(fs *flag.FlagSet, stdin io.Reader) (input, error) {
+	if fs.NArg() != 1 {
+		return input{}, usageError{"want exactly one FILE"}
+	}
+	return open(fs.Arg(0), stdin)
+}
+
+// eachStream calls fn with each pickle stream in the FILE argument (see
+// pickle.EachStream), after writing to w the name of the archive member it
+// is, if any.
+func eachStream(fs *flag.FlagSet, stdin io.Reader, w io.Writer, opts []pickle.Option, fn func(r io.Reader) error) error {
+	in, err := oneFile(fs, stdin)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	return pickle.EachStream(in.r, in.size, func(s pickle.Stream) error {
+		if s.Member != "" {
+			if _, err := fmt.Fprintf(w, "%s:\n", s.Member); err != nil {
+				return err
+			}
+		}
+		return fn(s.R)
+	}, opts...)
+}
+
+// maxDecompressed registers -max-decompressed.
+func maxDecompressed(fs *flag.FlagSet) *int64 {
+	return fs.Int64("max-decompressed", pickle.DefaultMaxDecompressedSize, "bound on the bytes a decompressor may produce; 0 for none")
 }
 
 func runDis(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("dis", stderr)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	r, done, err := oneFile(fs, stdin)
-	if err != nil {
+	max := maxDecompressed(fs)
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	defer done()
 	w := bufio.NewWriter(stdout)
-	err = pickle.Disassemble(w, r)
+	err := eachStream(fs, stdin, w, []pickle.Option{pickle.MaxDecompressedSize(*max)}, func(r io.Reader) error {
+		return pickle.Disassemble(w, r)
+	})
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
 	return err
 }
 
-// decodeFlags are the options shared by the commands that decode.
+// decodeFlags are the options shared by the commands that decode: those a
+// pickle may need to load at all among them.
 type decodeFlags struct {
-	allowAll bool
-	encoding string
-	set      *pickle.Options // compile's result
+	allowAll        bool
+	encoding        string
+	maxDecompressed *int64
+	maxIntDigits    int
+	member          string
+	extensions      []pickle.Option
+	buffers         [][]byte
+	set             *pickle.Options // compile's result
 }
 
 func (d *decodeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&d.allowAll, "allow-all", false, "admit every global; calls and objects are shown symbolically, never executed")
 	fs.StringVar(&d.encoding, "encoding", "ASCII", "how to decode Python 2 str: ASCII, latin1, utf-8 or bytes")
+	d.maxDecompressed = maxDecompressed(fs)
+	fs.IntVar(&d.maxIntDigits, "max-int-digits", pickle.DefaultMaxIntDigits, "most digits of an int written as text, as sys.set_int_max_str_digits; 0 for no limit")
+	fs.StringVar(&d.member, "member", "", "read only this member of a zip or tar archive")
+	fs.Func("extension", "CODE=module.name: the global an extension code stands for, as copyreg.add_extension (split at the last dot); repeatable", func(v string) error {
+		code, global, ok := strings.Cut(v, "=")
+		dot := strings.LastIndexByte(global, '.')
+		n, err := strconv.ParseInt(code, 10, 32)
+		if !ok || dot <= 0 || dot == len(global)-1 || err != nil {
+			return fmt.Errorf("want CODE=module.name, not %q", v)
+		}
+		d.extensions = append(d.extensions, pickle.Extension(int32(n), global[:dot], global[dot+1:]))
+		return nil
+	})
+	fs.Func("buffer", "FILE: the next out-of-band buffer of a protocol 5 pickle, as pickle.loads(buffers=...); repeatable", func(name string) error {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		d.buffers = append(d.buffers, data)
+		return nil
+	})
 }
 
 // compile checks the flags once, before any input is read (a bad -encoding
 // is a usage error), into the options every decoder of the command shares.
 func (d *decodeFlags) compile() error {
-	opts := []pickle.Option{pickle.Encoding(d.encoding)}
+	digits := d.maxIntDigits
+	if digits == 0 {
+		digits = math.MaxInt // as Python's sys.set_int_max_str_digits(0)
+	}
+	opts := []pickle.Option{pickle.Encoding(d.encoding), pickle.MaxDecompressedSize(*d.maxDecompressed), pickle.MaxIntDigits(digits)}
 	if d.allowAll {
 		opts = append(opts, pickle.AllowAllGlobals())
 	}
-	set, err := pickle.NewOptions(opts...)
+	if d.member != "" {
+		opts = append(opts, pickle.ContainerMember(d.member))
+	}
+	if d.buffers != nil {
+		opts = append(opts, pickle.Buffers(d.buffers...))
+	}
+	set, err := pickle.NewOptions(append(opts, d.extensions...)...)
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -163,10 +291,7 @@ func eachPickle(r io.Reader, df decodeFlags, fn func(v any) error) error {
 			return nil
 		}
 		if err != nil {
-			if errors.Is(err, pickle.ErrForbiddenGlobal) && !df.allowAll {
-				return fmt.Errorf("%w (rerun with -allow-all to keep it symbolically)", err)
-			}
-			return err
+			return withHint(err, df)
 		}
 		if err := fn(v); err != nil {
 			return err
@@ -174,70 +299,75 @@ func eachPickle(r io.Reader, df decodeFlags, fn func(v any) error) error {
 	}
 }
 
+// withHint adds to err the flag that would let the pickle load, if any.
+func withHint(err error, df decodeFlags) error {
+	var le *pickle.LimitError
+	switch {
+	case errors.Is(err, pickle.ErrForbiddenGlobal) && !df.allowAll:
+		return fmt.Errorf("%w (rerun with -allow-all to keep it symbolically)", err)
+	case errors.As(err, &le) && le.Limit == "MaxIntDigits":
+		return fmt.Errorf("%w (rerun with -max-int-digits N, or 0 for no limit)", err)
+	case errors.Is(err, pickle.ErrUnsupported) && strings.Contains(err.Error(), "extension code"):
+		return fmt.Errorf("%w (rerun with -extension CODE=module.name)", err)
+	case errors.Is(err, pickle.ErrUnsupported) && strings.Contains(err.Error(), "out-of-band"):
+		return fmt.Errorf("%w (rerun with -buffer FILE for each buffer)", err)
+	}
+	return err
+}
+
 func runShow(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("show", stderr)
 	var df decodeFlags
 	df.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if err := df.compile(); err != nil {
 		return err
 	}
-	r, done, err := oneFile(fs, stdin)
-	if err != nil {
-		return err
-	}
-	defer done()
 	w := bufio.NewWriter(stdout)
 	show := func(v any) error {
 		_, err := fmt.Fprintln(w, pickle.Repr(v))
 		return err
 	}
-	br := bufio.NewReader(r)
-	if magic, _ := br.Peek(4); string(magic) == "PK\x03\x04" {
-		// A zip archive, as torch.load and pickle scan take it: each
-		// *.pkl member in turn.
-		err = eachMember(br, func(name string, m io.Reader) error {
-			if _, err := fmt.Fprintf(w, "%s:\n", name); err != nil {
-				return err
-			}
-			return eachPickle(m, df, show)
-		})
-	} else {
-		err = eachPickle(br, df, show)
-	}
+	err := eachStream(fs, stdin, w, []pickle.Option{df.set}, func(r io.Reader) error {
+		return eachPickle(r, df, show)
+	})
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
 	return err
 }
 
-// eachMember calls fn with each *.pkl member of the zip archive in r.
-func eachMember(r io.Reader, fn func(name string, m io.Reader) error) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
+// runJSON prints each value as JSON, one line each (see the package doc
+// for the form).
+func runJSON(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("json", stderr)
+	var df decodeFlags
+	df.register(fs)
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
+	if err := df.compile(); err != nil {
 		return err
 	}
-	for _, f := range zr.File {
-		if !strings.HasSuffix(f.Name, ".pkl") {
-			continue
+	w := bufio.NewWriter(stdout)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	write := func(v any) error {
+		if err := enc.Encode(pickle.Plain(v)); err != nil {
+			return fmt.Errorf("pickle: the value has no JSON form: %w", err)
 		}
-		m, err := f.Open()
-		if err != nil {
-			return err
-		}
-		err = fn(f.Name, m)
-		m.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", f.Name, err)
-		}
+		return nil
 	}
-	return nil
+	// Member names would not be JSON: each value stands alone.
+	err := eachStream(fs, stdin, io.Discard, []pickle.Option{df.set}, func(r io.Reader) error {
+		return eachPickle(r, df, write)
+	})
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
 }
 
 func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -245,8 +375,8 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var df decodeFlags
 	df.register(fs)
 	proto := fs.Int("p", pickle.DefaultProtocol, "protocol to write, 0 to 5")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if *proto < 0 || *proto > pickle.HighestProtocol {
 		return usageError{fmt.Sprintf("-p %d: want a protocol from 0 to %d", *proto, pickle.HighestProtocol)}
@@ -254,14 +384,12 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := df.compile(); err != nil {
 		return err
 	}
-	r, done, err := oneFile(fs, stdin)
-	if err != nil {
-		return err
-	}
-	defer done()
 	w := bufio.NewWriter(stdout)
 	enc := pickle.NewEncoder(w, pickle.Protocol(*proto))
-	err = eachPickle(r, df, enc.Encode)
+	// Member names are not written: the output is one pickle stream.
+	err := eachStream(fs, stdin, io.Discard, []pickle.Option{df.set}, func(r io.Reader) error {
+		return eachPickle(r, df, enc.Encode)
+	})
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
@@ -276,12 +404,27 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "write one JSON report per file")
 	// Accepted as show's is; a scan does not depend on it (see pickle.Scan).
 	encoding := fs.String("encoding", "ASCII", "accepted for show's sake; scan reads Python 2 str as Latin-1 whatever it says")
-	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
+	var allow []string
+	fs.Func("allow", "admit GLOBAL (module.name or module.*) as safe, as pickle.AllowGlobals; repeatable", func(g string) error {
+		allow = append(allow, g)
+		return nil
+	})
+	max := maxDecompressed(fs)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if err != nil || fs.NArg() == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	opts := []pickle.Option{pickle.Encoding(*encoding), pickle.MaxDecompressedSize(*max)}
+	if len(allow) > 0 {
+		opts = append(opts, pickle.AllowGlobals(allow...))
+	}
 	// Checked once for all the files.
-	set, err := pickle.NewOptions(pickle.Encoding(*encoding))
+	set, err := pickle.NewOptions(opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "pickle scan: %v\n%s", err, usage)
 		return 2
