@@ -45,6 +45,17 @@ type builtinBuild func(state any) (v any, handled bool, err error)
 // builtinBuilds are the BUILD conversions, by the object's class.
 var builtinBuilds = map[Global]builtinBuild{}
 
+// plainChecks say why a call of an allowed global is not plain data, or "",
+// for the globals whose files know (see notPlain).
+var plainChecks = map[Global]func(args Tuple) string{}
+
+// A stateBuilder is a value of the model that a call makes and BUILD then
+// completes in place (a numpy array or dtype), so that memo references to
+// it see the completed value.
+type stateBuilder interface {
+	buildState(state any) error
+}
+
 // bareInstanceClass returns the class of an instance that is just
 // cls.__new__(cls), before any BUILD: NEWOBJ(cls, ()), or
 // copyreg._reconstructor(cls, object, None), as protocols 0 and 1 spell it.
@@ -274,6 +285,11 @@ const MaxPlainAlloc = 1 << 20
 // the model evaluates (latin1, utf-8, ascii); other codecs run other code
 // (punycode's encoder is quadratic). Sizes: see MaxPlainAlloc.
 func notPlain(g Global, args Tuple) string {
+	if check := plainChecks[g]; check != nil {
+		if why := check(args); why != "" {
+			return why
+		}
+	}
 	switch g {
 	case Global{"_codecs", "encode"}:
 		// (Without arguments, or with a codec that is not a str, CPython

@@ -183,6 +183,8 @@ func typeName(v any) string {
 		return "uuid.UUID"
 	case *big.Rat:
 		return "fractions.Fraction"
+	case interface{ pythonTypeName() string }:
+		return v.pythonTypeName()
 	default:
 		return fmt.Sprintf("%T", v)
 	}

@@ -1,0 +1,281 @@
+"""Writes the numpy fixtures: pickles numpy writes of arrays, scalars and
+dtypes, beside what numpy says they hold, one JSON file per dtype in
+testdata/numpy/. Run with Debian's interpreter and numpy, from the
+repository root:
+
+    /usr/bin/python3 testdata/gen_numpy.py
+
+Each case has the pickle (base64), the protocol, the dtype's str, the
+shape, whether the array is Fortran-ordered, the row-major bytes
+(tobytes(order='C'), base64) and the elements as tolist() gives them,
+spelled for JSON (see expect()). numpy 2's module names (numpy._core.*)
+are produced by pickling through stand-ins registered under those names,
+and each such pickle is loaded back here to check that it means the same
+array.
+"""
+import base64
+import json
+import os
+import pickle
+import sys
+import types
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, 'numpy')
+
+# numpy 2's spellings: modules that hold stand-ins for numpy 1's functions.
+_core = types.ModuleType('numpy._core')
+_multiarray = types.ModuleType('numpy._core.multiarray')
+_numeric = types.ModuleType('numpy._core.numeric')
+
+
+def _reconstruct(*args):
+    return np.core.multiarray._reconstruct(*args)
+
+
+def scalar(*args):
+    return np.core.multiarray.scalar(*args)
+
+
+def _frombuffer(*args):
+    return np.core.numeric._frombuffer(*args)
+
+
+for fn, mod in ((_reconstruct, _multiarray), (scalar, _multiarray), (_frombuffer, _numeric)):
+    fn.__module__ = mod.__name__
+    setattr(mod, fn.__name__, fn)
+sys.modules.update({'numpy._core': _core, 'numpy._core.multiarray': _multiarray,
+                    'numpy._core.numeric': _numeric})
+NUMPY2 = {
+    np.core.multiarray._reconstruct: _reconstruct,
+    np.core.multiarray.scalar: scalar,
+    np.core.numeric._frombuffer: _frombuffer,
+}
+
+
+class Numpy2Pickler(pickle.Pickler):
+    """Pickles arrays and scalars as numpy 2 does: the same reduce values
+    under numpy._core's module names."""
+
+    def __init__(self, f, proto):
+        super().__init__(f, proto)
+        self.protocol = proto
+
+    def reducer_override(self, obj):
+        if isinstance(obj, (np.ndarray, np.generic)) and not isinstance(obj, np.dtype):
+            rv = obj.__reduce_ex__(self.protocol)
+            if isinstance(rv, tuple) and rv[0] in NUMPY2:
+                return (NUMPY2[rv[0]],) + tuple(rv[1:])
+        return NotImplemented
+
+
+def dumps(value, proto, numpy2=False):
+    if not numpy2:
+        return pickle.dumps(value, proto)
+    import io
+    buf = io.BytesIO()
+    Numpy2Pickler(buf, proto).dump(value)
+    data = buf.getvalue()
+    back = pickle.loads(data)
+    assert type(back) is type(value) and back.dtype == value.dtype and \
+        np.asarray(back).tobytes() == np.asarray(value).tobytes() if value.dtype.kind != 'O' else np.array_equal(back, value), (value, back)
+    return data
+
+
+def b64(b):
+    return base64.b64encode(b).decode('ascii')
+
+
+def expect(x, kind):
+    """An element of tolist() spelled for JSON: ints and floats as repr
+    strings (exact), complex as [re, im], bytes as base64, datetime64 and
+    timedelta64 as nanoseconds (a string) or null for NaT, objects as
+    repr."""
+    if kind == 'O':
+        return repr(x)
+    if kind in 'Mm':
+        return time_ns(x)
+    v = x.item()
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, complex):
+        return [repr(v.real), repr(v.imag)]
+    if isinstance(v, bytes):
+        return b64(v)
+    return v
+
+
+UNIT_AS = {'W': 7 * 86400 * 10**18, 'D': 86400 * 10**18, 'h': 3600 * 10**18, 'm': 60 * 10**18,
+           's': 10**18, 'ms': 10**15, 'us': 10**12, 'ns': 10**9, 'ps': 10**6, 'fs': 10**3, 'as': 1}
+
+
+def time_ns(x):
+    """A datetime64 (since the epoch) or timedelta64 in nanoseconds, as a
+    decimal string of any size; null for NaT, "inexact" below a
+    nanosecond, "nonlinear" for a timedelta in years or months."""
+    v = int(x.view('i8'))
+    if v == -2**63:
+        return None
+    unit, count = np.datetime_data(x.dtype)
+    if unit in ('Y', 'M'):
+        if x.dtype.kind == 'm':
+            return 'nonlinear'
+        return str(int(x.astype('M8[D]').view('i8')) * 86400 * 10**9)
+    attos = v * count * UNIT_AS[unit]
+    if attos % 10**9:
+        return 'inexact'
+    return str(attos // 10**9)
+
+
+def values(a):
+    return [expect(x, a.dtype.kind) for x in a.reshape(-1, order='C')]
+
+
+def case(name, a, proto, numpy2=False):
+    return {
+        'name': name, 'protocol': proto, 'numpy2': numpy2,
+        'pickle': b64(dumps(a, proto, numpy2)),
+        'dtype': a.dtype.str, 'shape': list(a.shape),
+        'fortran': bool(a.flags.f_contiguous and not a.flags.c_contiguous),
+        'scalar': isinstance(a, np.generic),
+        'data': b64(a.tobytes(order='C')) if a.dtype.kind != 'O' else None,
+        'values': values(np.asarray(a)),
+    }
+
+
+NS_DAY = 86400 * 10**9
+SAMPLES = {
+    'b1': [True, False, True, True, False, False],
+    'i1': [-128, 127, 0, -1, 5, 100],
+    'i2': [-32768, 32767, 0, -1, 300, -300],
+    'i4': [-2**31, 2**31 - 1, 0, -1, 70000, 5],
+    'i8': [-2**63, 2**63 - 1, 0, -1, 2**40, 5],
+    'u1': [0, 255, 1, 2, 3, 128],
+    'u2': [0, 65535, 1, 2, 3, 40000],
+    'u4': [0, 2**32 - 1, 1, 2, 3, 2**31],
+    'u8': [0, 2**64 - 1, 1, 2**63, 3, 2**62],
+    'f2': [1.5, -0.0, float('inf'), float('nan'), 65504.0, 6e-08],
+    'f4': [1.5, -0.0, float('-inf'), float('nan'), 3.4028234663852886e+38, 1e-45],
+    'f8': [1.5, -0.0, float('inf'), float('nan'), 1e308, 5e-324],
+    'c8': [1 + 2j, -0.0j, complex('inf'), 3.5, -1j, 1e-45j],
+    'c16': [1 + 2j, -0.0j, complex('nan+1j'), 3.5, -1j, 5e-324j],
+    'U5': ['', 'a', 'h\xe9llo', '\U0001f600x', 'abcde', 'z'],
+    'S3': [b'', b'ab', b'\x00x', b'abc', b'\xff', b'z'],
+    'O': [1, 'x', None, 2.5, b'b', (1, 2)],
+    'M8[ns]': [0, 1, -1, 1700000000123456789, 'NaT', -NS_DAY],
+    'm8[ns]': [0, 1, -1, 1700000000123456789, 'NaT', -NS_DAY],
+}
+UNITS = ['Y', 'M', 'W', 'D', 'h', 'm', 's', 'ms', 'us', 'ns', 'ps', 'fs', 'as', '10ms', '3D']
+
+
+def sample(typestr, order='<'):
+    vals = SAMPLES[typestr]
+    dt = np.dtype(typestr)
+    if dt.kind in 'Mm':
+        a = np.array([np.iinfo(np.int64).min if v == 'NaT' else v for v in vals], dtype='i8').view(typestr)
+    else:
+        a = np.array(vals, dtype=object if dt.kind == 'O' else dt)
+    if order == '>' and dt.byteorder not in '|':
+        a = a.astype(dt.newbyteorder('>'))
+    return a
+
+
+def shapes(a):
+    """The shapes each dtype is pickled in: 1-d, C and Fortran 2-d, 3-d,
+    0-d, and empty."""
+    yield '1d', a
+    yield '2d_c', a.reshape(2, 3)
+    yield '2d_f', np.asfortranarray(a.reshape(2, 3))
+    yield '3d_f', np.asfortranarray(a.reshape(3, 1, 2))
+    yield '0d', np.array(a[1], dtype=a.dtype) if a.dtype.kind != 'O' else np.array(a[1:2], dtype=object).reshape(())
+    yield 'empty', a[:0]
+    yield 'empty_2x0', a[:0].reshape(2, 0)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for typestr in SAMPLES:
+        cases = []
+        for order in '<>':
+            a = sample(typestr, order)
+            if order == '>' and a.dtype.byteorder in '|=':
+                continue
+            for shape, arr in shapes(a):
+                protos = range(6) if shape in ('1d', '2d_f') and order == '<' else (2, 5)
+                for proto in protos:
+                    cases.append(case('%s_%s_p%d' % (order, shape, proto), arr, proto))
+            for proto in (0, 2, 4):
+                if a.dtype.kind != 'O':  # an object array's element is the object
+                    cases.append(case('%s_scalar_p%d' % (order, proto), a[3], proto))
+            if order == '<':
+                for proto in (2, 5):
+                    cases.append(case('numpy2_2d_f_p%d' % proto, np.asfortranarray(a.reshape(2, 3)), proto, True))
+                if a.dtype.kind != 'O':
+                    cases.append(case('numpy2_scalar_p2', a[3], 2, True))
+        write(typestr.replace('[', '_').replace(']', ''), cases)
+    write_units()
+    write_dtypes()
+    write_out_of_band()
+
+
+def write_units():
+    cases = []
+    for kind in 'Mm':
+        for unit in UNITS:
+            t = '%s8[%s]' % (kind, unit)
+            for order in '<>':
+                a = np.array([0, 1, -1, 7, 1000000, np.iinfo(np.int64).min], dtype='i8').view('<' + t)
+                if order == '>':
+                    a = a.astype(a.dtype.newbyteorder('>'))
+                cases.append(case('%s%s' % (order, t), a, 2))
+    write('datetime_units', cases)
+
+
+def write_dtypes():
+    cases = []
+    for s in ['f8', '>f8', '<i2', '>u4', 'b1', 'i1', 'u1', 'f2', '>c8', 'c16', 'U3', '>U3', 'S3', 'S0',
+              'O', 'V4', 'M8', '<M8[ns]', '>m8[10ms]', 'M8[D]', 'm8[us]']:
+        d = np.dtype(s)
+        for proto in (0, 2, 4):
+            cases.append({'name': '%s_p%d' % (s, proto), 'protocol': proto,
+                          'pickle': b64(pickle.dumps(d, proto)), 'dtype': d.str})
+    write('dtypes', cases)
+    refused = []
+    for s in [[('a', '<i4'), ('b', 'f8')], '(2,)f4']:
+        refused.append({'name': repr(s), 'pickle': b64(pickle.dumps(np.dtype(s), 2))})
+    write('dtypes_structured', refused)
+
+
+def write_out_of_band():
+    """Protocol 5 pickles whose data travels out of band, with the buffers
+    (base64) in the order the callback saw them."""
+    cases = []
+    arrays = {
+        'f8_2d_c': np.arange(6, dtype='<f8').reshape(2, 3),
+        'i4_2d_f': np.asfortranarray(np.arange(6, dtype='<i4').reshape(2, 3)),
+        'u2_be_1d': np.arange(4, dtype='>u2'),
+        'two_arrays': (np.arange(3, dtype='<f4'), np.arange(2, dtype='|u1')),
+    }
+    for name, value in arrays.items():
+        bufs = []
+        data = pickle.dumps(value, 5, buffer_callback=bufs.append)
+        first = value[0] if isinstance(value, tuple) else value
+        c = case(name, first, 5)
+        c['pickle'] = b64(data)
+        c['buffers'] = [b64(bytes(b.raw())) for b in bufs]
+        cases.append(c)
+    write('out_of_band', cases)
+
+
+def write(name, cases):
+    with open(os.path.join(OUT, name + '.json'), 'w') as f:
+        json.dump(cases, f, indent=0, ensure_ascii=True)
+        f.write('\n')
+
+
+if __name__ == '__main__':
+    main()
