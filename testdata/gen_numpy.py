@@ -220,6 +220,7 @@ def main():
     write_units()
     write_dtypes()
     write_out_of_band()
+    write_records()
 
 
 def write_units():
@@ -269,6 +270,17 @@ def write_out_of_band():
         c['buffers'] = [b64(bytes(b.raw())) for b in bufs]
         cases.append(c)
     write('out_of_band', cases)
+
+
+def write_records():
+    """Arrays and scalars inside containers, as a feature cache holds them."""
+    record = {
+        'X': np.asfortranarray(sample('f8').reshape(2, 3)),
+        'Y': np.float32(2.5),
+        'Z': [np.int64(3), np.uint8(200)],
+        'names': np.array(['a', 'bc']),
+    }
+    write('records', [{'name': 'record_p%d' % p, 'pickle': b64(pickle.dumps(record, p))} for p in (2, 5)])
 
 
 def write(name, cases):
