@@ -395,6 +395,13 @@ func (e *encoder) savePickleBuffer(b *PickleBuffer) error {
 
 // saveGo writes Go values outside the value model.
 func (e *encoder) saveGo(v any) error {
+	if r, ok := v.(protocolReducer); ok {
+		o, key, err := r.reduceAt(e.proto)
+		if err != nil {
+			return &EncodeError{Err: err}
+		}
+		return e.saveReduced(o, key)
+	}
 	if o, key, ok, err := stdlibReduce(v, e.proto, e.cfg.exactTime); ok || err != nil {
 		if err != nil {
 			return &EncodeError{Err: err}

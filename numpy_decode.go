@@ -115,7 +115,9 @@ func numpyShape(v any) ([]int, error) {
 
 // buildState applies ndarray.__setstate__'s state: (version, shape, dtype,
 // is_fortran, data), or the same without the version, which __setstate__
-// also accepts.
+// also accepts. Big-endian data stays big-endian (numpy's __setstate__
+// swaps it to native order, equal values): so the array re-encodes as it
+// was written.
 // data is bytes, a Latin-1 str (Python 2, or _codecs.encode already
 // evaluated), or a list for object arrays.
 func (a *NDArray) buildState(state any) error {
@@ -183,6 +185,15 @@ func dataBytes(v any) ([]byte, bool) {
 	return b, true
 }
 
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // callFrombuffer evaluates _frombuffer(buffer, dtype, shape, order), what
 // numpy writes at protocol 5: the array shares the buffer's bytes, as in
 // numpy.
@@ -220,7 +231,10 @@ func callFrombuffer(args Tuple, kind CallKind) (any, bool, error) {
 }
 
 // callScalar evaluates multiarray.scalar(dtype, bytes): a numpy scalar, or
-// for the object dtype the object itself, as numpy gives it.
+// for the object dtype the object itself, as numpy gives it: str_ and
+// bytes_ as wide as the value without its trailing NULs. (numpy also swaps
+// a big-endian scalar to native order; here it keeps its order, as arrays
+// do.)
 func callScalar(args Tuple, kind CallKind) (any, bool, error) {
 	if kind != CallReduce || len(args) < 1 || len(args) > 2 {
 		return nil, false, nil
@@ -245,6 +259,18 @@ func callScalar(args Tuple, kind CallKind) (any, bool, error) {
 	a := &NDArray{Shape: []int{}, Dtype: *d, Data: data, Scalar: true}
 	if err := a.validate(); err != nil {
 		return nil, true, err
+	}
+	if d.Kind == 'U' || d.Kind == 'S' {
+		// numpy.str_ and numpy.bytes_ are as wide as their value.
+		unit := 1
+		if d.Kind == 'U' {
+			unit = 4
+		}
+		n := len(a.Data)
+		for n >= unit && allZero(a.Data[n-unit:n]) {
+			n -= unit
+		}
+		a.Data, a.Dtype.Size = a.Data[:n], n
 	}
 	return a, true, nil
 }

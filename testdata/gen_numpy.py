@@ -136,14 +136,20 @@ def values(a):
 
 
 def case(name, a, proto, numpy2=False):
+    """A fixture: the pickle, and the array as numpy loads it back (which
+    may differ from what was pickled: a big-endian unicode array comes back
+    native below protocol 5); pickled_dtype is the dtype that was
+    pickled."""
+    data = dumps(a, proto, numpy2)
+    back = pickle.loads(data)
     return {
         'name': name, 'protocol': proto, 'numpy2': numpy2,
-        'pickle': b64(dumps(a, proto, numpy2)),
-        'dtype': a.dtype.str, 'shape': list(a.shape),
-        'fortran': bool(a.flags.f_contiguous and not a.flags.c_contiguous),
-        'scalar': isinstance(a, np.generic),
-        'data': b64(a.tobytes(order='C')) if a.dtype.kind != 'O' else None,
-        'values': values(np.asarray(a)),
+        'pickle': b64(data), 'pickled_dtype': a.dtype.str,
+        'dtype': back.dtype.str, 'shape': list(back.shape),
+        'fortran': bool(back.flags.f_contiguous and not back.flags.c_contiguous),
+        'scalar': isinstance(back, np.generic),
+        'data': b64(back.tobytes(order='C')) if back.dtype.kind != 'O' else None,
+        'values': values(np.asarray(back)),
     }
 
 
@@ -221,6 +227,7 @@ def main():
     write_dtypes()
     write_out_of_band()
     write_records()
+    write_fuzz_seeds()
 
 
 def write_units():
@@ -280,7 +287,50 @@ def write_records():
         'Z': [np.int64(3), np.uint8(200)],
         'names': np.array(['a', 'bc']),
     }
-    write('records', [{'name': 'record_p%d' % p, 'pickle': b64(pickle.dumps(record, p))} for p in (2, 5)])
+    write('records', [{'name': 'record_p%d' % p, 'protocol': p, 'pickle': b64(pickle.dumps(record, p))} for p in (2, 5)])
+
+
+class Hostile:
+    """Pickles as numpy's reduction of an array with the state given: how
+    the fuzz seeds spell shapes and data numpy would refuse."""
+
+    def __init__(self, state, call=None):
+        self.state, self.call = state, call
+
+    def __reduce__(self):
+        if self.call:
+            return self.call
+        return (np.core.multiarray._reconstruct, (np.ndarray, (0,), b'b'), self.state)
+
+
+def write_fuzz_seeds():
+    """Seeds for the fuzz targets that decode (FuzzRoundTrip,
+    FuzzUnmarshalTyped): numpy's arrays, scalars and dtypes, and hostile
+    states: shapes whose product overflows, negative dimensions, data
+    shorter or longer than the shape, absurd dtypes."""
+    f8 = np.dtype('f8')
+    seeds = {
+        'numpy_f8_2d_f_p2': pickle.dumps(np.asfortranarray(sample('f8').reshape(2, 3)), 2),
+        'numpy_i4_be_p5': pickle.dumps(sample('i4', '>'), 5),
+        'numpy_u5_p0': pickle.dumps(sample('U5').reshape(3, 2), 0),
+        'numpy_object_p2': pickle.dumps(sample('O'), 2),
+        'numpy_m8_p4': pickle.dumps(sample('M8[ns]'), 4),
+        'numpy_scalars_p2': pickle.dumps([np.float16(1.5), np.int8(-1), np.str_('ab'), np.dtype('>m8[10ms]')], 2),
+        'numpy_shape_overflow': pickle.dumps(Hostile((1, (2**62, 2**62), f8, False, b'')), 2),
+        'numpy_negative_dim': pickle.dumps(Hostile((1, (-1, 2), f8, False, b'')), 2),
+        'numpy_data_short': pickle.dumps(Hostile((1, (2,), f8, False, b'\x00' * 15)), 2),
+        'numpy_data_long': pickle.dumps(Hostile((1, (2,), f8, False, b'\x00' * 17)), 2),
+        'numpy_absurd_dtype': pickle.dumps(Hostile(None, (np.dtype, ('U99999999999', False, True))), 2),
+        'numpy_huge_reconstruct': pickle.dumps(Hostile(None, (np.core.multiarray._reconstruct, (np.ndarray, (2**40,), b'b'))), 2),
+    }
+    sys.path.insert(0, HERE)
+    from gen_fuzz_corpus import go_quote
+    for target in ('FuzzRoundTrip', 'FuzzUnmarshalTyped'):
+        folder = os.path.join(HERE, 'fuzz', target)
+        os.makedirs(folder, exist_ok=True)
+        for name, data in sorted(seeds.items()):
+            with open(os.path.join(folder, name), 'w') as f:
+                f.write('go test fuzz v1\n[]byte(%s)\n' % go_quote(data))
 
 
 def write(name, cases):
