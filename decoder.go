@@ -100,7 +100,7 @@ func keyCost(v any, depth int) int {
 		}
 		return n
 	}
-	return stdlibKeyCost(v)
+	return rowKeyCost(v)
 }
 
 // machines are reused by Unmarshal, so that their stack, memo and string
@@ -533,7 +533,7 @@ func (m *machine) exec(code byte, a *argument) error {
 		if !ok {
 			if m.obs != nil {
 				// Python would look the code up in copyreg's registry.
-				ext := Global{"copyreg._extension_registry", strconv.FormatInt(a.n, 10)}
+				ext := Global{extensionRegistryScope, strconv.FormatInt(a.n, 10)}
 				m.obs.global(m, ext, findingUnknown)
 				return m.push(ext)
 			}
@@ -1062,7 +1062,7 @@ func (m *machine) build(target, state any) error {
 		// __dict__ (and a second BUILD updates it again).
 		attrs, ok := state.(*Dict)
 		if !ok {
-			return unsupported("BUILD applies a %s to a collections.OrderedDict, which keeps only an attribute dict", typeName(state))
+			return unsupported("BUILD applies a %s to a %s, which keeps only an attribute dict", typeName(state), typeName(od))
 		}
 		od.Attrs = mergeAttrs(od.Attrs, attrs)
 		return nil

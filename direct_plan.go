@@ -41,7 +41,7 @@ type directPlan struct {
 	elem *directPlan // pointer, slice, array, map values
 	key  *directPlan // map keys
 	n    int         // array length
-	// Structs: the fields as fields.go finds them, each with where it is
+	// Structs: the fields as arshal_fields.go finds them, each with where it is
 	// and how to store into it.
 	fields  *structFields
 	fplans  []*directPlan
@@ -60,18 +60,6 @@ func (p *directPlan) isDict() bool { return p.kind == dkMap || p.kind == dkStruc
 var directPlans sync.Map // reflect.Type -> *directPlan
 
 var bigIntValueType = reflect.TypeFor[big.Int]()
-
-// modelTypes are the value model's types: the general path stores decoded
-// values of these types as they are, sharing them.
-var modelTypes = map[reflect.Type]bool{}
-
-func init() {
-	for _, v := range []any{Dict{}, OrderedDict{}, DictItem{}, Set{}, FrozenSet{}, Tuple{}, List{}, ByteArray{},
-		Global{}, Object{}, PersistentID{}, PickleBuffer{}, Date{}, TimeOfDay{}, Decimal(""), UUID{},
-		Deque{}, DefaultDict{}, Counter{}, BytesKey("")} {
-		modelTypes[reflect.TypeOf(v)] = true
-	}
-}
 
 // planFor returns the plan for t.
 func planFor(t reflect.Type) *directPlan {

@@ -386,9 +386,9 @@ func (e *encoder) saveBytes(b []byte) error {
 		// No bytes opcode before protocol 3: CPython writes
 		// _codecs.encode(text, 'latin1'), which Python 2 loads as str.
 		if len(b) == 0 {
-			return e.saveReduce(Global{"builtins", "bytes"}, emptyTupleValue, key)
+			return e.saveReduce(globalBytes, emptyTupleValue, key)
 		}
-		return e.saveReduce(Global{"_codecs", "encode"}, Tuple{freshStr(latin1Text(b)), "latin1"}, key)
+		return e.saveReduce(globalCodecsEncode, Tuple{freshStr(latin1Text(b)), "latin1"}, key)
 	}
 	var hdr [9]byte
 	h, err := e.bytesHeader(&hdr, uint64(len(b)))
@@ -444,9 +444,9 @@ func (e *encoder) saveByteArray(ba *ByteArray) error {
 	}
 	if e.proto < 5 {
 		if len(*ba) == 0 {
-			return e.saveReduce(Global{"builtins", "bytearray"}, emptyTupleValue, ba)
+			return e.saveReduce(globalByteArray, emptyTupleValue, ba)
 		}
-		return e.saveReduce(Global{"builtins", "bytearray"}, Tuple{append([]byte(nil), *ba...)}, ba)
+		return e.saveReduce(globalByteArray, Tuple{append([]byte(nil), *ba...)}, ba)
 	}
 	if err := e.writeByteArray8(*ba); err != nil {
 		return err
@@ -803,7 +803,7 @@ func (e *encoder) saveSet(s *Set) error {
 func (e *encoder) saveSetItems(items []any, key any) error {
 	if e.proto < 4 {
 		list := List(append([]any(nil), items...))
-		return e.saveReduce(Global{"builtins", "set"}, Tuple{&list}, key)
+		return e.saveReduce(globalSet, Tuple{&list}, key)
 	}
 	e.writeOp(opEmptySet)
 	e.memoPut(key)
@@ -829,7 +829,7 @@ func (e *encoder) saveFrozenSet(f *FrozenSet) error {
 	}
 	if e.proto < 4 {
 		items := List(append([]any(nil), f.s.items...))
-		return e.saveReduce(Global{"builtins", "frozenset"}, Tuple{&items}, f)
+		return e.saveReduce(globalFrozenSet, Tuple{&items}, f)
 	}
 	e.writeOp(opMark)
 	if err := e.saveItems(f.s.items); err != nil {
@@ -847,7 +847,7 @@ func (e *encoder) saveFrozenSet(f *FrozenSet) error {
 
 func (e *encoder) saveComplex(c complex128) error {
 	// copyreg's dispatch table reduces complex to complex(real, imag).
-	return e.saveReduce(Global{"builtins", "complex"}, Tuple{real(c), imag(c)}, nil)
+	return e.saveReduce(globalComplex, Tuple{real(c), imag(c)}, nil)
 }
 
 // atIndex and atKey add a path element to an encoding error.

@@ -34,7 +34,7 @@ func (e *encoder) saveOther(v any) error {
 			return nil
 		}
 		// OrderedDict.__reduce__: the attributes are the state, if any.
-		return e.saveReduceFull(Global{"collections", "OrderedDict"}, emptyTupleValue, x, nil, x.items, x.Attrs, x.Attrs != nil && x.Attrs.Len() > 0, nil)
+		return e.saveReduceFull(globalOrderedDict, emptyTupleValue, x, nil, x.items, x.Attrs, x.Attrs != nil && x.Attrs.Len() > 0, nil)
 	case Global:
 		return e.saveGlobal(x)
 	case *Object:
@@ -271,7 +271,7 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 	switch o.Kind {
 	case CallNewObj:
 		if e.proto < 2 {
-			return e.saveReduceFull(Global{"copyreg", "__newobj__"}, append(Tuple{o.Class}, args...), key, o.ListItems, o.DictItems, o.State, o.HasState, o.Setter)
+			return e.saveReduceFull(globalNewObj, append(Tuple{o.Class}, args...), key, o.ListItems, o.DictItems, o.State, o.HasState, o.Setter)
 		}
 		if err := e.save(o.Class); err != nil {
 			return err
@@ -293,7 +293,7 @@ func (e *encoder) saveReduced(o *Object, key any) error {
 				newFunc = Global{g.Module, g.Name + ".__new__"}
 			}
 			partial := &Object{
-				Class:    Global{"functools", "partial"},
+				Class:    partialGlobal,
 				Args:     Tuple{newFunc},
 				State:    Tuple{newFunc, append(Tuple{o.Class}, args...), kwargs, nil},
 				HasState: true,
@@ -395,14 +395,7 @@ func (e *encoder) savePickleBuffer(b *PickleBuffer) error {
 
 // saveGo writes Go values outside the value model.
 func (e *encoder) saveGo(v any) error {
-	if r, ok := v.(protocolReducer); ok {
-		o, key, err := r.reduceAt(e.proto)
-		if err != nil {
-			return &EncodeError{Err: err}
-		}
-		return e.saveReduced(o, key)
-	}
-	if o, key, ok, err := stdlibReduce(v, e.proto, e.cfg.exactTime); ok || err != nil {
+	if o, key, ok, err := reduceValue(v, e.proto, e.cfg.exactTime); ok || err != nil {
 		if err != nil {
 			return &EncodeError{Err: err}
 		}

@@ -192,7 +192,7 @@ func (d *describer) describe(v any) any {
 		desc["items"] = d.items(x)
 		return desc
 	}
-	if o, key, ok, err := stdlibReduce(v, HighestProtocol, true); ok {
+	if o, key, ok, err := reduceValue(v, HighestProtocol, true); ok {
 		// A standard library value: described as what CPython reduces it
 		// to, with the identity the encoder's memo gives it.
 		if err != nil {

@@ -24,17 +24,6 @@ type goIdentity struct {
 
 var bigIntType = reflect.TypeFor[big.Int]()
 
-// stdlibValueTypes are the value types of stdlib.go, which encode through
-// stdlibReduce rather than as structs or arrays.
-var stdlibValueTypes = map[reflect.Type]bool{
-	reflect.TypeFor[time.Time]():     true,
-	reflect.TypeFor[time.Duration](): true,
-	reflect.TypeFor[Date]():          true,
-	reflect.TypeFor[TimeOfDay]():     true,
-	reflect.TypeFor[Decimal]():       true,
-	reflect.TypeFor[UUID]():          true,
-}
-
 // saveReflect writes a Go value by reflection.
 func (e *encoder) saveReflect(v any) error {
 	if r, ok := v.(Reducer); ok {
@@ -57,7 +46,7 @@ func (e *encoder) saveReflect(v any) error {
 		if rv.Type().Elem() == bigIntType {
 			return e.saveBigInt(rv.Interface().(*big.Int))
 		}
-		if stdlibValueTypes[rv.Type().Elem()] {
+		if reducedValueTypes[rv.Type().Elem()] {
 			// *time.Time and the like: the value, which the standard
 			// library types memoize by value.
 			return e.save(rv.Elem().Interface())
@@ -533,8 +522,8 @@ func (e *encoder) saveClassInstance(rv reflect.Value, info *classInfo) error {
 	o := &Object{Class: info.global, Kind: CallNewObj, Args: emptyTupleValue, State: state, HasState: hasState}
 	if e.proto < 2 {
 		o = &Object{
-			Class:    Global{"copyreg", "_reconstructor"},
-			Args:     Tuple{info.global, Global{"builtins", "object"}, nil},
+			Class:    globalReconstructor,
+			Args:     Tuple{info.global, globalObject, nil},
 			State:    state,
 			HasState: hasState,
 		}

@@ -28,7 +28,7 @@ var plainScalars sync.Map // reflect.Type -> bool
 
 // plainScalar reports whether values of t are numbers, bools or strings
 // that no hook or special encoding applies to: no methods (so no Reducer,
-// and none of the standard library types of stdlib.go).
+// and none of the types the type table reduces: reducedValueTypes).
 func plainScalar(t reflect.Type) bool { return cachedPerType(&plainScalars, t, isPlainScalar) }
 
 func isPlainScalar(t reflect.Type) bool {
@@ -37,7 +37,7 @@ func isPlainScalar(t reflect.Type) bool {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
 		reflect.Float32, reflect.Float64, reflect.String:
-		plain = t.NumMethod() == 0 && reflect.PointerTo(t).NumMethod() == 0 && !stdlibValueTypes[t]
+		plain = t.NumMethod() == 0 && reflect.PointerTo(t).NumMethod() == 0 && !reducedValueTypes[t]
 	}
 	return plain
 }
@@ -223,7 +223,7 @@ var plainComposites sync.Map // reflect.Type -> bool
 // arrays that reach saveValueAs unchanged through save: neither t nor *t
 // is a Reducer, nor (for structs and arrays) is the pointer to anything
 // they hold inline (save's copy of t would make that unaddressable, so its
-// Reducer unused), and t is not one of the value types save or stdlib.go
+// Reducer unused), and t is not one of the value types save or the type table
 // write otherwise (Tuple, Global, time.Time, Date, ...). Pointers to
 // plainScalar types are plain too: save writes what they point to (no
 // memo entry, as CPython keeps none for ints, floats and bools either).
@@ -235,7 +235,7 @@ func isPlainComposite(t reflect.Type) bool {
 	plain := false
 	switch t.Kind() {
 	case reflect.Struct, reflect.Slice, reflect.Array:
-		plain = t != tupleType && t != globalType && t != bigIntType && !stdlibValueTypes[t] && !modelStructTypes[t] &&
+		plain = t != tupleType && t != globalType && t != bigIntType && !reducedValueTypes[t] && !modelStructTypes[t] &&
 			!t.Implements(reducerType) && !inlineAddrReducer(t)
 	case reflect.Pointer:
 		plain = t.NumMethod() == 0 && plainScalar(t.Elem()) && t.Elem().Kind() != reflect.String

@@ -154,34 +154,7 @@ func (a *NDArray) eachRowMajor(fn func(i, mem int) error) error {
 	return nil
 }
 
-// scalarTypeNames are numpy's scalar type names by kind and size.
-var scalarTypeNames = map[string]string{
-	"b1": "bool_", "i1": "int8", "i2": "int16", "i4": "int32", "i8": "int64",
-	"u1": "uint8", "u2": "uint16", "u4": "uint32", "u8": "uint64",
-	"f2": "float16", "f4": "float32", "f8": "float64", "c8": "complex64", "c16": "complex128",
-	"M8": "datetime64", "m8": "timedelta64",
-}
-
-// pythonTypeName is the Python type, for messages: numpy.ndarray, or a
-// scalar's type (numpy.float64).
-func (a *NDArray) pythonTypeName() string {
-	if !a.Scalar {
-		return "numpy.ndarray"
-	}
-	switch a.Dtype.Kind {
-	case 'U':
-		return "numpy.str_"
-	case 'S':
-		return "numpy.bytes_"
-	case 'V':
-		return "numpy.void"
-	}
-	return "numpy." + scalarTypeNames[string(a.Dtype.Kind)+strconv.Itoa(a.Dtype.Size)]
-}
-
-func (d *Dtype) pythonTypeName() string { return "numpy.dtype" }
-
-// String describes the array as numpy's repr names its parts:
+// String describes the array by its Python type, shape and dtype, as in
 // "numpy.ndarray(shape=(2, 3), dtype='<f8')".
 func (a *NDArray) String() string {
 	var b strings.Builder

@@ -13,19 +13,6 @@ import (
 // what numpy itself writes; anything else stays a symbolic *Object or fails
 // with the reason.
 
-// The globals numpy's pickles call, numpy 1's names and numpy 2's.
-var (
-	globalNDArray = Global{"numpy", "ndarray"}
-	globalDtype   = Global{"numpy", "dtype"}
-
-	globalReconstruct  = Global{"numpy.core.multiarray", "_reconstruct"}
-	globalScalar       = Global{"numpy.core.multiarray", "scalar"}
-	globalFrombuffer   = Global{"numpy.core.numeric", "_frombuffer"}
-	globalReconstruct2 = Global{"numpy._core.multiarray", "_reconstruct"}
-	globalScalar2      = Global{"numpy._core.multiarray", "scalar"}
-	globalFrombuffer2  = Global{"numpy._core.numeric", "_frombuffer"}
-)
-
 // callDtype evaluates numpy.dtype("f8", False, True): a dtype that BUILD
 // completes with its byte order and unit.
 func callDtype(args Tuple, kind CallKind) (any, bool, error) {
@@ -87,12 +74,6 @@ func reconstructNotPlain(args Tuple) string {
 	return ""
 }
 
-// ndarrayNotPlain: numpy.ndarray(shape) allocates; numpy's pickles only name
-// the class as _reconstruct's argument.
-func ndarrayNotPlain(Tuple) string {
-	return "calling numpy.ndarray allocates an array; numpy's pickles only pass the class to _reconstruct"
-}
-
 // numpyShape reads a shape: a tuple of non-negative ints (or one int).
 func numpyShape(v any) ([]int, error) {
 	if n, ok := v.(int64); ok {
@@ -134,7 +115,7 @@ func (a *NDArray) buildState(state any) error {
 	}
 	d, ok := t[1].(*Dtype)
 	if !ok {
-		return unsupported("numpy array state has a %s for its dtype, not a numpy.dtype this package reads", typeName(t[1]))
+		return unsupported("numpy array state has a %s for its dtype, not a dtype this package reads", typeName(t[1]))
 	}
 	fortran, ok := pyTruth(t[2])
 	if !ok {
@@ -207,7 +188,7 @@ func callFrombuffer(args Tuple, kind CallKind) (any, bool, error) {
 	}
 	d, ok := args[1].(*Dtype)
 	if !ok {
-		return nil, true, unsupported("numpy _frombuffer's dtype is a %s, not a numpy.dtype this package reads", typeName(args[1]))
+		return nil, true, unsupported("numpy _frombuffer's dtype is a %s, not a dtype this package reads", typeName(args[1]))
 	}
 	if d.Kind == 'O' {
 		return nil, true, malformed("numpy _frombuffer of an object dtype")
@@ -241,7 +222,7 @@ func callScalar(args Tuple, kind CallKind) (any, bool, error) {
 	}
 	d, ok := args[0].(*Dtype)
 	if !ok {
-		return nil, true, unsupported("numpy scalar's dtype is a %s, not a numpy.dtype this package reads", typeName(args[0]))
+		return nil, true, unsupported("numpy scalar's dtype is a %s, not a dtype this package reads", typeName(args[0]))
 	}
 	if d.Kind == 'O' {
 		if len(args) == 1 {

@@ -128,7 +128,7 @@ func TestNumpyHostile(t *testing.T) {
 		{"objects short", numpyArrayPickle(t, Tuple{int64(1), Tuple{int64(3)}, numpyDtypeObject("O8", plainDtypeState("|")), false, &List{int64(1)}}), ErrMalformed, "has 1 objects, not 3"},
 		{"data not bytes", numpyArrayPickle(t, Tuple{int64(1), Tuple{int64(1)}, f8, false, int64(5)}), ErrMalformed, "not bytes"},
 		{"state not a tuple", numpyArrayPickle(t, Tuple{int64(1)}), ErrMalformed, "state is a tuple of 1 items"},
-		{"dtype not a dtype", numpyArrayPickle(t, Tuple{int64(1), Tuple{int64(1)}, "f8", false, make([]byte, 8)}), ErrUnsupported, "not a numpy.dtype"},
+		{"dtype not a dtype", numpyArrayPickle(t, Tuple{int64(1), Tuple{int64(1)}, "f8", false, make([]byte, 8)}), ErrUnsupported, "not a dtype this package reads"},
 		{"itemsize absurd", numpyCall(t, globalDtype, "U99999999999", false, true), ErrUnsupported, "is not one this package reads"},
 		{"float128", numpyCall(t, globalDtype, "f16", false, true), ErrUnsupported, "is not one this package reads"},
 		{"unknown kind", numpyCall(t, globalDtype, "x8", false, true), ErrUnsupported, "is not one this package reads"},

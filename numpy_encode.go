@@ -13,12 +13,6 @@ import (
 // dtype(typestr, False, True) and BUILD with their state. numpy 1's module
 // names, which numpy 2 also loads.
 
-// A protocolReducer is a value the encoder writes as the call and state it
-// reduces to at the protocol, memoized under key.
-type protocolReducer interface {
-	reduceAt(proto int) (o *Object, key any, err error)
-}
-
 // reduceAt reduces the array as numpy does at the protocol.
 func (a *NDArray) reduceAt(proto int) (*Object, any, error) {
 	if a == nil {
@@ -74,7 +68,7 @@ func isCContiguousToo(shape []int) bool {
 }
 
 // reduceAt reduces a dtype as numpy does, at every protocol.
-func (d *Dtype) reduceAt(int) (*Object, any, error) {
+func (d *Dtype) reduceAt() (*Object, any, error) {
 	if d == nil {
 		return nil, nil, unsupported("nil *pickle.Dtype")
 	}

@@ -258,3 +258,48 @@ func loadNumpyCase(t *testing.T, file, name string) []byte {
 	t.Fatalf("no fixture %s in %s", name, file)
 	return nil
 }
+
+func TestNumpyScalarKeysAndPlain(t *testing.T) {
+	var keys map[float64]string
+	require.NoError(t, Unmarshal(loadNumpyCase(t, "records.json", "scalar_keys_p2"), &keys))
+	require.Equal(t, map[float64]string{1.5: "a", 2: "b", 3: "c"}, keys)
+	var d any
+	require.NoError(t, Unmarshal(loadNumpyCase(t, "records.json", "scalar_keys_p2"), &d))
+	v, ok := d.(*Dict).Get(1.5)
+	require.True(t, ok, "numpy.float64(1.5) is the key 1.5, as in Python")
+	require.Equal(t, "a", v)
+
+	var plain any
+	require.NoError(t, Unmarshal(loadNumpyCase(t, "records.json", "record_p5"), &plain, PlainValues()))
+	m := plain.(map[string]any)
+	require.Equal(t, []any{"a", "bc"}, m["names"])
+	require.Equal(t, float32(2.5), float32(m["Y"].(float64)))
+	require.Equal(t, []any{int64(3), int64(200)}, m["Z"])
+	x := m["X"].([]any)
+	require.Len(t, x, 2)
+	require.Equal(t, 1.5, x[0].([]any)[0])
+
+	var arr any
+	require.NoError(t, Unmarshal(loadNumpyCase(t, "f8.json", "<_1d_p2"), &arr))
+	_, err := hashKey(arr)
+	require.Error(t, err, "arrays are unhashable")
+}
+
+func TestNumpyMarshalByValue(t *testing.T) {
+	a, err := NewNDArray([]float64{1, 2})
+	require.NoError(t, err)
+	byPtr, err := Marshal(a)
+	require.NoError(t, err)
+	byVal, err := Marshal(*a)
+	require.NoError(t, err)
+	require.Equal(t, byPtr, byVal)
+	d := a.Dtype
+	dp, err := Marshal(&d)
+	require.NoError(t, err)
+	dv, err := Marshal(d)
+	require.NoError(t, err)
+	require.Equal(t, dp, dv)
+	var back any
+	require.NoError(t, Unmarshal(dv, &back))
+	require.Equal(t, "<f8", back.(*Dtype).String())
+}

@@ -97,14 +97,11 @@ func (p *plainer) plain(v any) any {
 		return out
 	case complex128:
 		return Repr(x)
-	case Date:
-		return x.String()
-	case TimeOfDay:
-		return x.String()
-	case UUID:
-		return x.String()
 	case *PersistentID:
 		return Repr(x)
+	}
+	if t := typeOf(v); t != nil && t.plain != nil {
+		return t.plain(v)
 	}
 	return v
 }

@@ -137,7 +137,7 @@ func Scan(r io.Reader, opts ...Option) (*ScanReport, error) {
 }
 
 // A reading is one way a CPython unpickler reads a stream. They differ in
-// how they take FRAME (source.go's framing) and so where the next pickle of
+// how they take FRAME (decode_source.go's framing) and so where the next pickle of
 // a stream starts.
 type reading struct {
 	name    string

@@ -2,9 +2,6 @@ package pickle
 
 import (
 	"fmt"
-	"math/big"
-	"reflect"
-	"time"
 )
 
 // This file holds the value model: the Go types that decoding into `any`
@@ -123,83 +120,19 @@ func NewOrderedDict() *OrderedDict { return &OrderedDict{} }
 func typeName(v any) string {
 	switch v := v.(type) {
 	case nil:
-		return "NoneType"
-	case bool:
-		return "bool"
-	case int64, int, int32, int16, int8, uint64, uint, uint32, uint16, uint8, *big.Int:
-		return "int"
-	case float64, float32:
-		return "float"
-	case complex128, complex64:
-		return "complex"
-	case string:
-		return "str"
-	case []byte, BytesKey:
-		return "bytes"
-	case *ByteArray:
-		return "bytearray"
-	case Tuple:
-		return "tuple"
-	case *List:
-		return "list"
-	case *Dict:
-		return "dict"
-	case *OrderedDict:
-		return "collections.OrderedDict"
-	case *Set:
-		return "set"
-	case *FrozenSet:
-		return "frozenset"
+		return noneType.name
 	case Global:
 		return v.String()
 	case *Object:
 		if g, ok := v.Class.(Global); ok {
 			return g.String()
 		}
-		return "object"
+		return globalObject.Name
 	case *PersistentID:
 		return "persistent id"
-	case *PickleBuffer:
-		return "pickle.PickleBuffer"
-	case *Deque:
-		return "collections.deque"
-	case *DefaultDict:
-		return "collections.defaultdict"
-	case *Counter:
-		return "collections.Counter"
-	case time.Time:
-		return "datetime.datetime"
-	case Date:
-		return "datetime.date"
-	case TimeOfDay:
-		return "datetime.time"
-	case time.Duration:
-		return "datetime.timedelta"
-	case *time.Location:
-		return "datetime.timezone"
-	case Decimal:
-		return "decimal.Decimal"
-	case UUID:
-		return "uuid.UUID"
-	case *big.Rat:
-		return "fractions.Fraction"
-	case interface{ pythonTypeName() string }:
-		return v.pythonTypeName()
-	default:
-		return fmt.Sprintf("%T", v)
 	}
-}
-
-// modelStructTypes are the model's struct types, which Marshal and
-// Unmarshal treat by value as the pointers the decoder makes: never as Go
-// structs of their fields.
-var modelStructTypes = map[reflect.Type]bool{
-	reflect.TypeFor[Dict]():        true,
-	reflect.TypeFor[OrderedDict](): true,
-	reflect.TypeFor[DefaultDict](): true,
-	reflect.TypeFor[Counter]():     true,
-	reflect.TypeFor[Set]():         true,
-	reflect.TypeFor[FrozenSet]():   true,
-	reflect.TypeFor[Object]():      true,
-	reflect.TypeFor[Deque]():       true,
+	if t := typeOf(v); t != nil {
+		return t.name
+	}
+	return fmt.Sprintf("%T", v)
 }

@@ -115,12 +115,16 @@ type sharedKey struct {
 // identityKey returns the identity of a model value that has one.
 func identityKey(v any) any {
 	switch x := v.(type) {
-	case *List, *Dict, *OrderedDict, *Set, *FrozenSet, *ByteArray, *Object, *PickleBuffer, *Deque, *DefaultDict, *Counter:
+	case *List, *Dict, *Set, *Object:
 		return v
 	case Tuple:
 		if len(x) > 0 {
 			return tupleID{&x[0], len(x)}
 		}
+		return nil
+	}
+	if hasIdentity(v) {
+		return v
 	}
 	return nil
 }
@@ -461,10 +465,8 @@ func sequenceItems(v any) ([]any, bool) {
 		return x.items, true
 	case *FrozenSet:
 		return x.s.items, true
-	case *Deque:
-		return x.Items, true
 	}
-	return nil, false
+	return rowSequence(v)
 }
 
 // dictItems returns the items of dict-like values.
@@ -474,12 +476,8 @@ func dictItems(v any) ([]DictItem, bool) {
 		return x.items, true
 	case *OrderedDict:
 		return x.items, true
-	case *DefaultDict:
-		return x.items, true
-	case *Counter:
-		return x.items, true
 	}
-	return nil, false
+	return rowMapping(v)
 }
 
 func (u *unmarshaler) fillMap(items []DictItem, dst reflect.Value) error {
@@ -568,9 +566,9 @@ type instance struct {
 // protocols 0 and 1 spell cls.__new__(cls); REDUCE of a class calls it.
 func instanceOf(o *Object) instance {
 	in := instance{class: o.Class, args: o.Args, kwargs: o.Kwargs, state: o.State, hasState: o.HasState, list: o.ListItems, dict: o.DictItems}
-	if o.Kind == CallReduce && o.Class == any(Global{"copyreg", "_reconstructor"}) && len(o.Args) == 3 {
+	if o.Kind == CallReduce && o.Class == any(globalReconstructor) && len(o.Args) == 3 {
 		in.class = o.Args[0]
-		if o.Args[1] == any(Global{"builtins", "object"}) {
+		if o.Args[1] == any(globalObject) {
 			in.args = nil
 		} else {
 			in.args = Tuple{o.Args[2]}

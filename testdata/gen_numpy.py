@@ -287,7 +287,10 @@ def write_records():
         'Z': [np.int64(3), np.uint8(200)],
         'names': np.array(['a', 'bc']),
     }
-    write('records', [{'name': 'record_p%d' % p, 'protocol': p, 'pickle': b64(pickle.dumps(record, p))} for p in (2, 5)])
+    keys = {np.float64(1.5): 'a', np.int64(2): 'b', 3: 'c'}
+    assert keys[1.5] == 'a' and keys[2] == 'b'
+    write('records', [{'name': 'record_p%d' % p, 'protocol': p, 'pickle': b64(pickle.dumps(record, p))} for p in (2, 5)] +
+          [{'name': 'scalar_keys_p2', 'protocol': 2, 'pickle': b64(pickle.dumps(keys, 2))}])
 
 
 class Hostile:

@@ -56,8 +56,8 @@ func instanceItems(o *Object, in instance) ([]any, bool) {
 	if in.kwargs != nil && in.kwargs.Len() > 0 {
 		return nil, false
 	}
-	if o.Kind == CallReduce && o.Class == any(Global{"copyreg", "_reconstructor"}) && len(o.Args) == 3 {
-		if o.Args[1] != any(Global{"builtins", "tuple"}) {
+	if o.Kind == CallReduce && o.Class == any(globalReconstructor) && len(o.Args) == 3 {
+		if o.Args[1] != any(globalTuple) {
 			return nil, false
 		}
 		return positionalItems(o.Args[2])
@@ -83,7 +83,7 @@ func tupleStructItems(rv reflect.Value) Tuple {
 // protocol 2 copyreg._reconstructor(cls, tuple, items); no state.
 func namedTupleInstance(class Global, items Tuple, proto int) *Object {
 	if proto < 2 {
-		return &Object{Class: Global{"copyreg", "_reconstructor"}, Args: Tuple{class, Global{"builtins", "tuple"}, items}}
+		return &Object{Class: globalReconstructor, Args: Tuple{class, globalTuple, items}}
 	}
 	return &Object{Class: class, Kind: CallNewObj, Args: items}
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Tests of the standard library types (stdlib.go). Every pickle here is
+// Tests of the standard library types (pytype_datetime.go, pytype_decimal.go, ...). Every pickle here is
 // written by a live CPython (crossCheck's "dumps"), every expected repr and
 // key equality is CPython's own; the Go side of each case is built in Go.
 

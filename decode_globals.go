@@ -5,32 +5,24 @@ import "strings"
 // This file decides which globals a pickle may reference: Python 2 to 3
 // renames (fix_imports), the user's FindClass hook, and the allowlist.
 
-// defaultAllowed lists the globals admitted without options: what CPython's
-// own pickles of builtin data and of the standard library's data types
-// (stdlib.go) need, all of which build plain data and run no code of
-// consequence.
-var defaultAllowed = map[string]bool{}
+// The protocol's own machinery: globals CPython's pickles name that are
+// not types. The types' globals are in the type table (pytype.go), which
+// also fills defaultAllowed.
+var (
+	globalReconstructor    = Global{"copyreg", "_reconstructor"}
+	py2Reconstructor       = Global{"copy_reg", "_reconstructor"}
+	globalNewObj           = Global{"copyreg", "__newobj__"}
+	globalNewObjEx         = Global{"copyreg", "__newobj_ex__"}
+	getattrGlobal          = Global{"builtins", "getattr"}
+	partialGlobal          = Global{"functools", "partial"}
+	extensionRegistryScope = "copyreg._extension_registry"
+)
 
 func init() {
-	for _, name := range []string{
-		"set", "frozenset", "bytearray", "bytes", "complex", "int", "float",
-		"str", "range", "slice", "object", "list", "dict", "tuple",
-	} {
-		defaultAllowed["builtins."+name] = true
-		defaultAllowed["__builtin__."+name] = true
-	}
-	for _, name := range []string{
-		"__builtin__.long", "__builtin__.unicode", "__builtin__.xrange",
-		"_codecs.encode",
-		"copyreg._reconstructor", "copy_reg._reconstructor",
-		"collections.OrderedDict", "collections.defaultdict", "collections.Counter",
-		"collections.deque",
-		"datetime.date", "datetime.time", "datetime.datetime", "datetime.timedelta",
-		"datetime.timezone",
-		"decimal.Decimal", "uuid.UUID", "fractions.Fraction",
-	} {
-		defaultAllowed[name] = true
-	}
+	// copyreg._reconstructor(cls, base, state) is how protocols 0 and 1
+	// write an instance: it builds plain data when cls is allowed.
+	allowGlobal(globalReconstructor)
+	allowGlobal(py2Reconstructor)
 }
 
 // allowed reports whether the allowlist admits module.name.
@@ -143,11 +135,6 @@ func (m *machine) admit(g Global) (any, error) {
 	}
 	return nil, &GlobalError{Module: g.Module, Name: g.Name}
 }
-
-var (
-	getattrGlobal = Global{"builtins", "getattr"}
-	partialGlobal = Global{"functools", "partial"}
-)
 
 // pendingGlobal is a global on probation; see admit. Each one on the stack
 // is counted in machine.pending, and STOP fails unless all were consumed.

@@ -16,39 +16,6 @@ import (
 // (set, frozenset, bytearray, bytes through _codecs.encode, complex,
 // OrderedDict, ...). Every other call becomes a symbolic *Object.
 
-// builtinCall evaluates a call. It returns handled=false when the arguments
-// are not a form it knows; the call then stays symbolic.
-type builtinCall func(args Tuple, kind CallKind) (v any, handled bool, err error)
-
-// builtinCalls are the calls evaluated while decoding, by global. Files that
-// teach the decoder more classes add to it in their init functions.
-var builtinCalls = map[Global]builtinCall{
-	{"builtins", "set"}:            callSet,
-	{"builtins", "frozenset"}:      callFrozenSet,
-	{"builtins", "bytearray"}:      callByteArray,
-	{"builtins", "bytes"}:          callBytes,
-	{"builtins", "complex"}:        callComplex,
-	{"builtins", "int"}:            callInt,
-	{"builtins", "float"}:          callFloat,
-	{"builtins", "str"}:            callStr,
-	{"_codecs", "encode"}:          callCodecsEncode,
-	{"collections", "OrderedDict"}: callOrderedDict,
-	{"builtins", "list"}:           callList,
-	{"builtins", "dict"}:           callDict,
-	{"builtins", "tuple"}:          callTuple,
-}
-
-// builtinBuild turns an object that BUILD completes into a value of the
-// model (uuid.UUID is NEWOBJ, then BUILD with its state).
-type builtinBuild func(state any) (v any, handled bool, err error)
-
-// builtinBuilds are the BUILD conversions, by the object's class.
-var builtinBuilds = map[Global]builtinBuild{}
-
-// plainChecks say why a call of an allowed global is not plain data, or "",
-// for the globals whose files know (see notPlain).
-var plainChecks = map[Global]func(args Tuple) string{}
-
 // A stateBuilder is a value of the model that a call makes and BUILD then
 // completes in place (a numpy array or dtype), so that memo references to
 // it see the completed value.
@@ -67,8 +34,8 @@ func bareInstanceClass(o *Object) (Global, bool) {
 		g, ok := o.Class.(Global)
 		return g, ok
 	}
-	if o.Kind == CallReduce && o.Class == any(Global{"copyreg", "_reconstructor"}) && len(o.Args) == 3 &&
-		o.Args[1] == any(Global{"builtins", "object"}) && o.Args[2] == nil {
+	if o.Kind == CallReduce && o.Class == any(globalReconstructor) && len(o.Args) == 3 &&
+		o.Args[1] == any(globalObject) && o.Args[2] == nil {
 		g, ok := o.Args[0].(Global)
 		return g, ok
 	}
@@ -291,7 +258,7 @@ func notPlain(g Global, args Tuple) string {
 		}
 	}
 	switch g {
-	case Global{"_codecs", "encode"}:
+	case globalCodecsEncode:
 		// (Without arguments, or with a codec that is not a str, CPython
 		// fails before any codec runs.)
 		enc, ok := "utf-8", len(args) == 1 // the default codec
@@ -299,9 +266,9 @@ func notPlain(g Global, args Tuple) string {
 			enc, ok = args[1].(string)
 		}
 		if ok && normalizeCodec(enc) != "latin1" {
-			return "only _codecs.encode(text, 'latin1') is plain data (what CPython writes)"
+			return "only " + globalCodecsEncode.String() + "(text, 'latin1') is plain data (what CPython writes)"
 		}
-	case Global{"builtins", "bytes"}, Global{"builtins", "bytearray"}, Global{"__builtin__", "bytearray"}:
+	case globalBytes, globalByteArray, py2ByteArray:
 		if len(args) >= 2 {
 			if enc, ok := args[1].(string); ok {
 				switch normalizeCodec(enc) {
@@ -342,7 +309,7 @@ func allocSize(g Global, arg any) (*big.Int, bool) {
 // rangeLen returns the length of range(...) or xrange(...) called with
 // integers.
 func rangeLen(o *Object) (*big.Int, bool) {
-	if o.Class != any(Global{"builtins", "range"}) && o.Class != any(Global{"__builtin__", "xrange"}) || o.Kind != CallReduce {
+	if o.Class != any(globalRange) && o.Class != any(py2XRange) || o.Kind != CallReduce {
 		return nil, false
 	}
 	var b [3]*big.Int
@@ -396,11 +363,11 @@ func unwrapNewObj(callable any, args Tuple) (cls any, newArgs Tuple, kwargs *Dic
 	switch c := callable.(type) {
 	case Global:
 		switch c {
-		case Global{"copyreg", "__newobj__"}:
+		case globalNewObj:
 			if len(args) >= 1 && maybeCallable(args[0]) {
 				return args[0], args[1:], nil, CallNewObj, true
 			}
-		case Global{"copyreg", "__newobj_ex__"}:
+		case globalNewObjEx:
 			if len(args) == 3 && maybeCallable(args[0]) {
 				a, ok1 := args[1].(Tuple)
 				kw, ok2 := args[2].(*Dict)
@@ -412,7 +379,7 @@ func unwrapNewObj(callable any, args Tuple) (cls any, newArgs Tuple, kwargs *Dic
 	case *Object:
 		// The partial object: partial(f) with state (f, (cls, *args),
 		// kwargs, None), where f is cls.__new__.
-		if c.Class != any(Global{"functools", "partial"}) || c.Kind != CallReduce || len(args) != 0 ||
+		if c.Class != any(partialGlobal) || c.Kind != CallReduce || len(args) != 0 ||
 			len(c.Args) != 1 || !c.HasState || len(c.ListItems) != 0 || len(c.DictItems) != 0 {
 			return
 		}
@@ -731,18 +698,6 @@ func callStr(args Tuple, kind CallKind) (any, bool, error) {
 		return s, true, nil
 	}
 	return nil, false, nil
-}
-
-func callOrderedDict(args Tuple, kind CallKind) (any, bool, error) {
-	od := NewOrderedDict()
-	if kind == CallNewObj || len(args) == 0 {
-		return od, true, nil
-	}
-	handled, err := fillDict(&od.Dict, args)
-	if !handled || err != nil {
-		return nil, handled, err
-	}
-	return od, true, nil
 }
 
 // fillDict fills d as dict(*args) would: from a mapping, or from an

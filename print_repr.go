@@ -88,15 +88,15 @@ func (p *reprPrinter) append(dst []byte, v any, depth int) []byte {
 		return append(dst, x.String()...)
 	case *PickleBuffer:
 		if x.ReadOnly {
-			dst = append(dst, "pickle.PickleBuffer("...)
+			dst = append(append(dst, pickleBufferType.name...), '(')
 			dst = appendPyBytesRepr(dst, x.Data)
 			return append(dst, ')')
 		}
-		dst = append(dst, "pickle.PickleBuffer("...)
+		dst = append(append(dst, pickleBufferType.name...), '(')
 		dst = appendPyByteArrayRepr(dst, x.Data)
 		return append(dst, ')')
 	}
-	if out, ok := appendStdlibRepr(p, dst, v, depth); ok {
+	if out, ok := appendRowRepr(p, dst, v, depth); ok {
 		return out
 	}
 	switch v.(type) {
@@ -203,8 +203,8 @@ func (p *reprPrinter) appendObject(dst []byte, o *Object, depth int) []byte {
 	class, args := o.Class, o.Args
 	// copyreg._reconstructor(cls, object, None) is how protocols 0 and 1
 	// spell cls.__new__(cls).
-	if g, ok := class.(Global); ok && g == (Global{"copyreg", "_reconstructor"}) && len(args) == 3 &&
-		args[1] == (Global{"builtins", "object"}) && args[2] == nil {
+	if g, ok := class.(Global); ok && g == globalReconstructor && len(args) == 3 &&
+		args[1] == globalObject && args[2] == nil {
 		class, args = args[0], nil
 	}
 	dst = p.append(dst, class, depth+1)

@@ -29,7 +29,7 @@ type field struct {
 
 type structFields struct {
 	// tuple is set by a blank field tagged `pickle:",tuple"`: the
-	// struct is a Python tuple of its fields, in order (tuple_struct.go).
+	// struct is a Python tuple of its fields, in order (arshal_tuple.go).
 	tuple bool
 	// slots is set by a blank field tagged `pickle:",slots"`: a
 	// registered class's instances have __slots__, and their state is

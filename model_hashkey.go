@@ -113,7 +113,7 @@ func hashKey(v any) (any, error) {
 	case *List, *Dict, *OrderedDict, *Set, *ByteArray, *PickleBuffer:
 		return nil, &UnhashableError{typeName(v)}
 	}
-	if k, ok, err := stdlibHashKey(v); ok {
+	if k, ok, err := rowHashKey(v); ok {
 		return k, err
 	}
 	rv := reflect.ValueOf(v)
