@@ -228,6 +228,7 @@ def main():
     write_out_of_band()
     write_records()
     write_fuzz_seeds()
+    write_feature_cache()
 
 
 def write_units():
@@ -334,6 +335,18 @@ def write_fuzz_seeds():
         for name, data in sorted(seeds.items()):
             with open(os.path.join(folder, name), 'w') as f:
                 f.write('go test fuzz v1\n[]byte(%s)\n' % go_quote(data))
+
+
+def write_feature_cache():
+    """features.pkl: a small feature cache, for the README's example."""
+    cache = {
+        'ids': np.arange(3, dtype='int64'),
+        'X': np.array([[0.5, 1.5], [2.5, 3.5], [4.5, 5.5]], dtype='float32'),
+        'label': np.str_('cat'),
+        'when': np.datetime64('2024-05-01T12:00:00', 'ns'),
+    }
+    with open(os.path.join(OUT, 'features.pkl'), 'wb') as f:
+        pickle.dump(cache, f, 4)
 
 
 def write(name, cases):
