@@ -35,8 +35,9 @@ func callDtype(args Tuple, kind CallKind) (any, bool, error) {
 func (d *Dtype) buildState(state any) error { return d.applyState(state) }
 
 // callReconstruct evaluates _reconstruct(numpy.ndarray, (0,), b"b"): the
-// empty int8 array that BUILD then fills. Subclasses (numpy.matrix, masked
-// arrays) stay symbolic.
+// empty int8 array that BUILD then fills. Other shapes (numpy never writes
+// them; notPlain bounds them) and subclasses (numpy.matrix, masked arrays)
+// stay symbolic, so that nothing is allocated for them here.
 func callReconstruct(args Tuple, kind CallKind) (any, bool, error) {
 	if kind != CallReduce || len(args) != 3 || args[0] != any(globalNDArray) {
 		return nil, false, nil
@@ -45,17 +46,10 @@ func callReconstruct(args Tuple, kind CallKind) (any, bool, error) {
 	if err != nil {
 		return nil, true, err
 	}
-	a := &NDArray{Shape: shape, Dtype: Dtype{Kind: 'i', Order: '|', Size: 1}}
-	n, err := checkedLen(shape, 1)
-	if err != nil {
-		return nil, true, err
+	if n, err := checkedLen(shape, 1); err != nil || n != 0 {
+		return nil, false, nil
 	}
-	if n > 0 {
-		// numpy writes (0,); notPlain refuses shapes that would make
-		// numpy allocate much.
-		a.Data = make([]byte, n)
-	}
-	return a, true, nil
+	return &NDArray{Shape: shape, Dtype: Dtype{Kind: 'i', Order: '|', Size: 1}, Data: []byte{}}, true, nil
 }
 
 // reconstructNotPlain says why a _reconstruct call is not plain data: numpy

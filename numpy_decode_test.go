@@ -157,3 +157,19 @@ func TestNumpyHostile(t *testing.T) {
 		})
 	}
 }
+
+// _reconstruct with a shape numpy never writes, or with a subclass, stays a
+// symbolic call: nothing is allocated for the shape.
+func TestNumpyReconstructStaysSymbolic(t *testing.T) {
+	for _, args := range []Tuple{
+		{globalNDArray, Tuple{int64(3)}, []byte("b")},
+		{Global{"numpy", "matrix"}, Tuple{int64(0)}, []byte("b")},
+	} {
+		var v any
+		err := Unmarshal(numpyCall(t, globalReconstruct, args...), &v, AllowGlobals("numpy.matrix"))
+		require.NoError(t, err)
+		o, ok := v.(*Object)
+		require.True(t, ok, "decoded a %T", v)
+		require.Equal(t, any(globalReconstruct), o.Class)
+	}
+}
