@@ -129,8 +129,10 @@ func (u *unmarshaler) fillFast(a *NDArray, start, n int, dst reflect.Value) (ok 
 	data := a.Data[start*size : (start+n)*size]
 	var v any
 	switch k := t.Elem().Kind(); {
+	case k == reflect.Float64 && a.Dtype.Kind == 'f' && size == 8 && !a.Dtype.BigEndian():
+		v = littleFloat64s(data) // the commonest array of all, inlined
 	case k == reflect.Float64 && a.Dtype.Kind == 'f' && size == 8:
-		v = decodeWords(data, a.Dtype.BigEndian(), math.Float64frombits)
+		v = decodeWords(data, true, math.Float64frombits)
 	case k == reflect.Float32 && a.Dtype.Kind == 'f' && size == 4:
 		v = decodeWords(data, a.Dtype.BigEndian(), math.Float32frombits)
 	case k == reflect.Int64 && a.Dtype.Kind == 'i' && size == 8:
@@ -142,6 +144,15 @@ func (u *unmarshaler) fillFast(a *NDArray, start, n int, dst reflect.Value) (ok 
 	}
 	dst.Set(reflect.ValueOf(v))
 	return true, nil
+}
+
+// littleFloat64s decodes little-endian float64s.
+func littleFloat64s(data []byte) []float64 {
+	out := make([]float64, len(data)/8)
+	for i := range out {
+		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
+	}
+	return out
 }
 
 // decodeWords decodes data as words of W's size in the byte order given,
