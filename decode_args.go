@@ -387,7 +387,7 @@ func parseTextInt(text []byte, base int, maxDigits int) (int64, *big.Int, error)
 		return 0, nil, malformed("invalid literal for int(): %q", orig)
 	}
 	if base == 10 && len(digits) > maxDigits {
-		return 0, nil, &LimitError{"MaxIntDigits", int64(maxDigits)}
+		return 0, nil, &LimitError{Limit: "MaxIntDigits", Value: int64(maxDigits), Reached: int64(len(digits))}
 	}
 	if u, err := strconv.ParseUint(string(digits), base, 64); err == nil {
 		if !neg && u <= math.MaxInt64 {

@@ -76,7 +76,7 @@ func (m *machine) chargeKeys(items []any, stride int) error {
 		m.hashWork += int64(keyCost(items[i], 0))
 	}
 	if m.hashWork > hashWorkPerByte*m.src.offset()+hashWorkBase {
-		return &LimitError{"hashing work for dict keys (64 bytes per input byte)", hashWorkPerByte*m.src.offset() + hashWorkBase}
+		return &LimitError{Limit: "hashing work for dict keys (64 bytes per input byte)", Value: hashWorkPerByte*m.src.offset() + hashWorkBase, Reached: m.hashWork}
 	}
 	return nil
 }
@@ -272,7 +272,7 @@ func (m *machine) exec(code byte, a *argument) error {
 	switch code {
 	case opMark:
 		if len(m.marks) >= m.cfg.maxDepth {
-			return &LimitError{"MaxDepth", int64(m.cfg.maxDepth)}
+			return &LimitError{Limit: "MaxDepth", Value: int64(m.cfg.maxDepth), Reached: int64(len(m.marks) + 1)}
 		}
 		m.marks = append(m.marks, len(m.stack))
 		return nil
@@ -700,7 +700,7 @@ func (m *machine) underflow() error {
 
 func (m *machine) push(v any) error {
 	if len(m.stack) >= m.cfg.maxStack {
-		return &LimitError{"MaxStack", int64(m.cfg.maxStack)}
+		return &LimitError{Limit: "MaxStack", Value: int64(m.cfg.maxStack), Reached: int64(len(m.stack) + 1)}
 	}
 	m.stack = append(m.stack, v)
 	return nil
@@ -809,7 +809,7 @@ func (m *machine) memoPut(i uint64) error {
 		m.lastPut = i
 	}
 	if m.memo.put(i, v) && m.memo.n > m.cfg.maxMemo {
-		return &LimitError{"MaxMemo", int64(m.cfg.maxMemo)}
+		return &LimitError{Limit: "MaxMemo", Value: int64(m.cfg.maxMemo), Reached: int64(m.memo.n)}
 	}
 	return nil
 }

@@ -62,6 +62,19 @@ import (
 // to another object, and no method (PickleReduce, a ClassFuncs hook) is
 // called on it.
 //
+// Hooks decide before the mapping above, in this order, the first that
+// applies winning:
+//
+//  1. the PersistentIDFunc option, when it claims the value;
+//  2. a PickleReduce method (Reducer) of the value;
+//  3. for a type bound by RegisterClass: ClassFuncs.Reduce; else an
+//     instance of the class whose state is ClassFuncs.GetState's, else the
+//     PickleGetState method's (StateGetter), else the fields as a dict
+//     (written with NEWOBJ and BUILD from protocol 2, copyreg's
+//     _reconstructor and BUILD below); namedtuple, enum and __slots__
+//     shapes as RegisterClass describes;
+//  4. the mapping above.
+//
 // Channels, functions and other kinds are an *EncodeError naming the path.
 // Nesting deeper than MaxDepth is an error, not a stack overflow.
 func Marshal(v any, opts ...Option) ([]byte, error) {
@@ -442,7 +455,7 @@ func (e *encoder) save(v any) error {
 		}
 	}
 	if e.depth >= e.cfg.maxDepth {
-		return &EncodeError{Err: &LimitError{"MaxDepth", int64(e.cfg.maxDepth)}}
+		return &EncodeError{Err: &LimitError{Limit: "MaxDepth", Value: int64(e.cfg.maxDepth), Reached: int64(e.depth + 1)}}
 	}
 	e.depth++
 	err := e.saveValue(v)

@@ -17,8 +17,8 @@ var (
 	// ErrForbiddenGlobal: the pickle references a global that the allowlist
 	// does not admit. errors.As with *GlobalError gives its name.
 	ErrForbiddenGlobal = errors.New("forbidden global")
-	// ErrLimit: decoding would exceed a configured limit. errors.As with
-	// *LimitError tells which.
+	// ErrLimit: decoding or encoding would exceed a limit. Every error that
+	// matches it is a *LimitError: errors.As tells which limit, and how far.
 	ErrLimit = errors.New("limit exceeded")
 	// ErrUnsupported: the pickle is valid but asks for something this package
 	// cannot represent without more configuration (a persistent id without a
@@ -70,14 +70,16 @@ func (e *NotPlainError) Error() string {
 
 func (e *NotPlainError) Unwrap() error { return ErrForbiddenGlobal }
 
-// LimitError reports which limit was exceeded.
+// LimitError reports which limit was exceeded, and by how much. Every error
+// that matches ErrLimit is one.
 type LimitError struct {
-	Limit string // the option that sets it, e.g. "MaxDepth"
-	Value int64  // the limit in force
+	Limit   string // the option that sets it, e.g. "MaxDepth", or what a fixed limit bounds
+	Value   int64  // the limit in force
+	Reached int64  // the size reached when decoding or encoding stopped
 }
 
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("%s limit of %d exceeded", e.Limit, e.Value)
+	return fmt.Sprintf("%s limit of %d exceeded: reached %d", e.Limit, e.Value, e.Reached)
 }
 
 func (e *LimitError) Unwrap() error { return ErrLimit }

@@ -1,11 +1,14 @@
 package pickle_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"os"
+	"strings"
 
 	"github.com/pickle-go/pickle"
 )
@@ -241,4 +244,160 @@ func Example_plainJSON() {
 	fmt.Println(string(out))
 	// Output:
 	// {"active":true,"email":"ada@example.com","id":1,"name":"Ada","parent":null,"score":97.5,"tags":["admin","ops"]}
+}
+
+// Join the options a program passes on every call into one set, checked
+// once where it is built: a malformed class name is reported here, not at
+// the first call.
+func ExampleNewOptions() {
+	type Point struct {
+		X int `pickle:"x"`
+		Y int `pickle:"y"`
+	}
+	if _, err := pickle.NewOptions(pickle.RegisterClass("Point", Point{})); err != nil {
+		fmt.Println(err)
+	}
+	opts, err := pickle.NewOptions(
+		pickle.RegisterClass("app.models.Point", Point{}),
+		pickle.AllowGlobals("collections.OrderedDict"),
+		pickle.Protocol(2),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	data, err := pickle.Marshal(Point{1, 2}, opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var back Point
+	if err := pickle.Unmarshal(data, &back, opts); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%+v\n", back)
+	// More options are layered on a copy of the set; the set is unchanged.
+	data, err = pickle.Marshal(Point{1, 2}, opts, pickle.Protocol(0))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("protocol 0: %t\n", data[0] != 0x80)
+	// Output:
+	// pickle: RegisterClass("Point"): want "module.QualName"
+	// {X:1 Y:2}
+	// protocol 0: true
+}
+
+// Decode a pickle into a Go struct: dict keys fill the fields their tags
+// name.
+func ExampleUnmarshal() {
+	// pickle.dumps({'name': 'Ada', 'scores': [97.5, 88.0]}, protocol=2)
+	data := []byte("\x80\x02}q\x00(X\x04\x00\x00\x00nameq\x01X\x03\x00\x00\x00Adaq\x02" +
+		"X\x06\x00\x00\x00scoresq\x03]q\x04(G@X`\x00\x00\x00\x00\x00G@V\x00\x00\x00\x00\x00\x00eu.")
+	var rec struct {
+		Name   string    `pickle:"name"`
+		Scores []float64 `pickle:"scores"`
+	}
+	if err := pickle.Unmarshal(data, &rec); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%+v\n", rec)
+	// Output:
+	// {Name:Ada Scores:[97.5 88]}
+}
+
+// Read pickles written one after another to a stream, as repeated
+// pickle.dump calls write them, until io.EOF.
+func ExampleNewDecoder() {
+	// pickle.dumps(1, protocol=4) + pickle.dumps('two', protocol=0) +
+	// pickle.dumps([3.5], protocol=2)
+	stream := strings.NewReader("\x80\x04K\x01.Vtwo\np0\n.\x80\x02]q\x00G@\x0c\x00\x00\x00\x00\x00\x00a.")
+	dec := pickle.NewDecoder(stream)
+	for {
+		var v any
+		err := dec.Decode(&v)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(pickle.Repr(v))
+	}
+	// Output:
+	// 1
+	// 'two'
+	// [3.5]
+}
+
+// Bind a Python class to a Go struct: its instances decode into the struct,
+// and the struct encodes as Python wrote the instance.
+func ExampleRegisterClass() {
+	type Point struct {
+		X int `pickle:"x"`
+		Y int `pickle:"y"`
+	}
+	// pickle.dumps(app.Point(1, 2), protocol=2), where app.Point is a plain
+	// class whose __init__ sets the attributes x and y.
+	data := []byte("\x80\x02capp\nPoint\nq\x00)\x81q\x01}q\x02(X\x01\x00\x00\x00xq\x03K\x01X\x01\x00\x00\x00yq\x04K\x02ub.")
+	opts, err := pickle.NewOptions(pickle.RegisterClass("app.Point", Point{}), pickle.Protocol(2))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var v any
+	if err := pickle.Unmarshal(data, &v, opts); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%T %+v\n", v, v)
+	again, err := pickle.Marshal(v, opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("same bytes as Python:", bytes.Equal(again, data))
+	// Output:
+	// pickle_test.Point {X:1 Y:2}
+	// same bytes as Python: true
+}
+
+// Check what a pickle would do before anyone loads it: Scan runs nothing.
+func ExampleScan() {
+	// pickle.dumps(Evil(), protocol=2), where Evil.__reduce__ returns
+	// (os.system, ('echo pwned',)); on Linux os.system is posix.system.
+	data := []byte("\x80\x02cposix\nsystem\nq\x00X\n\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03.")
+	rep, err := pickle.Scan(bytes.NewReader(data))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(rep.Verdict)
+	for _, p := range rep.Pickles {
+		for _, f := range append(p.Globals, p.Calls...) {
+			fmt.Println(f.Offset, f.Op, f.Name, f.Verdict)
+		}
+	}
+	// Output:
+	// dangerous
+	// 2 GLOBAL posix.system dangerous
+	// 38 REDUCE posix.system dangerous
+}
+
+// Sign pickles so that a reader holding the key can tell that nothing
+// changed them on the way: Unmarshal with VerifyWith checks the signature
+// before it decodes a byte of the pickle.
+func ExampleSignWith() {
+	key := []byte("a secret shared by writer and reader")
+	data, err := pickle.Marshal(map[string]int{"answer": 42}, pickle.SignWith("k1", key))
+	if err != nil {
+		log.Fatal(err)
+	}
+	verify := pickle.VerifyWith(map[string][]byte{"k1": key})
+	var v map[string]int
+	if err := pickle.Unmarshal(data, &v, verify); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(v)
+
+	data[len(data)-40]++ // a byte of the pickle, changed in transit
+	err = pickle.Unmarshal(data, &v, verify)
+	fmt.Println(errors.Is(err, pickle.ErrSignature))
+	// Output:
+	// map[answer:42]
+	// true
 }

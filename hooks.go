@@ -10,25 +10,8 @@ import (
 // way Python classes do with __reduce__, __getstate__ and __setstate__, and
 // the class registry that binds Python classes to Go types.
 //
-// Precedence when encoding a Go value:
-//
-//  1. the PersistentIDFunc option, if it claims the value;
-//  2. a PickleReduce method (Reducer), then a registered ClassFuncs.Reduce;
-//  3. a registered class: its state from a PickleGetState method
-//     (StateGetter), else ClassFuncs.GetState, else the struct's fields as a
-//     dict; written as an instance Python rebuilds (NEWOBJ and BUILD from
-//     protocol 2, copyreg._reconstructor and BUILD below);
-//  4. the default mapping (structs become dicts of their fields, and so on).
-//
-// Precedence when decoding an instance of a registered class:
-//
-//  1. FindClass and the Python 2 renames pick the class name;
-//  2. the arguments of the call that built it go to a PickleInit method
-//     (Initializer) or ClassFuncs.Init; without one, arguments are an error;
-//  3. the state goes to a PickleSetState method (StateSetter) or
-//     ClassFuncs.SetState; without one, a dict state (or the dict and slots
-//     of a (dict, slots) pair) fills the struct's fields by name;
-//  4. list and dict items (list and dict subclasses) fill a slice or a map.
+// Which hook wins is documented on Marshal (encoding), Unmarshal (decoding)
+// and RegisterClass, and pinned by the TestHookPrecedence tests.
 
 // A Reducer controls how its value is pickled, as Python's __reduce__: the
 // returned Object names the callable (or class, for NEWOBJ), its arguments,
@@ -96,8 +79,17 @@ type classInfo struct {
 // `pickle:",slots"` is a class with __slots__ (a dataclass(slots=True)),
 // whose state is written as the (None, slots) pair CPython writes.
 //
-// One Go type registered for two classes is an error: Marshal could write
-// only one. To read a class under an old name too, see FindClass.
+// Hooks: a value of the type is encoded through ClassFuncs.Reduce, else as
+// an instance whose state comes from ClassFuncs.GetState, else from a
+// PickleGetState method, else from its fields; a PickleReduce method or the
+// PersistentIDFunc option, when given, comes before all of them. An
+// instance is decoded through ClassFuncs.Init, else a PickleInit method,
+// for its arguments, and ClassFuncs.SetState, else a PickleSetState method,
+// else its fields, for its state. Marshal and Unmarshal give the full order.
+//
+// One Go type registered for two classes is an error, as Marshal could write
+// only one, and so is one class registered for two Go types, as Unmarshal
+// could build only one. To read a class under an old name too, see FindClass.
 func RegisterClass(class string, prototype any) Option {
 	return RegisterClassFuncs(class, prototype, ClassFuncs{})
 }
@@ -116,28 +108,31 @@ func RegisterClassFuncs(class string, prototype any, funcs ClassFuncs) Option {
 			return
 		}
 		info := &classInfo{global: Global{module, name}, typ: t, funcs: funcs}
-		byName := make(map[string]*classInfo, len(c.classByName)+1)
-		for k, v := range c.classByName {
-			byName[k] = v
-		}
-		byName[module+"."+name] = info
-		byType := make(map[reflect.Type]*classInfo, len(c.classByType)+2)
-		for k, v := range c.classByType {
-			byType[k] = v
-		}
-		base := t
-		if base.Kind() == reflect.Pointer {
-			base = base.Elem()
-		}
+		base := baseType(t)
 		if prev := c.classByType[base]; prev != nil && prev.global != info.global {
 			// Marshal could write only one of them.
 			c.fail(fmt.Errorf("pickle: RegisterClass(%q): %s is already registered for %s", class, base, prev.global))
 			return
 		}
+		if prev := c.classByName[module+"."+name]; prev != nil && prev.global == info.global && baseType(prev.typ) != base {
+			// Unmarshal could build only one of them.
+			c.fail(fmt.Errorf("pickle: RegisterClass(%q): the class is already registered for %s", class, baseType(prev.typ)))
+			return
+		}
+		byName, byType := owned(&c.classByName, &c.ownByName), owned(&c.classByType, &c.ownByType)
+		byName[module+"."+name] = info
 		byType[base] = info
 		byType[reflect.PointerTo(base)] = info
-		c.classByName, c.classByType = byName, byType
 	})
+}
+
+// baseType is t, or the type t points to: a class registered with T or *T
+// binds both.
+func baseType(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		return t.Elem()
+	}
+	return t
 }
 
 // splitClassName splits "module.QualName", or "module:QualName" for an

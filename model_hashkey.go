@@ -222,7 +222,7 @@ func compositeKey(v any) (any, error) {
 // v. It returns nil (and no error) when v contains a NaN.
 func appendCanonical(dst []byte, v any, depth int) ([]byte, error) {
 	if depth > maxKeyDepth {
-		return nil, fmt.Errorf("pickle: dict key nested deeper than %d levels: %w", maxKeyDepth, ErrLimit)
+		return nil, fmt.Errorf("pickle: dict key: %w", &LimitError{Limit: "nesting", Value: maxKeyDepth, Reached: int64(depth)})
 	}
 	switch x := v.(type) {
 	case Tuple:

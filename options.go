@@ -2,13 +2,16 @@ package pickle
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 )
 
 // An Option configures encoding or decoding. Options are values: build them
 // once and pass them to any number of calls, from any number of goroutines.
-// An option that does not apply to an operation is ignored by it.
+// An option that does not apply to an operation is ignored by it. Later
+// options override earlier ones. To check a set of options once and pass it
+// cheaply on every call, join them with NewOptions.
 type Option interface {
 	apply(*config)
 }
@@ -75,22 +78,65 @@ type config struct {
 	signKeyID  string
 	signKey    []byte
 	verifyKeys map[string][]byte
+
+	// Which maps this config may write to. A config copied from compiled
+	// Options shares its maps; the first option to change one copies it
+	// (owned), so that a list of k options costs O(k), not O(k^2).
+	ownAllow, ownByName, ownByType, ownExtensions bool
 }
 
 func newConfig(opts []Option) (*config, error) {
-	c := &config{
+	if len(opts) > 0 {
+		if o, ok := opts[0].(*Options); ok && o != nil {
+			if len(opts) == 1 {
+				return &o.cfg, nil // compiled, validated, never written
+			}
+			c := o.cfg.layer()
+			applyAll(c, opts[1:])
+			return c, c.err
+		}
+	}
+	c := defaultConfig()
+	applyAll(c, opts)
+	return c, c.err
+}
+
+func defaultConfig() *config {
+	return &config{
 		protocol:     DefaultProtocol,
 		maxDepth:     DefaultMaxDepth,
 		maxMemo:      DefaultMaxMemo,
 		maxStack:     DefaultMaxStack,
 		maxIntDigits: DefaultMaxIntDigits,
 	}
+}
+
+func applyAll(c *config, opts []Option) {
 	for _, o := range opts {
 		if o != nil {
 			o.apply(c)
 		}
 	}
-	return c, c.err
+}
+
+// layer returns a copy of c to apply more options to, leaving c as it is.
+func (c *config) layer() *config {
+	l := *c
+	l.ownAllow, l.ownByName, l.ownByType, l.ownExtensions = false, false, false, false
+	return &l
+}
+
+// owned returns *m, made the config's own to write to: copied first unless
+// *own says it is already.
+func owned[K comparable, V any](m *map[K]V, own *bool) map[K]V {
+	if !*own {
+		*m = maps.Clone(*m)
+		if *m == nil {
+			*m = map[K]V{}
+		}
+		*own = true
+	}
+	return *m
 }
 
 func (c *config) fail(err error) {
@@ -104,7 +150,7 @@ func (c *config) fail(err error) {
 func Protocol(n int) Option {
 	return optionFunc(func(c *config) {
 		if n < 0 || n > HighestProtocol {
-			c.fail(fmt.Errorf("pickle: protocol %d is not between 0 and %d", n, HighestProtocol))
+			c.fail(fmt.Errorf("pickle: Protocol(%d): want a protocol from 0 to %d", n, HighestProtocol))
 			return
 		}
 		c.protocol = n
@@ -124,14 +170,10 @@ func AllowGlobals(names ...string) Option {
 				return
 			}
 		}
-		m := make(map[string]bool, len(c.allow)+len(names))
-		for k := range c.allow {
-			m[k] = true
-		}
+		m := owned(&c.allow, &c.ownAllow)
 		for _, n := range names {
 			m[n] = true
 		}
-		c.allow = m
 	})
 }
 
@@ -192,19 +234,26 @@ func Buffers(bufs ...[]byte) Option {
 // Extension registers an extension code (EXT1, EXT2, EXT4) for a global, as
 // Python's copyreg.add_extension: the decoder reads the code as the global
 // (which must still pass the allowlist), and the encoder writes the global as
-// the code at protocol 2 and up.
+// the code at protocol 2 and up. A code given two globals, or a global two
+// codes, is an error.
 func Extension(code int32, module, name string) Option {
 	return optionFunc(func(c *config) {
+		g := Global{module, name}
 		if code <= 0 {
-			c.fail(fmt.Errorf("pickle: Extension code %d must be positive", code))
+			c.fail(fmt.Errorf("pickle: Extension(%d, %q, %q): the code must be positive", code, module, name))
 			return
 		}
-		m := make(map[int32]Global, len(c.extensions)+1)
-		for k, v := range c.extensions {
-			m[k] = v
+		// copyreg.add_extension refuses both conflicts too: a reader
+		// and a writer would disagree on what the code means.
+		if prev, ok := c.extensions[code]; ok && prev != g {
+			c.fail(fmt.Errorf("pickle: Extension(%d, %q, %q): code %d already stands for %s", code, module, name, code, prev))
+			return
 		}
-		m[code] = Global{module, name}
-		c.extensions = m
+		if prev, ok := c.extensionCode(g); ok && prev != code {
+			c.fail(fmt.Errorf("pickle: Extension(%d, %q, %q): %s already has code %d", code, module, name, g, prev))
+			return
+		}
+		owned(&c.extensions, &c.ownExtensions)[code] = g
 	})
 }
 

@@ -11,14 +11,17 @@
 //
 // Unmarshal and Marshal work on byte slices; NewDecoder and NewEncoder on
 // streams, one pickle per Decode or Encode call. All take Options, which are
-// immutable values, safe to share between goroutines. Decoding into `any`
+// immutable values, safe to share between goroutines. NewOptions joins a set
+// of options and checks it once, where it is built; passed alone, the set
+// is used as compiled, so a program that registers many classes pays for
+// them once, not on every call. Decoding into `any`
 // gives the value model below; decoding into other Go types (structs, maps,
 // slices, numbers) follows encoding/json's rules; see Unmarshal. Marshal
 // writes both the value model and ordinary Go values, byte for byte as
 // CPython's pickler writes builtin data. RegisterClass binds Python classes
 // to Go types both ways, and the Reducer, StateGetter, StateSetter and
 // Initializer interfaces are the __reduce__, __getstate__ and __setstate__
-// of Go types (see hooks.go for their precedence). Disassemble prints a
+// of Go types (Marshal and Unmarshal say which hook wins). Disassemble prints a
 // pickle as pickletools does; Scan reports what a pickle would do.
 //
 // # Python values in Go
@@ -211,6 +214,20 @@ const (
 //	Tuple, List, ...     a pointer): a copy of what decoding into `any`
 //	                     gives; a Dict accepts any dict-like value, a Set a
 //	                     set or frozenset
+//
+// An instance of a class bound to a Go type by RegisterClass is built
+// through hooks, in this order:
+//
+//  1. FindClass, then the Python 2 renames, pick the class name;
+//  2. the arguments of the call that built the instance go to
+//     ClassFuncs.Init, else to a PickleInit method (Initializer), else
+//     they are an error (but for an enum member's value and a namedtuple's
+//     fields);
+//  3. the state goes to ClassFuncs.SetState, else to a PickleSetState
+//     method (StateSetter), else a dict state (or the dict and slots of a
+//     (dict, slots) pair) fills the struct's fields by name;
+//  4. list and dict items (of list and dict subclasses) fill a slice or a
+//     map.
 //
 // A mismatch is an *UnmarshalTypeError naming the Python type, the Go type
 // and the path (for example [3].score).

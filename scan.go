@@ -104,6 +104,7 @@ func Scan(r io.Reader, opts ...Option) (*ScanReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg = cfg.layer()    // it may be compiled Options, shared: change a copy
 	cfg.allowAll = false // the allowlist is what the verdict is about
 	// What a pickle would do does not depend on how its Python 2 strings
 	// decode: Latin-1 never fails, and gives every byte a character, so

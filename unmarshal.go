@@ -85,6 +85,7 @@ func store(v any, val any, cfg *config, inputLen int64) error {
 	u := &unmarshaler{
 		cfg:    cfg,
 		budget: typedBytesPerInputByte*inputLen + typedBytesBase,
+		input:  inputLen,
 		shared: map[sharedKey]reflect.Value{},
 	}
 	return u.convert(val, reflect.ValueOf(v).Elem())
@@ -93,6 +94,7 @@ func store(v any, val any, cfg *config, inputLen int64) error {
 type unmarshaler struct {
 	cfg    *config
 	budget int64 // bytes of Go values left to make
+	input  int64 // the pickle's length, which sized the budget
 	depth  int
 	// shared maps an object of the model and a Go pointer type to the
 	// pointer already made for it, so that sharing survives.
@@ -144,11 +146,13 @@ func (u *unmarshaler) mismatch(src any, dst reflect.Value, err error) error {
 func (u *unmarshaler) convert(src any, dst reflect.Value) error {
 	u.budget -= 2*int64(dst.Type().Size()) + 16
 	if u.budget < 0 {
-		return &UnmarshalTypeError{Value: typeName(src), Type: dst.Type(),
-			Err: fmt.Errorf("references to shared values expand beyond the typed decoding budget: %w", ErrLimit)}
+		// References to shared values expand beyond what the input
+		// can stand for.
+		total := typedBytesPerInputByte*u.input + typedBytesBase
+		return u.mismatch(src, dst, &LimitError{Limit: "bytes of Go values made by typed decoding (256 per input byte, plus 1 MiB)", Value: total, Reached: total - u.budget})
 	}
 	if u.depth >= u.cfg.maxDepth {
-		return u.mismatch(src, dst, &LimitError{"MaxDepth", int64(u.cfg.maxDepth)})
+		return u.mismatch(src, dst, &LimitError{Limit: "MaxDepth", Value: int64(u.cfg.maxDepth), Reached: int64(u.depth + 1)})
 	}
 	u.depth++
 	err := u.convertValue(src, dst)
@@ -714,7 +718,7 @@ func (u *unmarshaler) replaceClasses(v any) (any, error) {
 	u.depth++
 	defer func() { u.depth-- }()
 	if u.depth > u.cfg.maxDepth {
-		return nil, &UnmarshalTypeError{Value: typeName(v), Type: reflect.TypeFor[any](), Err: &LimitError{"MaxDepth", int64(u.cfg.maxDepth)}}
+		return nil, &UnmarshalTypeError{Value: typeName(v), Type: reflect.TypeFor[any](), Err: &LimitError{Limit: "MaxDepth", Value: int64(u.cfg.maxDepth), Reached: int64(u.depth)}}
 	}
 	replaceAll := func(items []any) error {
 		for i, it := range items {

@@ -55,7 +55,8 @@ type Config struct {
 	// name, host and process id.
 	Writer string
 	// Options go to every pickle.Marshal and pickle.Unmarshal: classes
-	// (pickle.RegisterClass), allowed globals, limits.
+	// (pickle.RegisterClass), allowed globals, limits, or a set of them
+	// compiled by pickle.NewOptions. Open checks them.
 	Options []pickle.Option
 
 	// Replay applies one journal record to the state Load is building
@@ -125,16 +126,27 @@ func openFS(dir string, cfg Config, fs fileSystem) (*Store, error) {
 	if len(cfg.Renames) > 0 {
 		opts = append(opts, pickle.FindClass(renamer(cfg.Renames)))
 	}
-	s.plainOpts = opts
-	s.encOpts = append(append([]pickle.Option(nil), opts...), pickle.Protocol(cfg.Protocol))
-	if cfg.Key != nil {
-		s.encOpts = append(s.encOpts, pickle.SignWith(cfg.KeyID, cfg.Key))
-	}
-	s.decOpts = append(append([]pickle.Option(nil), opts...), pickle.VerifyWith(s.keys))
-	// Options are checked once, here, rather than on every Save.
-	if _, err := pickle.Marshal(nil, s.encOpts...); err != nil {
+	// The options are checked and compiled once, here, so that Save and
+	// Load pass them on without rebuilding them.
+	plain, err := pickle.NewOptions(opts...)
+	if err != nil {
 		return nil, fmt.Errorf("snapshot: Open: %w", err)
 	}
+	enc := []pickle.Option{plain, pickle.Protocol(cfg.Protocol)}
+	if cfg.Key != nil {
+		enc = append(enc, pickle.SignWith(cfg.KeyID, cfg.Key))
+	}
+	encSet, err := pickle.NewOptions(enc...)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: Open: %w", err)
+	}
+	decSet, err := pickle.NewOptions(plain, pickle.VerifyWith(s.keys))
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: Open: %w", err)
+	}
+	s.plainOpts = []pickle.Option{plain}
+	s.encOpts = []pickle.Option{encSet}
+	s.decOpts = []pickle.Option{decSet}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("snapshot: Open: %w", err)
 	}

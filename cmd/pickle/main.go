@@ -127,6 +127,7 @@ func runDis(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 type decodeFlags struct {
 	allowAll bool
 	encoding string
+	set      *pickle.Options // compile's result
 }
 
 func (d *decodeFlags) register(fs *flag.FlagSet) {
@@ -134,17 +135,24 @@ func (d *decodeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.encoding, "encoding", "ASCII", "how to decode Python 2 str: ASCII, latin1, utf-8 or bytes")
 }
 
-func (d *decodeFlags) options() []pickle.Option {
+// compile checks the flags once, before any input is read (a bad -encoding
+// is a usage error), into the options every decoder of the command shares.
+func (d *decodeFlags) compile() error {
 	opts := []pickle.Option{pickle.Encoding(d.encoding)}
 	if d.allowAll {
 		opts = append(opts, pickle.AllowAllGlobals())
 	}
-	return opts
+	set, err := pickle.NewOptions(opts...)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	d.set = set
+	return nil
 }
 
 // eachPickle decodes every pickle in r, in order.
 func eachPickle(r io.Reader, df decodeFlags, fn func(v any) error) error {
-	dec := pickle.NewDecoder(r, df.options()...)
+	dec := pickle.NewDecoder(r, df.set)
 	for n := 0; ; n++ {
 		var v any
 		err := dec.Decode(&v)
@@ -172,6 +180,9 @@ func runShow(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	df.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
+	}
+	if err := df.compile(); err != nil {
+		return err
 	}
 	r, done, err := oneFile(fs, stdin)
 	if err != nil {
@@ -240,6 +251,9 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *proto < 0 || *proto > pickle.HighestProtocol {
 		return usageError{fmt.Sprintf("-p %d: want a protocol from 0 to %d", *proto, pickle.HighestProtocol)}
 	}
+	if err := df.compile(); err != nil {
+		return err
+	}
 	r, done, err := oneFile(fs, stdin)
 	if err != nil {
 		return err
@@ -266,11 +280,17 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	// Checked once for all the files.
+	set, err := pickle.NewOptions(pickle.Encoding(*encoding))
+	if err != nil {
+		fmt.Fprintf(stderr, "pickle scan: %v\n%s", err, usage)
+		return 2
+	}
 	status := 0
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	for _, name := range fs.Args() {
-		rep, err := scanFile(name, stdin, pickle.Encoding(*encoding))
+		rep, err := scanFile(name, stdin, set)
 		if err != nil {
 			fmt.Fprintf(stderr, "pickle scan: %s: %v\n", name, err)
 			status = 2

@@ -104,6 +104,24 @@ func TestShowEncodingAndStdin(t *testing.T) {
 	assert.Equal(t, "b'caf\\xe9'\n", out)
 }
 
+// TestBadEncodingIsAUsageError checks that -encoding is checked once, before
+// any input is read, by every command that takes it.
+func TestBadEncodingIsAUsageError(t *testing.T) {
+	for _, args := range [][]string{
+		{"show", "-encoding", "koi8-r", "-"},
+		{"recode", "-encoding", "koi8-r", "-"},
+		{"scan", "-encoding", "koi8-r", "-"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			code, out, errOut := runCmd([]byte("N."), args...)
+			assert.Equal(t, 2, code)
+			assert.Empty(t, out)
+			assert.Contains(t, errOut, `pickle: Encoding("koi8-r")`)
+			assert.Contains(t, errOut, "usage:")
+		})
+	}
+}
+
 func TestRecodeConvertsProtocols(t *testing.T) {
 	f := filepath.Join(fixtures, "3.11", "pickletester_data.p4.pkl")
 	want, err := os.ReadFile(filepath.Join(fixtures, "3.11", "pickletester_data.p2.pkl"))
