@@ -16,6 +16,13 @@ import (
 // (set, frozenset, bytearray, bytes through _codecs.encode, complex,
 // OrderedDict, ...). Every other call becomes a symbolic *Object.
 
+// A stateBuilder is a value of the model that a call makes and BUILD then
+// completes in place (a numpy array or dtype), so that memo references to
+// it see the completed value.
+type stateBuilder interface {
+	buildState(state any) error
+}
+
 // bareInstanceClass returns the class of an instance that is just
 // cls.__new__(cls), before any BUILD: NEWOBJ(cls, ()), or
 // copyreg._reconstructor(cls, object, None), as protocols 0 and 1 spell it.
@@ -245,6 +252,11 @@ const MaxPlainAlloc = 1 << 20
 // the model evaluates (latin1, utf-8, ascii); other codecs run other code
 // (punycode's encoder is quadratic). Sizes: see MaxPlainAlloc.
 func notPlain(g Global, args Tuple) string {
+	if check := plainChecks[g]; check != nil {
+		if why := check(args); why != "" {
+			return why
+		}
+	}
 	switch g {
 	case globalCodecsEncode:
 		// (Without arguments, or with a codec that is not a str, CPython

@@ -1048,7 +1048,7 @@ func maybeCallable(v any) bool {
 // module-level global, say).
 func madeByPickle(target any) bool {
 	switch target.(type) {
-	case *Object, *OrderedDict:
+	case *Object, *OrderedDict, stateBuilder:
 		return true
 	}
 	return false
@@ -1066,6 +1066,9 @@ func (m *machine) build(target, state any) error {
 		}
 		od.Attrs = mergeAttrs(od.Attrs, attrs)
 		return nil
+	}
+	if sb, ok := target.(stateBuilder); ok {
+		return sb.buildState(state)
 	}
 	obj, ok := target.(*Object)
 	if !ok {

@@ -89,6 +89,10 @@ type ctor struct {
 	// build turns a bare instance of the global that BUILD completes into
 	// the type's value; nil when BUILD does not apply.
 	build builtinBuild
+	// notPlain says why a call of the global with these arguments is not
+	// plain data in Python (it would allocate what the pickle asks), or
+	// ""; nil when every call is (see notPlain).
+	notPlain func(args Tuple) string
 }
 
 // builtinCall evaluates a call. It returns handled=false when the arguments
@@ -107,6 +111,7 @@ var (
 	typeByGlobal  = map[Global]*pyType{}
 	builtinCalls  = map[Global]builtinCall{}
 	builtinBuilds = map[Global]builtinBuild{}
+	plainChecks   = map[Global]func(args Tuple) string{}
 	// defaultAllowed lists the globals admitted without options.
 	defaultAllowed = map[string]bool{}
 )
@@ -127,6 +132,9 @@ func registerType(t *pyType) *pyType {
 		}
 		if c.build != nil {
 			builtinBuilds[c.global] = c.build
+		}
+		if c.notPlain != nil {
+			plainChecks[c.global] = c.notPlain
 		}
 		if t.allowed {
 			defaultAllowed[c.global.String()] = true

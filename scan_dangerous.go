@@ -59,6 +59,11 @@ var dangerousModules = map[string]string{
 	"dill":             "loads nested pickles and code",
 	"cloudpickle":      "loads nested pickles and code",
 	"joblib":           "loads nested pickles",
+	"numpy.testing":    "runs code (numpy.testing's runstring executes a string)",
+	"numpy.f2py":       "compiles and runs programs",
+	"numpy.distutils":  "runs programs",
+	"numpy.ctypeslib":  "loads native libraries",
+	"numpy.lib.npyio":  "file system access and nested pickles",
 	"sys":              "interpreter internals",
 	"gc":               "interpreter internals",
 	"inspect":          "interpreter internals",
@@ -110,6 +115,17 @@ var dangerousBuiltins = map[string]string{
 var dangerousNames = map[string]string{
 	"functools.partial": "calls anything it is given",
 	"functools.reduce":  "calls anything it is given",
+	// numpy's file readers and writers; numpy.load also loads pickles.
+	"numpy.load":             "file system access and nested pickles",
+	"numpy.save":             "file system access",
+	"numpy.savez":            "file system access",
+	"numpy.savez_compressed": "file system access",
+	"numpy.loadtxt":          "file system access",
+	"numpy.savetxt":          "file system access",
+	"numpy.genfromtxt":       "file system access",
+	"numpy.fromfile":         "file system access",
+	"numpy.fromregex":        "file system access",
+	"numpy.memmap":           "file system access",
 }
 
 // attributeModules are modules that are often reachable as attributes of

@@ -197,6 +197,10 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			dst.SetString(x)
 			return nil
 		}
+	case *NDArray:
+		if kind != reflect.Interface && kind != reflect.Pointer {
+			return u.convertNDArray(x, dst)
+		}
 	case *Object:
 		if kind != reflect.Interface && t != objectType {
 			if handled, err := u.convertObject(x, dst); handled {
