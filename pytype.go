@@ -26,8 +26,10 @@ import (
 //     BUILD (ctor.build) of a global makes the Go value; how the Go value
 //     reduces back to the call CPython writes (reduce); its hash key, key
 //     cost and repr when it has them.
-//  4. Add its globals to testdata/gen_types.py's table: TestTypeTable then
-//     checks the row against CPython at every protocol.
+//  4. Add samples of it to testdata/gen_types.py (DEBIAN_SAMPLES for a
+//     third-party package's types, pickled by Debian's python3 with the
+//     package): TestTypeTable then checks the row against CPython at
+//     every protocol.
 
 // pyType is one Python type.
 type pyType struct {

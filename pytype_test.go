@@ -172,9 +172,9 @@ func isNameByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-func loadTypeSamples(t *testing.T) typeSamples {
+func loadTypeSamples(t *testing.T, name string) typeSamples {
 	t.Helper()
-	data, err := os.ReadFile("testdata/types/samples.json")
+	data, err := os.ReadFile(filepath.Join("testdata", "types", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,11 +190,15 @@ func loadTypeSamples(t *testing.T) typeSamples {
 // its globals), and what Go writes back at the same protocol CPython loads
 // as the same value (live).
 func testTypeTableSamples(t *testing.T) {
-	samples := loadTypeSamples(t)
-	var requests []map[string]any
-	var labels []string
+	samples := loadTypeSamples(t, "samples.json")
+	debian := loadTypeSamples(t, "samples_debian.json")
+	requests := map[string][]map[string]any{}
+	labels := map[string][]string{}
 	for _, row := range pyTypes {
-		entries := samples.Rows[row.name]
+		entries, python := samples.Rows[row.name], "3"
+		if len(entries) == 0 {
+			entries, python = debian.Rows[row.name], debianPython
+		}
 		if len(entries) == 0 {
 			if why := samples.NoSamples[row.name]; why == "" {
 				t.Errorf("row %s has no samples in testdata/gen_types.py", row.name)
@@ -225,8 +229,8 @@ func testTypeTableSamples(t *testing.T) {
 			if !bytes.Equal(out, data) {
 				t.Errorf("%s: Go writes %x, CPython %s", label, out, e.Pickle)
 			}
-			requests = append(requests, map[string]any{"op": "same", "a": e.Pickle, "b": hexOf(out)})
-			labels = append(labels, label)
+			requests[python] = append(requests[python], map[string]any{"op": "same", "a": e.Pickle, "b": hexOf(out)})
+			labels[python] = append(labels[python], label)
 		}
 		for p := 0; p <= HighestProtocol; p++ {
 			if !protos[p] {
@@ -234,9 +238,15 @@ func testTypeTableSamples(t *testing.T) {
 			}
 		}
 	}
-	for i, r := range crossCheck(t, "3", requests) {
-		if r["ok"] != true {
-			t.Errorf("%s: CPython loads Go's pickle differently: %v", labels[i], r)
+	for _, python := range []string{"3", debianPython} {
+		if len(requests[python]) == 0 {
+			t.Errorf("no samples checked live with %s", python)
+			continue
+		}
+		for i, r := range crossCheck(t, python, requests[python]) {
+			if r["ok"] != true {
+				t.Errorf("%s: %s loads Go's pickle differently: %v", labels[python][i], python, r)
+			}
 		}
 	}
 }

@@ -57,6 +57,16 @@ def same(a, b, seen, depth=0):
         return None
     if type(a) is not type(b):
         return "type %s vs %s" % (type(a).__name__, type(b).__name__)
+    if type(a).__module__ == "numpy" and hasattr(a, "dtype") and hasattr(a, "tobytes"):
+        # numpy arrays and scalars: dtype, shape, memory order and bytes;
+        # object arrays element by element.
+        if a.dtype.str != b.dtype.str or a.shape != b.shape:
+            return "numpy %s%r vs %s%r" % (a.dtype.str, a.shape, b.dtype.str, b.shape)
+        if getattr(a, "flags", None) is not None and a.flags.f_contiguous != b.flags.f_contiguous and a.ndim > 1:
+            return "numpy memory order differs"
+        if a.dtype.hasobject:
+            return same(a.tolist(), b.tolist(), seen, depth + 1)
+        return None if a.tobytes("A") == b.tobytes("A") else "numpy data differs"
     if isinstance(a, float):
         if a != a and b != b:
             return None

@@ -7,6 +7,10 @@ protocol, and (live) has python3 load what Go wrote and compare it with the
 sample. A row without samples here fails the test.
 
 Run with any CPython 3.8 or later:  python3 testdata/gen_types.py
+and, for the rows of third-party packages (numpy), with Debian's python3
+and its packages:  /usr/bin/python3 testdata/gen_types.py --debian
+which writes testdata/types/samples_debian.json; TestTypeTable checks
+those live with /usr/bin/python3.
 """
 import collections
 import datetime
@@ -56,20 +60,39 @@ SAMPLES = {
     "fractions.Fraction": ["fractions.Fraction(1, 3)", "fractions.Fraction(-7)"],
 }
 
+# The rows of third-party packages, sampled with Debian's python3.
+DEBIAN_SAMPLES = {
+    "numpy.ndarray": [
+        "numpy.array([1.5, -2.0, 3.25])",
+        "numpy.arange(6, dtype='>i4').reshape(2, 3)",
+        "numpy.asfortranarray(numpy.arange(6, dtype=numpy.int16).reshape(2, 3))",
+        "numpy.array([True, False])",
+        "numpy.array(['ab', 'c'])",
+        "numpy.array([b'x', b'yz'])",
+        "numpy.array(['2024-01-02T03:04:05'], dtype='datetime64[s]')",
+        "numpy.array([1, 'a', None], dtype=object)",
+        "numpy.zeros((0, 3), dtype=numpy.float32)",
+        "numpy.array(7, dtype=numpy.uint8)",
+        "numpy.float64(1.5)",
+        "numpy.int64(-3)",
+    ],
+    "numpy.dtype": ["numpy.dtype('<f8')", "numpy.dtype('>i2')", "numpy.dtype('<U5')", "numpy.dtype('M8[ns]')"],
+}
+
 # Rows with no value CPython pickles as that type, and why.
 NO_SAMPLES = {
     "pickle.PickleBuffer": "a PickleBuffer pickles in band as bytes or bytearray; "
                            "only NEXT_BUFFER makes one (see the out-of-band tests)",
-    "numpy.ndarray": "numpy is not installed in the CPythons this script runs with; "
-                     "testdata/gen_numpy.py writes numpy's pickles with Debian's numpy, "
-                     "which numpy_*_test.go check at every protocol",
-    "numpy.dtype": "see numpy.ndarray",
 }
 
 
 def main():
+    debian = sys.argv[1:] == ["--debian"]
+    if debian:
+        import numpy  # noqa: F401  (for the expressions)
+    samples = DEBIAN_SAMPLES if debian else SAMPLES
     out = {"python": sys.version.split()[0], "no_samples": NO_SAMPLES, "rows": {}}
-    for name, exprs in SAMPLES.items():
+    for name, exprs in samples.items():
         rows = []
         for expr in exprs:
             value = eval(expr)
@@ -77,7 +100,8 @@ def main():
                 rows.append({"expr": expr, "proto": proto, "pickle": pickle.dumps(value, proto).hex()})
         out["rows"][name] = rows
     here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "types", "samples.json"), "w") as f:
+    name = "samples_debian.json" if debian else "samples.json"
+    with open(os.path.join(here, "types", name), "w") as f:
         json.dump(out, f, indent=1, sort_keys=True)
         f.write("\n")
 
