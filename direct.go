@@ -905,8 +905,11 @@ func storeScalars(elem *directPlan, dst unsafe.Pointer, items []dval) bool {
 // A long list is filled in chunks of about chunkBytes each, joined into one
 // slice of exactly its length when it is stored: growing one slice instead
 // would allocate several times its size (append grows large slices by a
-// quarter at a time) and copy it each time.
-const sliceChunkBytes = 1 << 20
+// quarter at a time) and copy it each time. A variable, not a constant, so
+// that TestDirectListChunkBoundaries can make chunks a few items long and
+// cross their boundaries on small inputs, quick enough for the race
+// detector's (checkptr's) short run.
+var sliceChunkBytes uintptr = 1 << 20
 
 // makeRoom makes room in a full slice being filled for at least one of the
 // n items to come.
