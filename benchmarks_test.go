@@ -231,7 +231,7 @@ func TestBenchPayloads(t *testing.T) {
 // Measured per value (go1.26, amd64), at commit 129fa05, at 052ed75 (dicts
 // sized by SETITEMS, short strings in shared chunks), at 70de8af (small
 // tuples, lists and dict items carved from shared chunks), and now (ints,
-// floats and strings boxed into shared chunks, box.go), which the limits
+// floats and strings boxed into shared chunks, alloc.Boxer), which the limits
 // pin with a small margin:
 //
 //	                              129fa05  052ed75  70de8af  now    limit

@@ -2,6 +2,7 @@ package pickle
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -10,7 +11,9 @@ import (
 
 // TestConcurrentUse shares one set of options (allowlist, class registry,
 // hooks, signing keys) among goroutines that each decode and encode with
-// their own Decoders and Encoders. Run it with -race (CI does).
+// their own Decoders and Encoders. Run it with -race (CI does). Each
+// goroutine counts the pickles it decoded, wrote and read back the same:
+// goroutines that silently did nothing, or failed on everything, fail it.
 func TestConcurrentUse(t *testing.T) {
 	opts := append([]Option{
 		AllowGlobals("fixture_classes.*"),
@@ -24,14 +27,16 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 	signing := []Option{SignWith("k", testKey), VerifyWith(map[string][]byte{"k": testKey})}
+	const goroutines = 8
 	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for g := range 8 {
+	errs := make(chan error, goroutines)
+	var done [goroutines]int
+	for g := range goroutines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i, in := range inputs {
-				if i%8 != g {
+				if i%goroutines != g {
 					continue
 				}
 				var v any
@@ -48,7 +53,11 @@ func TestConcurrentUse(t *testing.T) {
 					errs <- err
 					return
 				}
-				_ = Repr(back)
+				if Repr(back) != Repr(v) {
+					errs <- fmt.Errorf("goroutine %d, input %d: read back %s, wrote %s", g, i, Repr(back), Repr(v))
+					return
+				}
+				done[g]++
 			}
 		}()
 	}
@@ -57,4 +66,13 @@ func TestConcurrentUse(t *testing.T) {
 	for err := range errs {
 		require.NoError(t, err)
 	}
+	// A fixture may need AllowAllGlobals; nearly all do not.
+	share := len(inputs) / goroutines
+	require.Greater(t, share, 50, "too few inputs for a goroutine")
+	total := 0
+	for g, n := range done {
+		require.GreaterOrEqual(t, n, share*9/10, "goroutine %d decoded %d of its %d inputs", g, n, share)
+		total += n
+	}
+	t.Logf("%d of %d inputs decoded, written and read back", total, len(inputs))
 }

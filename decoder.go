@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/pickle-go/pickle/internal/alloc"
 )
 
 // This file is the pickle machine: a stack, a mark stack and a memo, driven
@@ -43,13 +45,13 @@ type machine struct {
 	lookahead int
 
 	// strs holds the bytes of short strings.
-	strs stringArena
+	strs alloc.StringArena
 	// arg is the current opcode's argument.
 	arg argument
-	// Small slices come from shared chunks; see slab.
-	anys      slab[any]
-	dictItems slab[DictItem]
-	box       boxer
+	// Small slices come from shared chunks; see alloc.Slab.
+	anys      alloc.Slab[any]
+	dictItems alloc.Slab[DictItem]
+	box       alloc.Boxer
 
 	// obs, when set, records the globals and calls the pickle makes (the
 	// scanner, and tests); opStart and opCode say where the machine is.
@@ -119,14 +121,14 @@ func putMachine(m *machine) {
 	const keep = 1 << 20          // entries; the pool itself is emptied by the GC
 	clear(m.stack[:cap(m.stack)]) // popped slots still point at values
 	clear(m.marks)
-	m.memo.reset(keep / pageSize)
+	m.memo.reset(keep / alloc.PageSize)
 	if cap(m.stack) > keep {
 		m.stack = nil
 	}
 	// The argument may point into the input, and used slab chunks at
 	// decoded values: drop both.
 	m.arg = argument{}
-	m.anys, m.dictItems, m.box = slab[any]{}, slab[DictItem]{}, boxer{}
+	m.anys, m.dictItems, m.box = alloc.Slab[any]{}, alloc.Slab[DictItem]{}, alloc.Boxer{}
 	m.src, m.cfg, m.obs = nil, nil, nil
 	machines.Put(m)
 }
@@ -175,30 +177,30 @@ func (m *machine) decode() (any, error) {
 			}
 		case opBinInt1:
 			if src.pos < src.limit && len(m.stack) < m.cfg.maxStack {
-				m.stack = append(m.stack, m.box.int64(int64(src.buf[src.pos])))
+				m.stack = append(m.stack, m.box.Int64(int64(src.buf[src.pos])))
 				src.pos++
 				continue
 			}
 		case opBinInt2:
 			if src.pos+2 <= src.limit && len(m.stack) < m.cfg.maxStack {
-				m.stack = append(m.stack, m.box.int64(int64(binary.LittleEndian.Uint16(src.buf[src.pos:]))))
+				m.stack = append(m.stack, m.box.Int64(int64(binary.LittleEndian.Uint16(src.buf[src.pos:]))))
 				src.pos += 2
 				continue
 			}
 		case opBinInt:
 			if src.pos+4 <= src.limit && len(m.stack) < m.cfg.maxStack {
-				m.stack = append(m.stack, m.box.int64(int64(int32(binary.LittleEndian.Uint32(src.buf[src.pos:])))))
+				m.stack = append(m.stack, m.box.Int64(int64(int32(binary.LittleEndian.Uint32(src.buf[src.pos:])))))
 				src.pos += 4
 				continue
 			}
 		case opShortBinUnicode:
 			if len(m.stack) < m.cfg.maxStack && src.readArgInPlace(argUnicode1, &m.arg) {
-				m.stack = append(m.stack, m.box.string(m.newString(m.arg.b)))
+				m.stack = append(m.stack, m.box.String(m.newString(m.arg.b)))
 				continue
 			}
 		case opBinFloat:
 			if src.pos+8 <= src.limit && len(m.stack) < m.cfg.maxStack {
-				m.stack = append(m.stack, m.box.float64(math.Float64frombits(binary.BigEndian.Uint64(src.buf[src.pos:]))))
+				m.stack = append(m.stack, m.box.Float64(math.Float64frombits(binary.BigEndian.Uint64(src.buf[src.pos:]))))
 				src.pos += 8
 				continue
 			}
@@ -257,7 +259,7 @@ func (m *machine) decode() (any, error) {
 }
 
 // newString returns the bytes as a string.
-func (m *machine) newString(b []byte) string { return m.strs.string(b) }
+func (m *machine) newString(b []byte) string { return m.strs.String(b) }
 
 // invalidKey spells a byte as CPython's "invalid load key" message does.
 func invalidKey(c byte) string {
@@ -309,7 +311,7 @@ func (m *machine) exec(code byte, a *argument) error {
 	case opNewFalse:
 		return m.push(false)
 	case opBinInt, opBinInt1, opBinInt2:
-		return m.push(m.box.int64(a.n))
+		return m.push(m.box.Int64(a.n))
 	case opInt:
 		n, bi, isBool, err := parseCInt(a.b, m.cfg.maxIntDigits)
 		switch {
@@ -320,22 +322,22 @@ func (m *machine) exec(code byte, a *argument) error {
 		case bi != nil:
 			return m.push(bi)
 		}
-		return m.push(m.box.int64(n))
+		return m.push(m.box.Int64(n))
 	case opLong:
 		return m.pushLong(m.textArg(a.b))
 	case opLong1, opLong4:
 		if a.bi != nil {
 			return m.push(a.bi)
 		}
-		return m.push(m.box.int64(a.n))
+		return m.push(m.box.Int64(a.n))
 	case opFloat:
 		f, err := parseTextFloat(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
-		return m.push(m.box.float64(f))
+		return m.push(m.box.Float64(f))
 	case opBinFloat:
-		return m.push(m.box.float64(a.f))
+		return m.push(m.box.Float64(a.f))
 
 	// Strings.
 	case opBinBytes, opShortBinBytes, opBinBytes8:
@@ -350,7 +352,7 @@ func (m *machine) exec(code byte, a *argument) error {
 		}
 		return m.push(v)
 	case opUnicode, opBinUnicode, opShortBinUnicode, opBinUnicode8:
-		return m.push(m.box.string(m.newString(a.b)))
+		return m.push(m.box.String(m.newString(a.b)))
 
 	// Containers.
 	case opEmptyTuple:
@@ -377,7 +379,7 @@ func (m *machine) exec(code byte, a *argument) error {
 		if err != nil {
 			return err
 		}
-		l := List(m.anys.take(len(items)))
+		l := List(m.anys.Take(len(items)))
 		copy(l, items)
 		return m.push(&l)
 	case opAppend:
@@ -405,7 +407,7 @@ func (m *machine) exec(code byte, a *argument) error {
 		if err := m.chargeKeys(items, 2); err != nil {
 			return err
 		}
-		d := &Dict{items: m.dictItems.take(len(items) / 2)[:0]}
+		d := &Dict{items: m.dictItems.Take(len(items) / 2)[:0]}
 		for i := 0; i < len(items); i += 2 {
 			if err := d.Set(items[i], items[i+1]); err != nil {
 				return err
@@ -751,7 +753,7 @@ func (m *machine) tuple(items []any) Tuple {
 	if len(items) == 0 {
 		return Tuple{} // never nil: a nil Tuple is written as None
 	}
-	t := Tuple(m.anys.take(len(items)))
+	t := Tuple(m.anys.Take(len(items)))
 	copy(t, items)
 	return t
 }
@@ -768,7 +770,7 @@ func (m *machine) pushLong(text []byte) error {
 	if b != nil {
 		return m.push(b)
 	}
-	return m.push(m.box.int64(n))
+	return m.push(m.box.Int64(n))
 }
 
 // textArg is the text argument of LONG, FLOAT, PUT or GET as the machine
@@ -829,7 +831,7 @@ func (m *machine) memoGet(i uint64) error {
 // None; else it reports false, and the general path takes the opcode. It
 // is small enough to be inlined into the decode loop.
 func (m *machine) quickGet(i uint64) bool {
-	slot, ok := m.memo.dense.get(i)
+	slot, ok := m.memo.dense.Get(i)
 	if !ok || *slot == nil || *slot == memoNone || len(m.stack) >= m.cfg.maxStack {
 		return false // (None, stored as memoNone, is fetched the general way)
 	}
@@ -919,7 +921,7 @@ func (m *machine) appendItems(code byte, items []any) error {
 	switch t := target.(type) {
 	case *List:
 		if *t == nil {
-			*t = m.anys.take(len(items))[:0]
+			*t = m.anys.Take(len(items))[:0]
 		}
 		if len(*t)+len(items) > cap(*t) {
 			// To the size the batches ahead will make it, when the input
@@ -984,7 +986,7 @@ func (m *machine) setItems(code byte, kv []any) error {
 		d = t
 		switch n := len(kv) / 2; {
 		case d.items == nil:
-			d.items = m.dictItems.take(n)[:0]
+			d.items = m.dictItems.Take(n)[:0]
 		case n > cap(d.items)-len(d.items):
 			if ahead := m.itemsAhead(opSetItems); ahead > 0 {
 				d.reserve(n + ahead/2) // as a list's (appendItems)

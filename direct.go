@@ -10,6 +10,8 @@ import (
 	"sync"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/pickle-go/pickle/internal/alloc"
 )
 
 // This file decodes a pickle straight into Go values of a static type,
@@ -248,13 +250,13 @@ type direct struct {
 	cfg      *config
 	stack    []dval
 	marks    []int
-	memo     pages[dval]
+	memo     alloc.Pages[dval]
 	memoN    int
 	hashWork int64
 	arg      argument
-	strs     stringArena
+	strs     alloc.StringArena
 	root     *directPlan
-	tuples   slab[dval]
+	tuples   alloc.Slab[dval]
 	chunks   [2]chunk      // for the two struct types last built
 	carves   [2]carveChunk // short lists' backing arrays
 	pointees [2]carveChunk // what pointers to scalars point at
@@ -292,7 +294,7 @@ func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer
 	d.memoN, d.hashWork = 0, 0
 	pos, err := d.run(root, dst)
 	clear(d.stack[:cap(d.stack)])
-	d.memo.reset(64)
+	d.memo.Reset(64)
 	if cap(d.stack) > 1<<16 {
 		d.stack = nil
 	}
@@ -300,7 +302,7 @@ func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer
 	// Slabs and chunks point at what was decoded: drop them. The string
 	// arena is kept, as the general decoder keeps its own: strings only
 	// ever go after those already handed out.
-	d.tuples, d.chunks, d.carves, d.pointees = slab[dval]{}, [2]chunk{}, [2]carveChunk{}, [2]carveChunk{}
+	d.tuples, d.chunks, d.carves, d.pointees = alloc.Slab[dval]{}, [2]chunk{}, [2]carveChunk{}, [2]carveChunk{}
 	d.conts.reset()
 	d.src, d.cfg, d.root = nil, nil, nil
 	directs.Put(d)
@@ -416,7 +418,7 @@ func (d *direct) hot(code byte) (ok, done bool) {
 			end := pos + 1 + int(buf[pos])
 			if end <= len(buf) && utf8.Valid(buf[pos+1:end]) {
 				src.pos = end
-				str := d.strs.string(buf[pos+1 : end])
+				str := d.strs.String(buf[pos+1 : end])
 				return d.push(dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))}), true
 			}
 		}
@@ -507,7 +509,7 @@ func (d *direct) exec(code byte, a *argument) bool {
 		}
 		return d.push(dval{kind: dvFloat, n: int64(math.Float64bits(f))})
 	case opUnicode, opBinUnicode, opShortBinUnicode, opBinUnicode8:
-		str := d.strs.string(a.b)
+		str := d.strs.String(a.b)
 		return d.push(dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))})
 	case opBinBytes, opShortBinBytes, opBinBytes8:
 		return d.push(strVal(dvBytes, a.b))
@@ -645,7 +647,7 @@ func (d *direct) memoPut(i uint64) bool {
 	if len(d.stack) == 0 || len(d.stack) <= d.fence() || i > uint64(len(d.src.buf)) {
 		return false // an empty stack, or a sparse index: the general path's
 	}
-	slot := d.memo.slot(i)
+	slot := d.memo.Slot(i)
 	if slot.kind == dvEmpty {
 		d.memoN++
 		if d.memoN > d.cfg.maxMemo {
@@ -660,7 +662,7 @@ func (d *direct) memoPut(i uint64) bool {
 // referenced twice where it can (a list, dict or tuple into pointers; bytes
 // into []byte; a big int into *big.Int), so those are left to it.
 func (d *direct) memoGet(i uint64) bool {
-	slot, ok := d.memo.get(i)
+	slot, ok := d.memo.Get(i)
 	if !ok {
 		return false
 	}
@@ -802,7 +804,7 @@ func (d *direct) pushContainer(c *dcont) bool {
 func (d *direct) pushTuple(items []dval) bool {
 	v := dval{kind: dvTuple, h: 1, n: int64(len(items))}
 	if len(items) > 0 {
-		own := d.tuples.take(len(items))
+		own := d.tuples.Take(len(items))
 		copy(own, items)
 		v.ref = unsafe.Pointer(&own[0])
 		for i := range own {
@@ -903,8 +905,11 @@ func storeScalars(elem *directPlan, dst unsafe.Pointer, items []dval) bool {
 // A long list is filled in chunks of about chunkBytes each, joined into one
 // slice of exactly its length when it is stored: growing one slice instead
 // would allocate several times its size (append grows large slices by a
-// quarter at a time) and copy it each time.
-const sliceChunkBytes = 1 << 20
+// quarter at a time) and copy it each time. A variable, not a constant, so
+// that TestDirectListChunkBoundaries can make chunks a few items long and
+// cross their boundaries on small inputs, quick enough for the race
+// detector's (checkptr's) short run.
+var sliceChunkBytes uintptr = 1 << 20
 
 // makeRoom makes room in a full slice being filled for at least one of the
 // n items to come.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/pickle-go/pickle/internal/ptrtable"
 )
 
 // This file writes the builtin types of the value model, each as CPython's C
@@ -235,7 +237,7 @@ func strIdentity(s string, ns uint8) strKey {
 // prefix) keep the first; the second is written anew each time, which is
 // only less sharing.
 type strMemo struct {
-	byPtr ptrTable       // memo index << 32 | length << 2 | ns
+	byPtr ptrtable.Table // memo index << 32 | length << 2 | ns
 	small map[strKey]int // the empty and one-character strings
 }
 
@@ -251,7 +253,7 @@ func (m *strMemo) get(k strKey) (int, bool) {
 		idx, ok := m.small[k]
 		return idx, ok
 	}
-	en, ok := m.byPtr.get(k.p)
+	en, ok := m.byPtr.Get(k.p)
 	if !ok || uint32(en) != uint32(k.n)<<2|uint32(k.ns) {
 		return 0, false
 	}
@@ -272,7 +274,7 @@ func (m *strMemo) getOrPut(k strKey, idx int) (int, bool) {
 	if !ok {
 		return m.get(k)
 	}
-	old, found := m.byPtr.getOrAdd(k.p, en)
+	old, found := m.byPtr.GetOrAdd(k.p, en)
 	if !found || uint32(old) != uint32(k.n)<<2|uint32(k.ns) {
 		return 0, false
 	}
@@ -291,13 +293,13 @@ func (m *strMemo) put(k strKey, idx int) {
 	if !ok {
 		return
 	}
-	m.byPtr.add(k.p, en)
+	m.byPtr.Add(k.p, en)
 }
 
-func (m *strMemo) len() int { return m.byPtr.len() + len(m.small) }
+func (m *strMemo) len() int { return m.byPtr.Len() + len(m.small) }
 
 func (m *strMemo) clear() {
-	m.byPtr.clear()
+	m.byPtr.Clear()
 	clear(m.small)
 }
 
@@ -526,7 +528,7 @@ func (e *encoder) saveItems(items []any) error {
 func (e *encoder) saveList(l *List) error {
 	// One probe finds the list or enters it under the index it is about
 	// to get (memoPut(nil) below).
-	if idx, ok := e.memo.lists.getOrAdd(unsafe.Pointer(l), uint64(e.memoLen)); ok {
+	if idx, ok := e.memo.lists.GetOrAdd(unsafe.Pointer(l), uint64(e.memoLen)); ok {
 		e.writeGet(int(idx))
 		return nil
 	}
@@ -615,7 +617,7 @@ func (e *encoder) batchList(items []any) error {
 
 func (e *encoder) saveDict(d *Dict) error {
 	// As saveList: entered under the index openDict gives it.
-	if idx, ok := e.memo.dicts.getOrAdd(unsafe.Pointer(d), uint64(e.memoLen)); ok {
+	if idx, ok := e.memo.dicts.GetOrAdd(unsafe.Pointer(d), uint64(e.memoLen)); ok {
 		e.writeGet(int(idx))
 		return nil
 	}

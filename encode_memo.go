@@ -1,25 +1,29 @@
 package pickle
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/pickle-go/pickle/internal/ptrtable"
+)
 
 // encMemo is the encoder's memo: object identity to memo index. The keys
 // most pickles are made of (lists, dicts, tuples) go into address tables of
-// their own (ptrTable), which CPython's memo is too; anything else goes
+// their own (ptrtable.Table), which CPython's memo is too; anything else goes
 // through an interface-keyed map.
 type encMemo struct {
-	lists  ptrTable // memo index
-	dicts  ptrTable // memo index
-	tuples ptrTable // memo index << 32 | length
+	lists  ptrtable.Table // memo index
+	dicts  ptrtable.Table // memo index
+	tuples ptrtable.Table // memo index << 32 | length
 	other  map[any]int
 }
 
 func (m *encMemo) lookup(key any) (int, bool) {
 	switch k := key.(type) {
 	case *List:
-		v, ok := m.lists.get(unsafe.Pointer(k))
+		v, ok := m.lists.Get(unsafe.Pointer(k))
 		return int(v), ok
 	case *Dict:
-		v, ok := m.dicts.get(unsafe.Pointer(k))
+		v, ok := m.dicts.Get(unsafe.Pointer(k))
 		return int(v), ok
 	case tupleID:
 		return m.lookupTuple(k)
@@ -31,7 +35,7 @@ func (m *encMemo) lookup(key any) (int, bool) {
 // lookupTuple is lookup for a tuple, without making its key an `any` (an
 // allocation).
 func (m *encMemo) lookupTuple(k tupleID) (int, bool) {
-	if v, ok := m.tuples.get(unsafe.Pointer(k.first)); ok && int(uint32(v)) == k.n {
+	if v, ok := m.tuples.Get(unsafe.Pointer(k.first)); ok && int(uint32(v)) == k.n {
 		return int(v >> 32), true
 	}
 	if m.other == nil {
@@ -43,9 +47,9 @@ func (m *encMemo) lookupTuple(k tupleID) (int, bool) {
 
 // storeTuple is store for a tuple.
 func (m *encMemo) storeTuple(k tupleID, idx int) {
-	v, taken := m.tuples.get(unsafe.Pointer(k.first))
+	v, taken := m.tuples.Get(unsafe.Pointer(k.first))
 	if k.n <= 1<<32-1 && idx <= 1<<32-1 && (!taken || int(uint32(v)) == k.n) {
-		m.tuples.set(unsafe.Pointer(k.first), uint64(idx)<<32|uint64(k.n))
+		m.tuples.Set(unsafe.Pointer(k.first), uint64(idx)<<32|uint64(k.n))
 		return
 	}
 	m.store(k, idx)
@@ -54,15 +58,15 @@ func (m *encMemo) storeTuple(k tupleID, idx int) {
 func (m *encMemo) store(key any, idx int) {
 	switch k := key.(type) {
 	case *List:
-		m.lists.set(unsafe.Pointer(k), uint64(idx))
+		m.lists.Set(unsafe.Pointer(k), uint64(idx))
 		return
 	case *Dict:
-		m.dicts.set(unsafe.Pointer(k), uint64(idx))
+		m.dicts.Set(unsafe.Pointer(k), uint64(idx))
 		return
 	case tupleID:
-		v, taken := m.tuples.get(unsafe.Pointer(k.first))
+		v, taken := m.tuples.Get(unsafe.Pointer(k.first))
 		if k.n <= 1<<32-1 && idx <= 1<<32-1 && (!taken || int(uint32(v)) == k.n) {
-			m.tuples.set(unsafe.Pointer(k.first), uint64(idx)<<32|uint64(k.n))
+			m.tuples.Set(unsafe.Pointer(k.first), uint64(idx)<<32|uint64(k.n))
 			return
 		}
 	}
@@ -75,12 +79,12 @@ func (m *encMemo) store(key any, idx int) {
 }
 
 func (m *encMemo) len() int {
-	return m.lists.len() + m.dicts.len() + m.tuples.len() + len(m.other)
+	return m.lists.Len() + m.dicts.Len() + m.tuples.Len() + len(m.other)
 }
 
 func (m *encMemo) clear() {
-	m.lists.clear()
-	m.dicts.clear()
-	m.tuples.clear()
+	m.lists.Clear()
+	m.dicts.Clear()
+	m.tuples.Clear()
 	clear(m.other)
 }

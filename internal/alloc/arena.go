@@ -1,11 +1,12 @@
-package pickle
+package alloc
 
 import "strings"
 
-// stringArena copies short strings into shared chunks rather than each into
+// StringArena copies short strings into shared chunks rather than each into
 // its own allocation: a decoded string is a substring of a chunk, which
-// stays alive while any of its strings does.
-type stringArena struct {
+// stays alive while any of its strings does. Its zero value is ready to
+// use.
+type StringArena struct {
 	b strings.Builder
 }
 
@@ -14,8 +15,8 @@ const (
 	arenaMaxString = 1 << 10
 )
 
-// string returns the bytes as a string.
-func (a *stringArena) string(b []byte) string {
+// String returns the bytes as a string.
+func (a *StringArena) String(b []byte) string {
 	n := len(b)
 	if n == 0 {
 		return ""

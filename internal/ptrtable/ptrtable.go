@@ -1,26 +1,29 @@
-package pickle
+// Package ptrtable maps addresses to numbers: the encoder's memo, which
+// finds a value written before by its identity, as CPython's memo does.
+// Keys are unsafe.Pointer; this package is where that is fenced in.
+package ptrtable
 
 import (
 	"math/bits"
 	"unsafe"
 )
 
-// ptrTable maps addresses to numbers, as CPython's memo table maps objects
+// Table maps addresses to numbers, as CPython's memo table maps objects
 // to memo indices, keeping neighbours together: objects in one 4 KiB page
 // of memory take neighbouring slots in address order, at a place in the
 // table hashed from the page. Objects made one after another, which a
 // pickle mostly visits in that order, are then looked up in cache-sized
 // runs rather than at random, while pages spread over the whole table. Open
 // addressing with linear probing, never more than half full. Its keys keep
-// what they point to alive.
-type ptrTable struct {
+// what they point to alive. Its zero value is an empty table.
+type Table struct {
 	keys  []unsafe.Pointer
 	vals  []uint64
 	n     int
 	shift uint // 64 - log2(len(keys))
 }
 
-func (t *ptrTable) slot(p unsafe.Pointer) int {
+func (t *Table) slot(p unsafe.Pointer) int {
 	a := uint64(uintptr(p))
 	// One slot per byte of the page: short strings, a few bytes apart,
 	// must not crowd one another into long probe runs.
@@ -28,8 +31,8 @@ func (t *ptrTable) slot(p unsafe.Pointer) int {
 	return int(page+a&4095) & (len(t.keys) - 1)
 }
 
-// get returns the number stored for p.
-func (t *ptrTable) get(p unsafe.Pointer) (uint64, bool) {
+// Get returns the number stored for p.
+func (t *Table) Get(p unsafe.Pointer) (uint64, bool) {
 	if t.n == 0 {
 		return 0, false
 	}
@@ -44,9 +47,9 @@ func (t *ptrTable) get(p unsafe.Pointer) (uint64, bool) {
 	}
 }
 
-// getOrAdd returns the number stored for p and true, or stores v for p and
+// GetOrAdd returns the number stored for p and true, or stores v for p and
 // returns false.
-func (t *ptrTable) getOrAdd(p unsafe.Pointer, v uint64) (uint64, bool) {
+func (t *Table) GetOrAdd(p unsafe.Pointer, v uint64) (uint64, bool) {
 	i, found := t.probe(p)
 	if found {
 		return t.vals[i], true
@@ -56,14 +59,14 @@ func (t *ptrTable) getOrAdd(p unsafe.Pointer, v uint64) (uint64, bool) {
 	return 0, false
 }
 
-// add stores v for p unless p has a number already, and reports whether it
+// Add stores v for p unless p has a number already, and reports whether it
 // stored it.
-func (t *ptrTable) add(p unsafe.Pointer, v uint64) bool { return t.put(p, v, false) }
+func (t *Table) Add(p unsafe.Pointer, v uint64) bool { return t.put(p, v, false) }
 
-// set stores v for p.
-func (t *ptrTable) set(p unsafe.Pointer, v uint64) { t.put(p, v, true) }
+// Set stores v for p.
+func (t *Table) Set(p unsafe.Pointer, v uint64) { t.put(p, v, true) }
 
-func (t *ptrTable) put(p unsafe.Pointer, v uint64, replace bool) bool {
+func (t *Table) put(p unsafe.Pointer, v uint64, replace bool) bool {
 	i, found := t.probe(p)
 	if found {
 		if replace {
@@ -78,7 +81,7 @@ func (t *ptrTable) put(p unsafe.Pointer, v uint64, replace bool) bool {
 
 // probe returns p's slot and true, or the empty slot where p goes and
 // false, growing the table first if one more key would fill it past half.
-func (t *ptrTable) probe(p unsafe.Pointer) (int, bool) {
+func (t *Table) probe(p unsafe.Pointer) (int, bool) {
 	if 2*(t.n+1) > len(t.keys) {
 		t.grow()
 	}
@@ -93,22 +96,23 @@ func (t *ptrTable) probe(p unsafe.Pointer) (int, bool) {
 	}
 }
 
-func (t *ptrTable) grow() {
+func (t *Table) grow() {
 	old, oldVals := t.keys, t.vals
 	size := max(256, 2*len(old))
 	t.keys, t.vals, t.n = make([]unsafe.Pointer, size), make([]uint64, size), 0
 	t.shift = uint(64 - bits.Len(uint(size-1)))
 	for i, k := range old {
 		if k != nil {
-			t.add(k, oldVals[i])
+			t.Add(k, oldVals[i])
 		}
 	}
 }
 
-func (t *ptrTable) len() int { return t.n }
+// Len is how many keys the table holds.
+func (t *Table) Len() int { return t.n }
 
-// clear empties the table, keeping its size.
-func (t *ptrTable) clear() {
+// Clear empties the table, keeping its size.
+func (t *Table) Clear() {
 	if t.n > 0 {
 		clear(t.keys)
 		t.n = 0

@@ -1,23 +1,22 @@
-package pickle
+package alloc
 
 import "unsafe"
 
-// boxer puts ints, floats and strings into interface values without an
+// Boxer puts ints, floats and strings into interface values without an
 // allocation for each. Converting a value to `any` makes the runtime copy it
 // to a fresh heap allocation and point the interface at the copy; the boxer
 // copies it into a slot of a shared chunk instead and points the interface
 // there. A chunk stays alive while any interface points into it (the
 // collector follows interior pointers), and a slot is written once, before
-// anyone can see it.
+// anyone can see it. Its zero value is ready to use; one Boxer serves one
+// goroutine.
 //
-// It uses unsafe (as the direct decoder does for field offsets and slice
-// headers, and the encoder's memo for addresses): an interface value is two
-// words, the type and a pointer to the value, and the boxer writes them
-// itself.
+// It uses unsafe: an interface value is two words, the type and a pointer
+// to the value, and the boxer writes them itself.
 // TestBoxerMatchesRuntime pins that the results behave exactly as the
 // runtime's own conversions, through the collector too; BenchmarkBoxer shows
 // what it saves.
-type boxer struct {
+type Boxer struct {
 	ints    []int64
 	floats  []float64
 	strings []string
@@ -62,7 +61,8 @@ func makeAny(typ, data unsafe.Pointer) any {
 	return v
 }
 
-func (b *boxer) int64(v int64) any {
+// Int64 returns v as an interface value.
+func (b *Boxer) Int64(v int64) any {
 	if v >= 0 && v < 256 {
 		return v // the runtime boxes these without allocating
 	}
@@ -75,7 +75,8 @@ func (b *boxer) int64(v int64) any {
 	return makeAny(int64TypeWord, unsafe.Pointer(p))
 }
 
-func (b *boxer) float64(v float64) any {
+// Float64 returns v as an interface value.
+func (b *Boxer) Float64(v float64) any {
 	if len(b.floats) == 0 {
 		refill(&b.floats, &b.floatN)
 	}
@@ -85,7 +86,8 @@ func (b *boxer) float64(v float64) any {
 	return makeAny(float64TypeWord, unsafe.Pointer(p))
 }
 
-func (b *boxer) string(s string) any {
+// String returns s as an interface value.
+func (b *Boxer) String(s string) any {
 	if s == "" {
 		return s // the runtime boxes the empty string without allocating
 	}

@@ -1,13 +1,14 @@
-package pickle
+package alloc
 
 import "unsafe"
 
-// slab hands out small slices carved from shared chunks, so that the many
+// Slab hands out small slices carved from shared chunks, so that the many
 // small tuples, lists and dicts of a pickle do not each need an allocation
 // of their own. A slice handed out has its capacity capped at its length, so
 // appending to it copies it out rather than into its neighbour. A chunk stays
-// alive while any slice from it does, and is never handed out twice.
-type slab[T any] struct {
+// alive while any slice from it does, and is never handed out twice. Its
+// zero value is ready to use.
+type Slab[T any] struct {
 	chunk []T
 	size  int // elements in the last chunk: chunks start small and double
 }
@@ -17,8 +18,8 @@ const (
 	slabMaxTake    = 32      // larger slices get their own allocation
 )
 
-// take returns a slice of length n.
-func (s *slab[T]) take(n int) []T {
+// Take returns a slice of length n.
+func (s *Slab[T]) Take(n int) []T {
 	if n > slabMaxTake {
 		return make([]T, n)
 	}
