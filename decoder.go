@@ -651,6 +651,8 @@ func (m *machine) exec(code byte, a *argument) error {
 		return m.persistentLoad(pid)
 	case opNextBuffer:
 		if m.obs != nil && m.obs.scanning && m.nextBuffer >= len(m.cfg.buffers) {
+			m.obs.outOfBand(m)
+			m.nextBuffer++
 			return m.push(&PickleBuffer{}) // the loader supplies it
 		}
 		if !m.cfg.buffersSet {
@@ -1133,10 +1135,10 @@ func (m *machine) persistentLoad(pid any) error {
 		}
 		return m.push(v)
 	}
-	if m.cfg.allowAll || m.obs != nil && m.obs.scanning {
+	if m.cfg.allowAll || m.cfg.keepPIDs || m.obs != nil && m.obs.scanning {
 		return m.push(&PersistentID{ID: pid})
 	}
-	return unsupported("a persistent id was found but no PersistentLoad hook was given")
+	return unsupported("a persistent id was found but no PersistentLoad hook was given (KeepPersistentIDs keeps it as a PersistentID)")
 }
 
 func isASCII(s string) bool {

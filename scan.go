@@ -24,6 +24,13 @@ const (
 	// Safe: only globals the decoder's default allowlist admits (or those
 	// admitted by the options given to Scan), or none at all.
 	Safe Verdict = iota
+	// External: safe as far as the pickle itself goes, but it refers to
+	// objects outside it (persistent ids, out-of-band buffers), which
+	// Python's plain pickle.load refuses (UnpicklingError) and which a
+	// loader's persistent_load or buffers turn into whatever it decides.
+	// Scan with KeepPersistentIDs (or PersistentLoad) when the loader is
+	// trusted with persistent ids, with Buffers when the buffers are given.
+	External
 	// Suspicious: globals outside the allowlist.
 	Suspicious
 	// Dangerous: globals that run code or reach the system, as Python would
@@ -33,7 +40,7 @@ const (
 	Malformed
 )
 
-var verdictNames = [...]string{"safe", "suspicious", "dangerous", "malformed"}
+var verdictNames = [...]string{"safe", "external", "suspicious", "dangerous", "malformed"}
 
 func (v Verdict) String() string {
 	if v >= 0 && int(v) < len(verdictNames) {
@@ -502,12 +509,27 @@ func (o *observer) build(m *machine, target any) error {
 	return nil
 }
 
+// persistentID notes a persistent id: Python's plain pickle.load refuses it,
+// and a loader's persistent_load makes of it what it decides, which the
+// scanner cannot see. That is External, not suspicious (every PyTorch
+// checkpoint has them), unless the options say the loader is trusted with
+// them.
 func (o *observer) persistentID(m *machine, pid any) {
 	if o == nil {
 		return
 	}
-	o.calls = append(o.calls, Finding{Offset: m.opStart, Op: opName(m.opCode), Name: "persistent_load(" + Repr(pid) + ")",
-		Reason: "the loader's persistent_load decides what this is"})
+	f := Finding{Offset: m.opStart, Op: opName(m.opCode), Name: "persistent_load(" + Repr(pid) + ")", Verdict: External,
+		Reason: "a persistent id: pickle.load refuses it; a loader's persistent_load decides what it becomes"}
+	if o.cfg.keepPIDs || o.cfg.persistentLoad != nil {
+		f.Verdict, f.Reason = Safe, "a persistent id, left to the loader's persistent_load as the options say"
+	}
+	o.calls = append(o.calls, f)
+}
+
+// outOfBand notes an out-of-band buffer that the options do not supply.
+func (o *observer) outOfBand(m *machine) {
+	o.calls = append(o.calls, Finding{Offset: m.opStart, Op: opName(m.opCode), Name: fmt.Sprintf("out-of-band buffer %d", m.nextBuffer),
+		Verdict: External, Reason: "pickle.load refuses it without buffers=; the loader's buffers decide what it is"})
 }
 
 // FormatReport writes a scan report for people: the verdict and why, then

@@ -1,16 +1,21 @@
 // Command pickle looks inside Python pickle files without Python.
 //
 //	pickle dis FILE                                 disassemble, as python3 -m pickletools
-//	pickle show [-allow-all] [-encoding E] FILE     print the value in Python notation
+//	pickle show [-allow-all] [-persistent-ids] [-encoding E] FILE
+//	                                                print the value in Python notation
 //	                                                (of each *.pkl member of a zip archive)
-//	pickle recode -p N [-allow-all] [-encoding E] FILE
+//	pickle recode -p N [-allow-all] [-persistent-ids] [-encoding E] FILE
 //	                                                write it again at protocol N, to stdout
-//	pickle scan [-json] FILE...                     report the globals and calls, and a verdict
+//	pickle scan [-json] [-persistent-ids] FILE...   report the globals and calls, and a verdict
 //
 // FILE may be "-" for standard input. The exit status is 0 on success, 1 when
 // the input is not a pickle that can be read, and 2 for usage errors; scan
 // exits as virus scanners do: 0 safe, 1 suspicious or dangerous, 2 malformed
-// or unreadable.
+// or unreadable, and 3 external (persistent ids or out-of-band buffers, and
+// nothing worse: see pickle.External).
+// -persistent-ids keeps persistent ids as PersistentID values, for pickles
+// made for a loader with its own persistent_load (torch.load); scan then
+// takes them as safe.
 package main
 
 import (
@@ -30,9 +35,9 @@ import (
 
 const usage = `usage:
   pickle dis FILE
-  pickle show [-allow-all] [-encoding E] FILE
-  pickle recode -p N [-allow-all] [-encoding E] FILE
-  pickle scan [-json] FILE...
+  pickle show [-allow-all] [-persistent-ids] [-encoding E] FILE
+  pickle recode -p N [-allow-all] [-persistent-ids] [-encoding E] FILE
+  pickle scan [-json] [-persistent-ids] FILE...
 
 FILE may be - for standard input.
 `
@@ -126,18 +131,28 @@ func runDis(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // decodeFlags are the options shared by the commands that decode.
 type decodeFlags struct {
 	allowAll bool
+	keepPIDs bool
 	encoding string
 }
 
 func (d *decodeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&d.allowAll, "allow-all", false, "admit every global; calls and objects are shown symbolically, never executed")
 	fs.StringVar(&d.encoding, "encoding", "ASCII", "how to decode Python 2 str: ASCII, latin1, utf-8 or bytes")
+	registerKeepPIDs(fs, &d.keepPIDs)
+}
+
+// registerKeepPIDs is the flag show and scan share for persistent ids.
+func registerKeepPIDs(fs *flag.FlagSet, keep *bool) {
+	fs.BoolVar(keep, "persistent-ids", false, "keep persistent ids as PersistentID values (the loader's persistent_load resolves them, as torch.load's does)")
 }
 
 func (d *decodeFlags) options() []pickle.Option {
 	opts := []pickle.Option{pickle.Encoding(d.encoding)}
 	if d.allowAll {
 		opts = append(opts, pickle.AllowAllGlobals())
+	}
+	if d.keepPIDs {
+		opts = append(opts, pickle.KeepPersistentIDs())
 	}
 	return opts
 }
@@ -157,6 +172,10 @@ func eachPickle(r io.Reader, df decodeFlags, fn func(v any) error) error {
 		if err != nil {
 			if errors.Is(err, pickle.ErrForbiddenGlobal) && !df.allowAll {
 				return fmt.Errorf("%w (rerun with -allow-all to keep it symbolically)", err)
+			}
+			var de *pickle.DecodeError
+			if errors.As(err, &de) && (de.Op == "PERSID" || de.Op == "BINPERSID") && errors.Is(err, pickle.ErrUnsupported) && !df.keepPIDs {
+				return fmt.Errorf("%w (rerun with -persistent-ids to keep it symbolically)", err)
 			}
 			return err
 		}
@@ -254,26 +273,33 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return err
 }
 
-// runScan scans each file and returns the exit status: 0 when all are safe,
-// 1 when one is suspicious or dangerous, 2 when one is malformed or cannot be
-// read (and for usage errors).
+// runScan scans each file and returns the exit status of the worst verdict:
+// 0 when all are safe, 3 when the worst is external, 1 when one is
+// suspicious or dangerous, 2 when one is malformed or cannot be read (and for
+// usage errors).
 func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("scan", stderr)
 	asJSON := fs.Bool("json", false, "write one JSON report per file")
 	// Accepted as show's is; a scan does not depend on it (see pickle.Scan).
 	encoding := fs.String("encoding", "ASCII", "accepted for show's sake; scan reads Python 2 str as Latin-1 whatever it says")
+	var keepPIDs bool
+	registerKeepPIDs(fs, &keepPIDs)
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	status := 0
+	opts := []pickle.Option{pickle.Encoding(*encoding)}
+	if keepPIDs {
+		opts = append(opts, pickle.KeepPersistentIDs())
+	}
+	worst := pickle.Safe
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	for _, name := range fs.Args() {
-		rep, err := scanFile(name, stdin, pickle.Encoding(*encoding))
+		rep, err := scanFile(name, stdin, opts...)
 		if err != nil {
 			fmt.Fprintf(stderr, "pickle scan: %s: %v\n", name, err)
-			status = 2
+			worst = pickle.Malformed
 			continue
 		}
 		if *asJSON {
@@ -285,17 +311,13 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		} else if err := pickle.FormatReport(w, name, rep); err != nil {
 			return 2
 		}
-		switch rep.Verdict {
-		case pickle.Malformed:
-			status = 2
-		case pickle.Suspicious, pickle.Dangerous:
-			if status == 0 {
-				status = 1
-			}
-		}
+		worst = max(worst, rep.Verdict)
 	}
-	return status
+	return scanStatus[worst]
 }
+
+// scanStatus is the exit status of each verdict.
+var scanStatus = map[pickle.Verdict]int{pickle.Safe: 0, pickle.External: 3, pickle.Suspicious: 1, pickle.Dangerous: 1, pickle.Malformed: 2}
 
 func scanFile(name string, stdin io.Reader, opts ...pickle.Option) (*pickle.ScanReport, error) {
 	if name == "-" {
