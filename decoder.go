@@ -166,8 +166,13 @@ func (m *machine) decode() (any, error) {
 		}
 		// The commonest opcodes, without the general path's dispatch
 		// (which also makes their errors, and takes them when the stack
-		// or the marks are full).
-		switch code {
+		// or the marks are full). A traced machine takes the general path
+		// for every opcode.
+		quick := code
+		if m.obs != nil && m.obs.trace != nil {
+			quick = opStop // not a quick opcode
+		}
+		switch quick {
 		case opMark:
 			if len(m.marks) < m.cfg.maxDepth {
 				m.marks = append(m.marks, len(m.stack))
@@ -222,6 +227,7 @@ func (m *machine) decode() (any, error) {
 		}
 		op := opcodes[code]
 		if op == nil {
+			m.obs.traceOp(src, start, code, true)
 			return nil, &DecodeError{Offset: start, Err: malformed("invalid load key, %s", invalidKey(code))}
 		}
 		switch {
@@ -230,6 +236,7 @@ func (m *machine) decode() (any, error) {
 			err = src.readArg(op.arg, &m.arg)
 		}
 		m.opStart, m.opCode = start, code
+		m.obs.traceOp(src, start, code, err != nil)
 		if err == nil {
 			if code == opStop {
 				var v any
@@ -251,6 +258,7 @@ func (m *machine) decode() (any, error) {
 			}
 		}
 		if err != nil {
+			m.obs.traceFailed()
 			return nil, &DecodeError{Offset: start, Op: op.name, Err: err}
 		}
 	}
@@ -311,6 +319,11 @@ func (m *machine) exec(code byte, a *argument) error {
 	case opBinInt, opBinInt1, opBinInt2:
 		return m.push(m.box.int64(a.n))
 	case opInt:
+		if !m.cText && bytes.IndexByte(a.b, 0) >= 0 {
+			// As LONG and FLOAT: Python's int() takes no NUL (the C
+			// unpickler's strtol stops at one).
+			return malformed("invalid literal for int(): %q", a.b)
+		}
 		n, bi, isBool, err := parseCInt(a.b, m.cfg.maxIntDigits)
 		switch {
 		case err != nil:
@@ -776,8 +789,8 @@ func (m *machine) pushLong(text []byte) error {
 // textArg is the text argument of LONG, FLOAT, PUT or GET as the machine
 // reads it: the whole line, as the pure-Python unpickler (and the decoder)
 // does, or under cText the line up to a NUL, as the C unpickler does: it
-// parses the line as a C string. (INT is parsed as C does everywhere; see
-// parseCInt.)
+// parses the line as a C string. (INT is parsed by parseCInt, after a check
+// for a NUL outside cText.)
 func (m *machine) textArg(b []byte) []byte {
 	if m.cText {
 		if i := bytes.IndexByte(b, 0); i > 0 {

@@ -174,9 +174,19 @@ func scanStream(data []byte, member string, cfg *config, rep *ScanReport) {
 		rep.Pickles = append(rep.Pickles, PickleReport{Source: member, Verdict: Malformed, Error: "empty input"})
 		return
 	}
-	var all []PickleReport
+	all, spans, traces := readStream(data, member, cfg)
+	regionNotes(all, spans, traces)
+	rep.Pickles = append(rep.Pickles, mergeReadings(all)...)
+}
+
+// readStream reads every pickle of data in every reading, and returns a
+// report of each, what each covers, and the opcodes each reading read.
+func readStream(data []byte, member string, cfg *config) (all []PickleReport, spans []span, traces [][]opRead) {
+	traces = make([][]opRead, len(readings))
+	var ref []opRead // the first reading's trace, which the others mostly repeat
 	work := scanWorkPerByte*int64(len(data)) + 1<<20
-	for _, rd := range readings {
+	for ri, rd := range readings {
+		sink := &traceSink{ref: ref}
 		seen := map[int64]bool{}
 		todo := []int64{0}
 		for len(todo) > 0 {
@@ -189,23 +199,30 @@ func scanStream(data []byte, member string, cfg *config, rep *ScanReport) {
 			if work <= 0 {
 				all = append(all, PickleReport{Source: member, Offset: start, Readings: []string{rd.name}, Verdict: Malformed,
 					Error: "pickle: too many ways to read this stream; not scanned further"})
+				spans = append(spans, span{ri, start, start})
 				break
 			}
-			p, end, next := scanPickle(data, start, rd, cfg)
+			p, end, next := scanPickle(data, start, rd, cfg, sink)
 			p.Source = member
 			work -= max(end, start+1) - start
 			all = append(all, p)
+			spans = append(spans, span{ri, start, end})
 			todo = append(todo, next...)
 		}
+		traces[ri] = sink.done()
+		if ri == 0 {
+			ref = traces[0]
+		}
 	}
-	rep.Pickles = append(rep.Pickles, mergeReadings(all)...)
+	return all, spans, traces
 }
 
 // scanPickle reads one pickle at start as rd does, and returns its report
-// where reading it ended, and where rd may start the next one (nowhere after
-// a malformed one: the stream cannot be followed past it).
-func scanPickle(data []byte, start int64, rd reading, cfg *config) (p PickleReport, end int64, next []int64) {
-	obs := &observer{scanning: true, cfg: cfg}
+// where reading it ended, where rd may start the next one (nowhere after
+// a malformed one: the stream cannot be followed past it). It traces the
+// opcodes it reads into sink.
+func scanPickle(data []byte, start int64, rd reading, cfg *config, sink *traceSink) (p PickleReport, end int64, next []int64) {
+	obs := &observer{scanning: true, cfg: cfg, trace: sink}
 	src := newBytesSource(data)
 	src.pos, src.framing = int(start), rd.framing
 	m := machine{src: src, cfg: cfg, obs: obs, cText: rd.cText}
@@ -364,6 +381,10 @@ type observer struct {
 	leaked   bool  // one of them was used for something else
 	// callees are the globals called, by index in calls.
 	callees map[int]Global
+	// trace, when set, records every opcode read (scan_regions.go);
+	// dropped is the source's count of dropped bytes at the last one.
+	trace   *traceSink
+	dropped int64
 }
 
 func (o *observer) reset() {
