@@ -227,7 +227,9 @@ func (m *machine) decode() (any, error) {
 		}
 		op := opcodes[code]
 		if op == nil {
-			m.obs.traceOp(src, start, code, true)
+			if m.obs != nil {
+				m.obs.traceOp(src, start, code, true)
+			}
 			return nil, &DecodeError{Offset: start, Err: malformed("invalid load key, %s", invalidKey(code))}
 		}
 		switch {
@@ -236,7 +238,9 @@ func (m *machine) decode() (any, error) {
 			err = src.readArg(op.arg, &m.arg)
 		}
 		m.opStart, m.opCode = start, code
-		m.obs.traceOp(src, start, code, err != nil)
+		if m.obs != nil {
+			m.obs.traceOp(src, start, code, err != nil)
+		}
 		if err == nil {
 			if code == opStop {
 				var v any
@@ -258,7 +262,9 @@ func (m *machine) decode() (any, error) {
 			}
 		}
 		if err != nil {
-			m.obs.traceFailed()
+			if m.obs != nil {
+				m.obs.traceFailed()
+			}
 			return nil, &DecodeError{Offset: start, Op: op.name, Err: err}
 		}
 	}
