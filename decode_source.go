@@ -29,6 +29,8 @@ type source struct {
 	// frameEnd is the stream offset where the furthest frame read in this
 	// pickle ends: where a reader that reads whole frames goes on.
 	frameEnd int64
+	// dropped counts the bytes dropFrame skipped, for the scanner's trace.
+	dropped int64
 }
 
 // framing is a way of reading FRAME.
@@ -308,6 +310,7 @@ func (s *source) dropFrame() bool {
 	if s.framing != framingNoPeek {
 		return false
 	}
+	s.dropped += int64(s.limit - s.pos)
 	s.pos = s.limit
 	return true
 }

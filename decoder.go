@@ -168,8 +168,13 @@ func (m *machine) decode() (any, error) {
 		}
 		// The commonest opcodes, without the general path's dispatch
 		// (which also makes their errors, and takes them when the stack
-		// or the marks are full).
-		switch code {
+		// or the marks are full). A traced machine takes the general path
+		// for every opcode.
+		quick := code
+		if m.obs != nil && m.obs.trace != nil {
+			quick = opStop // not a quick opcode
+		}
+		switch quick {
 		case opMark:
 			if len(m.marks) < m.cfg.maxDepth {
 				m.marks = append(m.marks, len(m.stack))
@@ -224,6 +229,9 @@ func (m *machine) decode() (any, error) {
 		}
 		op := opcodes[code]
 		if op == nil {
+			if m.obs != nil {
+				m.obs.traceOp(src, start, code, true)
+			}
 			return nil, &DecodeError{Offset: start, Err: malformed("invalid load key, %s", invalidKey(code))}
 		}
 		switch {
@@ -232,6 +240,9 @@ func (m *machine) decode() (any, error) {
 			err = src.readArg(op.arg, &m.arg)
 		}
 		m.opStart, m.opCode = start, code
+		if m.obs != nil {
+			m.obs.traceOp(src, start, code, err != nil)
+		}
 		if err == nil {
 			if code == opStop {
 				var v any
@@ -253,6 +264,9 @@ func (m *machine) decode() (any, error) {
 			}
 		}
 		if err != nil {
+			if m.obs != nil {
+				m.obs.traceFailed()
+			}
 			return nil, &DecodeError{Offset: start, Op: op.name, Err: err}
 		}
 	}
@@ -313,6 +327,11 @@ func (m *machine) exec(code byte, a *argument) error {
 	case opBinInt, opBinInt1, opBinInt2:
 		return m.push(m.box.Int64(a.n))
 	case opInt:
+		if !m.cText && bytes.IndexByte(a.b, 0) >= 0 {
+			// As LONG and FLOAT: Python's int() takes no NUL (the C
+			// unpickler's strtol stops at one).
+			return malformed("invalid literal for int(): %q", a.b)
+		}
 		n, bi, isBool, err := parseCInt(a.b, m.cfg.maxIntDigits)
 		switch {
 		case err != nil:
@@ -653,6 +672,8 @@ func (m *machine) exec(code byte, a *argument) error {
 		return m.persistentLoad(pid)
 	case opNextBuffer:
 		if m.obs != nil && m.obs.scanning && m.nextBuffer >= len(m.cfg.buffers) {
+			m.obs.outOfBand(m)
+			m.nextBuffer++
 			return m.push(&PickleBuffer{}) // the loader supplies it
 		}
 		if !m.cfg.buffersSet {
@@ -776,8 +797,8 @@ func (m *machine) pushLong(text []byte) error {
 // textArg is the text argument of LONG, FLOAT, PUT or GET as the machine
 // reads it: the whole line, as the pure-Python unpickler (and the decoder)
 // does, or under cText the line up to a NUL, as the C unpickler does: it
-// parses the line as a C string. (INT is parsed as C does everywhere; see
-// parseCInt.)
+// parses the line as a C string. (INT is parsed by parseCInt, after a check
+// for a NUL outside cText.)
 func (m *machine) textArg(b []byte) []byte {
 	if m.cText {
 		if i := bytes.IndexByte(b, 0); i > 0 {
@@ -1138,10 +1159,10 @@ func (m *machine) persistentLoad(pid any) error {
 		}
 		return m.push(v)
 	}
-	if m.cfg.allowAll || m.obs != nil && m.obs.scanning {
+	if m.cfg.allowAll || m.cfg.keepPIDs || m.obs != nil && m.obs.scanning {
 		return m.push(&PersistentID{ID: pid})
 	}
-	return unsupported("a persistent id was found but no PersistentLoad hook was given")
+	return unsupported("a persistent id was found but no PersistentLoad hook was given (KeepPersistentIDs keeps it as a PersistentID)")
 }
 
 func isASCII(s string) bool {

@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -479,7 +480,7 @@ func (d *direct) exec(code byte, a *argument) bool {
 	case opInt:
 		n, bi, isBool, err := parseCInt(a.b, d.cfg.maxIntDigits)
 		switch {
-		case err != nil:
+		case err != nil, bytes.IndexByte(a.b, 0) >= 0: // (the machine refuses a NUL)
 			return false
 		case isBool:
 			return d.push(dval{kind: dvBool, n: n})

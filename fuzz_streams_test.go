@@ -16,7 +16,9 @@ import (
 // input; bytes objects that swallow what follows) and checks that every
 // global CPython resolves when it loads them, with either unpickler and
 // either kind of stream (testdata/scan/oracle.py), is named by a finding of
-// the scan: nothing any reading could run goes unreported.
+// the scan: nothing any reading could run goes unreported; and that every
+// opcode two readings read differently lies in a finding naming both
+// (checkRegions).
 func FuzzScanStreams(f *testing.F) {
 	for _, seed := range []string{
 		"\x00\x01\x00\x02",         // two pickles
@@ -35,6 +37,7 @@ func FuzzScanStreams(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		checkRegions(t, data, rep)
 		named, computed := map[string]bool{}, false
 		for _, p := range rep.Pickles {
 			for _, f := range append(append([]Finding(nil), p.Globals...), p.Calls...) {

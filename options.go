@@ -55,6 +55,7 @@ type config struct {
 	encoding       stringEncoding
 	findClass      func(module, name string) (string, string, error)
 	persistentLoad func(pid any) (any, error)
+	keepPIDs       bool // KeepPersistentIDs
 	buffers        [][]byte
 	buffersSet     bool
 	extensions     map[int32]Global
@@ -222,9 +223,20 @@ func FindClass(hook func(module, name string) (newModule, newName string, err er
 
 // PersistentLoad installs the hook that resolves persistent ids (PERSID,
 // BINPERSID), as Python's Unpickler.persistent_load. Without it, a persistent
-// id is an error, or a *PersistentID value with AllowAllGlobals.
+// id is an error, or a *PersistentID value with KeepPersistentIDs or
+// AllowAllGlobals.
 func PersistentLoad(hook func(pid any) (any, error)) Option {
 	return optionFunc(func(c *config) { c.persistentLoad = hook })
+}
+
+// KeepPersistentIDs decodes persistent ids (PERSID, BINPERSID) that no
+// PersistentLoad hook resolves as *PersistentID values, to look at a pickle
+// made for a loader with its own persistent_load (PyTorch's torch.load, for
+// one) without resolving anything. For Scan it says that the caller's loader
+// resolves persistent ids: they are then safe rather than External. Python's
+// plain pickle.load refuses such pickles.
+func KeepPersistentIDs() Option {
+	return optionFunc(func(c *config) { c.keepPIDs = true })
 }
 
 // Buffers supplies the out-of-band buffers that a protocol 5 pickle refers to

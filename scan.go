@@ -22,6 +22,13 @@ const (
 	// Safe: only globals the decoder's default allowlist admits (or those
 	// admitted by the options given to Scan), or none at all.
 	Safe Verdict = iota
+	// External: safe as far as the pickle itself goes, but it refers to
+	// objects outside it (persistent ids, out-of-band buffers), which
+	// Python's plain pickle.load refuses (UnpicklingError) and which a
+	// loader's persistent_load or buffers turn into whatever it decides.
+	// Scan with KeepPersistentIDs (or PersistentLoad) when the loader is
+	// trusted with persistent ids, with Buffers when the buffers are given.
+	External
 	// Suspicious: globals outside the allowlist.
 	Suspicious
 	// Dangerous: globals that run code or reach the system, as Python would
@@ -31,7 +38,7 @@ const (
 	Malformed
 )
 
-var verdictNames = [...]string{"safe", "suspicious", "dangerous", "malformed"}
+var verdictNames = [...]string{"safe", "external", "suspicious", "dangerous", "malformed"}
 
 func (v Verdict) String() string {
 	if v >= 0 && int(v) < len(verdictNames) {
@@ -163,9 +170,19 @@ func scanStream(data []byte, member string, cfg *config, rep *ScanReport) {
 		rep.Pickles = append(rep.Pickles, PickleReport{Source: member, Verdict: Malformed, Error: "empty input"})
 		return
 	}
-	var all []PickleReport
+	all, spans, traces := readStream(data, member, cfg)
+	regionNotes(all, spans, traces)
+	rep.Pickles = append(rep.Pickles, mergeReadings(all)...)
+}
+
+// readStream reads every pickle of data in every reading, and returns a
+// report of each, what each covers, and the opcodes each reading read.
+func readStream(data []byte, member string, cfg *config) (all []PickleReport, spans []span, traces [][]opRead) {
+	traces = make([][]opRead, len(readings))
+	var ref []opRead // the first reading's trace, which the others mostly repeat
 	work := scanWorkPerByte*int64(len(data)) + 1<<20
-	for _, rd := range readings {
+	for ri, rd := range readings {
+		sink := &traceSink{ref: ref}
 		seen := map[int64]bool{}
 		todo := []int64{0}
 		for len(todo) > 0 {
@@ -178,23 +195,30 @@ func scanStream(data []byte, member string, cfg *config, rep *ScanReport) {
 			if work <= 0 {
 				all = append(all, PickleReport{Source: member, Offset: start, Readings: []string{rd.name}, Verdict: Malformed,
 					Error: "pickle: too many ways to read this stream; not scanned further"})
+				spans = append(spans, span{ri, start, start})
 				break
 			}
-			p, end, next := scanPickle(data, start, rd, cfg)
+			p, end, next := scanPickle(data, start, rd, cfg, sink)
 			p.Source = member
 			work -= max(end, start+1) - start
 			all = append(all, p)
+			spans = append(spans, span{ri, start, end})
 			todo = append(todo, next...)
 		}
+		traces[ri] = sink.done()
+		if ri == 0 {
+			ref = traces[0]
+		}
 	}
-	rep.Pickles = append(rep.Pickles, mergeReadings(all)...)
+	return all, spans, traces
 }
 
 // scanPickle reads one pickle at start as rd does, and returns its report
-// where reading it ended, and where rd may start the next one (nowhere after
-// a malformed one: the stream cannot be followed past it).
-func scanPickle(data []byte, start int64, rd reading, cfg *config) (p PickleReport, end int64, next []int64) {
-	obs := &observer{scanning: true, cfg: cfg}
+// where reading it ended, where rd may start the next one (nowhere after
+// a malformed one: the stream cannot be followed past it). It traces the
+// opcodes it reads into sink.
+func scanPickle(data []byte, start int64, rd reading, cfg *config, sink *traceSink) (p PickleReport, end int64, next []int64) {
+	obs := &observer{scanning: true, cfg: cfg, trace: sink}
 	src := newBytesSource(data)
 	src.pos, src.framing = int(start), rd.framing
 	m := machine{src: src, cfg: cfg, obs: obs, cText: rd.cText}
@@ -317,6 +341,10 @@ type observer struct {
 	leaked   bool  // one of them was used for something else
 	// callees are the globals called, by index in calls.
 	callees map[int]Global
+	// trace, when set, records every opcode read (scan_regions.go);
+	// dropped is the source's count of dropped bytes at the last one.
+	trace   *traceSink
+	dropped int64
 }
 
 func (o *observer) reset() {
@@ -462,12 +490,27 @@ func (o *observer) build(m *machine, target any) error {
 	return nil
 }
 
+// persistentID notes a persistent id: Python's plain pickle.load refuses it,
+// and a loader's persistent_load makes of it what it decides, which the
+// scanner cannot see. That is External, not suspicious (every PyTorch
+// checkpoint has them), unless the options say the loader is trusted with
+// them.
 func (o *observer) persistentID(m *machine, pid any) {
 	if o == nil {
 		return
 	}
-	o.calls = append(o.calls, Finding{Offset: m.opStart, Op: opName(m.opCode), Name: "persistent_load(" + Repr(pid) + ")",
-		Reason: "the loader's persistent_load decides what this is"})
+	f := Finding{Offset: m.opStart, Op: opName(m.opCode), Name: "persistent_load(" + Repr(pid) + ")", Verdict: External,
+		Reason: "a persistent id: pickle.load refuses it; a loader's persistent_load decides what it becomes"}
+	if o.cfg.keepPIDs || o.cfg.persistentLoad != nil {
+		f.Verdict, f.Reason = Safe, "a persistent id, left to the loader's persistent_load as the options say"
+	}
+	o.calls = append(o.calls, f)
+}
+
+// outOfBand notes an out-of-band buffer that the options do not supply.
+func (o *observer) outOfBand(m *machine) {
+	o.calls = append(o.calls, Finding{Offset: m.opStart, Op: opName(m.opCode), Name: fmt.Sprintf("out-of-band buffer %d", m.nextBuffer),
+		Verdict: External, Reason: "pickle.load refuses it without buffers=; the loader's buffers decide what it is"})
 }
 
 // FormatReport writes a scan report for people: the verdict and why, then

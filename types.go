@@ -90,7 +90,8 @@ type Object struct {
 
 // PersistentID is a reference to an object stored outside the pickle, as
 // Python's persistent_id writes it. The decoder produces it (with
-// AllowAllGlobals and no PersistentLoad hook) for PERSID and BINPERSID.
+// KeepPersistentIDs or AllowAllGlobals, and no PersistentLoad hook) for
+// PERSID and BINPERSID.
 type PersistentID struct {
 	ID any
 }

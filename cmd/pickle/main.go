@@ -1,11 +1,14 @@
 // Command pickle looks inside Python pickle files without Python.
 //
 //	pickle dis FILE                                 disassemble, as python3 -m pickletools
-//	pickle show [-allow-all] [-encoding E] FILE     print the value in Python notation
-//	pickle json [-allow-all] [-encoding E] FILE     print the value as JSON, one line a pickle
-//	pickle recode -p N [-allow-all] [-encoding E] FILE
+//	pickle show [-allow-all] [-persistent-ids] [-encoding E] FILE
+//	                                                print the value in Python notation
+//	pickle json [-allow-all] [-persistent-ids] [-encoding E] FILE
+//	                                                print the value as JSON, one line a pickle
+//	pickle recode -p N [-allow-all] [-persistent-ids] [-encoding E] FILE
 //	                                                write it again at protocol N, to stdout
-//	pickle scan [-json] [-allow GLOBAL]... FILE...  report the globals and calls, and a verdict
+//	pickle scan [-json] [-allow GLOBAL]... [-persistent-ids] FILE...
+//	                                                report the globals and calls, and a verdict
 //
 // FILE may be "-" for standard input. It may be a plain pickle or a pickle
 // that Python tools wrapped: gzip, bz2, xz, lzma, zstd, zlib or lz4
@@ -31,7 +34,11 @@
 // sys.set_int_max_str_digits), and -member NAME to read one archive member. The exit status is 0 on success, 1 when
 // the input is not a pickle that can be read, and 2 for usage errors; scan
 // exits as virus scanners do: 0 safe, 1 suspicious or dangerous, 2 malformed
-// or unreadable.
+// or unreadable, and 3 external (persistent ids or out-of-band buffers, and
+// nothing worse: see pickle.External).
+// -persistent-ids keeps persistent ids as PersistentID values, for pickles
+// made for a loader with its own persistent_load (torch.load); scan then
+// takes them as safe.
 package main
 
 import (
@@ -52,10 +59,10 @@ import (
 
 const usage = `usage:
   pickle dis FILE
-  pickle show [-allow-all] [-encoding E] FILE
-  pickle json [-allow-all] [-encoding E] FILE
-  pickle recode -p N [-allow-all] [-encoding E] FILE
-  pickle scan [-json] [-allow GLOBAL]... FILE...
+  pickle show [-allow-all] [-persistent-ids] [-encoding E] FILE
+  pickle json [-allow-all] [-persistent-ids] [-encoding E] FILE
+  pickle recode -p N [-allow-all] [-persistent-ids] [-encoding E] FILE
+  pickle scan [-json] [-allow GLOBAL]... [-persistent-ids] FILE...
 
 FILE may be - for standard input; a plain pickle, or one compressed (gzip,
 bz2, xz, lzma, zstd, zlib, lz4) or archived (zip, tar) as pandas writes it.
@@ -218,6 +225,7 @@ func runDis(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // pickle may need to load at all among them.
 type decodeFlags struct {
 	allowAll        bool
+	keepPIDs        bool
 	encoding        string
 	maxDecompressed *int64
 	maxIntDigits    int
@@ -251,6 +259,12 @@ func (d *decodeFlags) register(fs *flag.FlagSet) {
 		d.buffers = append(d.buffers, data)
 		return nil
 	})
+	registerKeepPIDs(fs, &d.keepPIDs)
+}
+
+// registerKeepPIDs is the flag show and scan share for persistent ids.
+func registerKeepPIDs(fs *flag.FlagSet, keep *bool) {
+	fs.BoolVar(keep, "persistent-ids", false, "keep persistent ids as PersistentID values (the loader's persistent_load resolves them, as torch.load's does)")
 }
 
 // compile checks the flags once, before any input is read (a bad -encoding
@@ -263,6 +277,9 @@ func (d *decodeFlags) compile() error {
 	opts := []pickle.Option{pickle.Encoding(d.encoding), pickle.MaxDecompressedSize(*d.maxDecompressed), pickle.MaxIntDigits(digits)}
 	if d.allowAll {
 		opts = append(opts, pickle.AllowAllGlobals())
+	}
+	if d.keepPIDs {
+		opts = append(opts, pickle.KeepPersistentIDs())
 	}
 	if d.member != "" {
 		opts = append(opts, pickle.ContainerMember(d.member))
@@ -302,7 +319,10 @@ func eachPickle(r io.Reader, df decodeFlags, fn func(v any) error) error {
 // withHint adds to err the flag that would let the pickle load, if any.
 func withHint(err error, df decodeFlags) error {
 	var le *pickle.LimitError
+	var de *pickle.DecodeError
 	switch {
+	case errors.As(err, &de) && (de.Op == "PERSID" || de.Op == "BINPERSID") && errors.Is(err, pickle.ErrUnsupported) && !df.keepPIDs:
+		return fmt.Errorf("%w (rerun with -persistent-ids to keep it symbolically)", err)
 	case errors.Is(err, pickle.ErrForbiddenGlobal) && !df.allowAll:
 		return fmt.Errorf("%w (rerun with -allow-all to keep it symbolically)", err)
 	case errors.As(err, &le) && le.Limit == "MaxIntDigits":
@@ -396,9 +416,10 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return err
 }
 
-// runScan scans each file and returns the exit status: 0 when all are safe,
-// 1 when one is suspicious or dangerous, 2 when one is malformed or cannot be
-// read (and for usage errors).
+// runScan scans each file and returns the exit status of the worst verdict:
+// 0 when all are safe, 3 when the worst is external, 1 when one is
+// suspicious or dangerous, 2 when one is malformed or cannot be read (and for
+// usage errors).
 func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("scan", stderr)
 	asJSON := fs.Bool("json", false, "write one JSON report per file")
@@ -409,7 +430,9 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		allow = append(allow, g)
 		return nil
 	})
-	max := maxDecompressed(fs)
+	var keepPIDs bool
+	registerKeepPIDs(fs, &keepPIDs)
+	maxDec := maxDecompressed(fs)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, usage)
@@ -419,9 +442,12 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	opts := []pickle.Option{pickle.Encoding(*encoding), pickle.MaxDecompressedSize(*max)}
+	opts := []pickle.Option{pickle.Encoding(*encoding), pickle.MaxDecompressedSize(*maxDec)}
 	if len(allow) > 0 {
 		opts = append(opts, pickle.AllowGlobals(allow...))
+	}
+	if keepPIDs {
+		opts = append(opts, pickle.KeepPersistentIDs())
 	}
 	// Checked once for all the files.
 	set, err := pickle.NewOptions(opts...)
@@ -429,14 +455,14 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pickle scan: %v\n%s", err, usage)
 		return 2
 	}
-	status := 0
+	worst := pickle.Safe
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	for _, name := range fs.Args() {
 		rep, err := scanFile(name, stdin, set)
 		if err != nil {
 			fmt.Fprintf(stderr, "pickle scan: %s: %v\n", name, err)
-			status = 2
+			worst = pickle.Malformed
 			continue
 		}
 		if *asJSON {
@@ -448,17 +474,13 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		} else if err := pickle.FormatReport(w, name, rep); err != nil {
 			return 2
 		}
-		switch rep.Verdict {
-		case pickle.Malformed:
-			status = 2
-		case pickle.Suspicious, pickle.Dangerous:
-			if status == 0 {
-				status = 1
-			}
-		}
+		worst = max(worst, rep.Verdict)
 	}
-	return status
+	return scanStatus[worst]
 }
+
+// scanStatus is the exit status of each verdict.
+var scanStatus = map[pickle.Verdict]int{pickle.Safe: 0, pickle.External: 3, pickle.Suspicious: 1, pickle.Dangerous: 1, pickle.Malformed: 2}
 
 func scanFile(name string, stdin io.Reader, opts ...pickle.Option) (*pickle.ScanReport, error) {
 	if name == "-" {

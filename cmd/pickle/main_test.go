@@ -178,6 +178,24 @@ func TestScanExitCodes(t *testing.T) {
 	assert.Equal(t, 0, code, errOut)
 	assert.Equal(t, "archive/data.pkl:\n[1, 2]\n", out)
 
+	// A persistent id: external (exit 3) for scan, an error for show,
+	// until -persistent-ids says the loader resolves it; then both read it.
+	pid := []byte("\x80\x02]q\x00(K\x01X\x01\x00\x00\x00aQe.")
+	code, out, _ = runCmd(pid, "scan", "-")
+	assert.Equal(t, 3, code, out)
+	assert.Contains(t, out, "-: external")
+	code, out, _ = runCmd(pid, "scan", "-persistent-ids", "-")
+	assert.Equal(t, 0, code, out)
+	code, _, errOut = runCmd(pid, "show", "-")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "-persistent-ids")
+	code, out, _ = runCmd(pid, "show", "-persistent-ids", "-")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "[1, persistent_load('a')]\n", out)
+	// The worst verdict decides: external and dangerous give 1.
+	code, _, _ = runCmd(pid, "scan", "-", samples+"os_system_p4.pkl")
+	assert.Equal(t, 1, code)
+
 	code, _, _ = runCmd([]byte("\x80\x04\x95"), "scan", "-")
 	assert.Equal(t, 2, code)
 	code, _, _ = runCmd(nil, "scan", "no-such-file")
