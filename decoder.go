@@ -892,11 +892,7 @@ func (m *machine) pythonTwoString(b []byte) (any, error) {
 	case encBytes:
 		return append([]byte{}, b...), nil
 	case encLatin1:
-		out := make([]byte, 0, len(b))
-		for _, c := range b {
-			out = utf8.AppendRune(out, rune(c))
-		}
-		return string(out), nil
+		return latin1String(b), nil
 	case encUTF8:
 		if !utf8.Valid(b) {
 			return nil, malformed("'utf-8' codec can't decode Python 2 str %s", strconv.QuoteToASCII(string(b)))

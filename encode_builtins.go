@@ -388,7 +388,7 @@ func (e *encoder) saveBytes(b []byte) error {
 		if len(b) == 0 {
 			return e.saveReduce(Global{"builtins", "bytes"}, emptyTupleValue, key)
 		}
-		return e.saveReduce(Global{"_codecs", "encode"}, Tuple{freshStr(latin1Text(b)), "latin1"}, key)
+		return e.saveReduce(Global{"_codecs", "encode"}, Tuple{freshStr(latin1String(b)), "latin1"}, key)
 	}
 	var hdr [9]byte
 	h, err := e.bytesHeader(&hdr, uint64(len(b)))
@@ -424,19 +424,6 @@ func (e *encoder) bytesHeader(hdr *[9]byte, n uint64) ([]byte, error) {
 type freshStr string
 
 var emptyTupleValue = Tuple{}
-
-// latin1Text decodes bytes as Latin-1.
-func latin1Text(b []byte) string {
-	out := make([]byte, 0, len(b)+len(b)/4)
-	for _, c := range b {
-		if c < 0x80 {
-			out = append(out, c)
-		} else {
-			out = append(out, 0xc0|c>>6, 0x80|c&0x3f)
-		}
-	}
-	return string(out)
-}
 
 func (e *encoder) saveByteArray(ba *ByteArray) error {
 	if e.memoGet(ba) {
