@@ -468,7 +468,7 @@ func (m *machine) exec(code byte, a *argument) error {
 
 	// Memo.
 	case opPut:
-		i, err := m.textIndex(m.textArg(a.b))
+		i, err := parseMemoIndex(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
@@ -478,7 +478,7 @@ func (m *machine) exec(code byte, a *argument) error {
 	case opMemoize:
 		return m.memoPut(uint64(m.memo.n))
 	case opGet:
-		i, err := m.textIndex(m.textArg(a.b))
+		i, err := parseMemoIndex(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
@@ -783,21 +783,6 @@ func (m *machine) textArg(b []byte) []byte {
 		}
 	}
 	return b
-}
-
-// textIndex parses the decimal memo index of PUT and GET.
-func (m *machine) textIndex(text []byte) (uint64, error) {
-	n, b, err := parseTextInt(text, 10, 30)
-	if err != nil {
-		return 0, err
-	}
-	if b != nil {
-		return 0, malformed("memo index %s is too large", b)
-	}
-	if n < 0 {
-		return 0, malformed("negative memo index %d", n)
-	}
-	return uint64(n), nil
 }
 
 func (m *machine) memoPut(i uint64) error {
