@@ -12,9 +12,11 @@ type batchRule uint8
 
 const (
 	// batchIterated is _pickle.c's batch_list and batch_dict (items a
-	// reduce adds, lists and dicts of protocol 0 aside): any batch of
-	// one item is bare.
+	// reduce adds): any batch of one item is bare.
 	batchIterated batchRule = iota
+	// batchEach is protocol 0, which has no marked forms for lists and
+	// dicts: every item is a bare batch of its own.
+	batchEach
 	// batchExactList is batch_list_exact: a list of one item is bare;
 	// otherwise every batch is marked, a trailing batch of one too.
 	batchExactList
@@ -26,42 +28,58 @@ const (
 	batchSet
 )
 
-// batches walks the batches of n items under a rule:
+func (r batchRule) size() int {
+	if r == batchEach {
+		return 1
+	}
+	return batchSize
+}
+
+// batch is one batch of n items under a rule: items[start:end]. It is
+// passed by value, small enough to stay in registers:
 //
-//	for b := e.batches(n, rule); b.next(); {
-//		if b.marked { MARK }
+//	for b := e.batches(n, rule); b.more(); b = b.next() {
+//		if b.marked() { MARK }
 //		items[b.start:b.end]
 //		b.closer(APPEND, APPENDS)
 //	}
-type batches struct {
-	start, end int // the current batch: items[start:end]
-	marked     bool
-	n, size    int
+type batch struct {
+	start, end int // start < 0: no batch is left
+	n          int
 	rule       batchRule
 }
 
-// batches starts the batches of n items. At protocol 0, which has no MARKed
-// forms for lists and dicts, every item is a bare batch of its own.
-func (e *encoder) batches(n int, rule batchRule) batches {
+// batches returns the first batch of n items.
+func (e *encoder) batches(n int, rule batchRule) batch {
 	if e.proto == 0 {
-		return batches{n: n, size: 1, rule: batchIterated}
+		rule = batchEach
 	}
-	return batches{n: n, size: batchSize, rule: rule}
+	if n == 0 {
+		return batch{start: -1}
+	}
+	return batch{end: min(n, rule.size()), n: n, rule: rule}
 }
 
-// next moves to the next batch, reporting false when there is none.
-func (b *batches) next() bool {
-	if b.end == b.n && (b.end-b.start < b.size || b.rule < batchExactDict) {
-		return false // all written, and no empty batch is due
+// more reports whether b is a batch to write.
+func (b batch) more() bool { return b.start >= 0 }
+
+// next returns the batch after b.
+func (b batch) next() batch {
+	if b.end == b.n && (b.end-b.start < b.rule.size() || b.rule < batchExactDict) {
+		return batch{start: -1} // all written, and no empty batch is due
 	}
-	b.start, b.end = b.end, min(b.end+b.size, b.n)
-	b.marked = b.end-b.start != 1 || b.rule == batchSet || b.rule != batchIterated && b.n > 1
-	return true
+	return batch{start: b.end, end: min(b.end+b.rule.size(), b.n), n: b.n, rule: b.rule}
+}
+
+// marked reports whether b is written MARK ... APPENDS (or SETITEMS,
+// ADDITEMS) rather than bare.
+func (b batch) marked() bool {
+	return b.end-b.start != 1 || b.rule == batchSet || b.rule >= batchExactList && b.n > 1
 }
 
 // closer is the opcode that ends the batch: bare for a bare one.
-func (b *batches) closer(bare, marked byte) byte {
-	if b.marked {
+func (b batch) closer(bare, marked byte) byte {
+	if b.marked() {
 		return marked
 	}
 	return bare

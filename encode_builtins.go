@@ -526,8 +526,8 @@ func (e *encoder) saveList(l *List) error {
 	}
 	// Floats are written in runs where no hook needs to see them.
 	floatRuns := !e.cfg.noQuickPaths && e.cfg.persistentID == nil && e.depth+1 <= e.cfg.maxDepth
-	for b := e.batches(len(items), batchExactList); b.next(); {
-		if b.marked {
+	for b := e.batches(len(items), batchExactList); b.more(); b = b.next() {
+		if b.marked() {
 			e.writeOp(opMark)
 		}
 		end := b.end
@@ -559,8 +559,8 @@ func (e *encoder) saveList(l *List) error {
 // batchList writes list items added by a reduce (or a protocol 0 list), as
 // _pickle.c's batch_list: a trailing batch of one item is a plain APPEND.
 func (e *encoder) batchList(items []any) error {
-	for b := e.batches(len(items), batchIterated); b.next(); {
-		if b.marked {
+	for b := e.batches(len(items), batchIterated); b.more(); b = b.next() {
+		if b.marked() {
 			e.writeOp(opMark)
 		}
 		for i := b.start; i < b.end; i++ {
@@ -591,8 +591,8 @@ func (e *encoder) saveDictKeyed(d *Dict, key any, fieldNames bool) error {
 	if fieldNames {
 		saveItem = e.saveField
 	}
-	for b := e.batches(len(items), batchExactDict); b.next(); {
-		if b.marked {
+	for b := e.batches(len(items), batchExactDict); b.more(); b = b.next() {
+		if b.marked() {
 			e.writeOp(opMark)
 		}
 		for i := b.start; i < b.end; i++ {
@@ -702,8 +702,8 @@ func (e *encoder) saveQuickItem(v any) (bool, error) {
 // batchDict writes dict items added by a reduce, as _pickle.c's batch_dict:
 // a trailing batch of one pair is a plain SETITEM.
 func (e *encoder) batchDict(items []DictItem) error {
-	for b := e.batches(len(items), batchIterated); b.next(); {
-		if b.marked {
+	for b := e.batches(len(items), batchIterated); b.more(); b = b.next() {
+		if b.marked() {
 			e.writeOp(opMark)
 		}
 		for i := b.start; i < b.end; i++ {
@@ -731,7 +731,7 @@ func (e *encoder) saveSetItems(items []any, key any) error {
 	}
 	e.writeOp(opEmptySet)
 	e.memoPut(key)
-	for b := e.batches(len(items), batchSet); b.next(); {
+	for b := e.batches(len(items), batchSet); b.more(); b = b.next() {
 		e.writeOp(opMark) // batchSet marks every batch
 		if err := e.saveItems(items[b.start:b.end]); err != nil {
 			return err

@@ -98,8 +98,8 @@ func (e *encoder) saveSliceItems(rv reflect.Value) (bool, error) {
 	case reflect.Float64:
 		items := unsafe.Slice((*float64)(p), n)
 		if e.proto >= 1 { // saveFloats writes BINFLOAT
-			for b := e.batches(n, batchExactList); b.next(); {
-				if b.marked {
+			for b := e.batches(n, batchExactList); b.more(); b = b.next() {
+				if b.marked() {
 					e.writeOp(opMark)
 				}
 				if err := e.saveFloats(items[b.start:b.end]); err != nil {
@@ -371,8 +371,8 @@ func (e *encoder) batchItems(n int, single, batch byte, dict bool, item func(int
 	if dict {
 		rule = batchExactDict
 	}
-	for b := e.batches(n, rule); b.next(); {
-		if b.marked {
+	for b := e.batches(n, rule); b.more(); b = b.next() {
+		if b.marked() {
 			e.writeOp(opMark)
 		}
 		for i := b.start; i < b.end; i++ {
