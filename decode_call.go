@@ -265,15 +265,13 @@ func notPlain(g Global, args Tuple) string {
 		if len(args) >= 2 {
 			enc, ok = args[1].(string)
 		}
-		if ok && normalizeCodec(enc) != "latin1" {
+		if ok && codecNamed(enc) != codecLatin1 {
 			return "only " + globalCodecsEncode.String() + "(text, 'latin1') is plain data (what CPython writes)"
 		}
 	case globalBytes, globalByteArray, py2ByteArray:
 		if len(args) >= 2 {
 			if enc, ok := args[1].(string); ok {
-				switch normalizeCodec(enc) {
-				case "latin1", "utf8", "ascii":
-				default:
+				if codecNamed(enc) == codecOther {
 					return "encodes with a codec other than latin1, utf-8 or ascii"
 				}
 			}
@@ -564,10 +562,10 @@ func encodeText(args Tuple) ([]byte, bool, error) {
 			return nil, false, nil
 		}
 	}
-	switch normalizeCodec(enc) {
-	case "latin1", "ascii":
+	switch c := codecNamed(enc); c {
+	case codecLatin1, codecASCII:
 		limit := rune(0xff)
-		if normalizeCodec(enc) == "ascii" {
+		if c == codecASCII {
 			limit = 0x7f
 		}
 		out := make([]byte, 0, len(text))
@@ -580,25 +578,13 @@ func encodeText(args Tuple) ([]byte, bool, error) {
 			i += size
 		}
 		return out, true, nil
-	case "utf8":
+	case codecUTF8:
 		if !utf8.ValidString(text) {
 			return nil, true, malformed("'utf-8' codec can't encode surrogates")
 		}
 		return []byte(text), true, nil
 	}
 	return nil, false, nil
-}
-
-func normalizeCodec(name string) string {
-	switch name {
-	case "latin1", "latin-1", "latin_1", "iso-8859-1", "iso8859-1", "l1", "ISO-8859-1":
-		return "latin1"
-	case "utf-8", "utf8", "UTF-8", "utf_8":
-		return "utf8"
-	case "ascii", "ASCII", "us-ascii":
-		return "ascii"
-	}
-	return name
 }
 
 func toFloat(v any) (float64, bool) {

@@ -489,7 +489,7 @@ func (m *machine) exec(code byte, a *argument) error {
 
 	// Memo.
 	case opPut:
-		i, err := m.textIndex(m.textArg(a.b))
+		i, err := parseMemoIndex(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
@@ -499,7 +499,7 @@ func (m *machine) exec(code byte, a *argument) error {
 	case opMemoize:
 		return m.memoPut(uint64(m.memo.n))
 	case opGet:
-		i, err := m.textIndex(m.textArg(a.b))
+		i, err := parseMemoIndex(m.textArg(a.b))
 		if err != nil {
 			return err
 		}
@@ -808,21 +808,6 @@ func (m *machine) textArg(b []byte) []byte {
 	return b
 }
 
-// textIndex parses the decimal memo index of PUT and GET.
-func (m *machine) textIndex(text []byte) (uint64, error) {
-	n, b, err := parseTextInt(text, 10, 30)
-	if err != nil {
-		return 0, err
-	}
-	if b != nil {
-		return 0, malformed("memo index %s is too large", b)
-	}
-	if n < 0 {
-		return 0, malformed("negative memo index %d", n)
-	}
-	return uint64(n), nil
-}
-
 func (m *machine) memoPut(i uint64) error {
 	v, err := m.top()
 	if err != nil {
@@ -915,11 +900,7 @@ func (m *machine) pythonTwoString(b []byte) (any, error) {
 	case encBytes:
 		return append([]byte{}, b...), nil
 	case encLatin1:
-		out := make([]byte, 0, len(b))
-		for _, c := range b {
-			out = utf8.AppendRune(out, rune(c))
-		}
-		return string(out), nil
+		return latin1String(b), nil
 	case encUTF8:
 		if !utf8.Valid(b) {
 			return nil, malformed("'utf-8' codec can't decode Python 2 str %s", strconv.QuoteToASCII(string(b)))

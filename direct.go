@@ -518,14 +518,14 @@ func (d *direct) exec(code byte, a *argument) bool {
 		return d.push(strVal(dvByteArray, a.b))
 
 	case opPut:
-		i, err := textMemoIndex(a.b)
+		i, err := parseMemoIndex(a.b)
 		return err == nil && d.memoPut(i)
 	case opBinPut, opLongBinPut:
 		return d.memoPut(uint64(a.n))
 	case opMemoize:
 		return d.memoPut(uint64(d.memoN))
 	case opGet:
-		i, err := textMemoIndex(a.b)
+		i, err := parseMemoIndex(a.b)
 		return err == nil && d.memoGet(i)
 	case opBinGet, opLongBinGet:
 		return d.memoGet(uint64(a.n))
@@ -605,15 +605,6 @@ func (d *direct) exec(code byte, a *argument) bool {
 	// Python 2 str, sets, globals, calls, BUILD, persistent ids, buffers,
 	// DUP, extension codes: the general path's.
 	return false
-}
-
-// textMemoIndex parses the decimal memo index of PUT and GET.
-func textMemoIndex(text []byte) (uint64, error) {
-	n, b, err := parseTextInt(text, 10, 30)
-	if err != nil || b != nil || n < 0 {
-		return 0, errGiveUp
-	}
-	return uint64(n), nil
 }
 
 func (d *direct) fence() int {

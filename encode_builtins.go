@@ -19,9 +19,6 @@ import (
 // save_float, save_unicode, save_bytes, save_tuple, save_list, save_dict,
 // save_set, save_frozenset, save_bytearray).
 
-// batchSize is how many items APPENDS, SETITEMS and ADDITEMS carry at most.
-const batchSize = 1000
-
 // Identity keys for values without a pointer of their own.
 type (
 	tupleID struct {
@@ -390,7 +387,7 @@ func (e *encoder) saveBytes(b []byte) error {
 		if len(b) == 0 {
 			return e.saveReduce(globalBytes, emptyTupleValue, key)
 		}
-		return e.saveReduce(globalCodecsEncode, Tuple{freshStr(latin1Text(b)), "latin1"}, key)
+		return e.saveReduce(globalCodecsEncode, Tuple{freshStr(latin1String(b)), "latin1"}, key)
 	}
 	var hdr [9]byte
 	h, err := e.bytesHeader(&hdr, uint64(len(b)))
@@ -426,19 +423,6 @@ func (e *encoder) bytesHeader(hdr *[9]byte, n uint64) ([]byte, error) {
 type freshStr string
 
 var emptyTupleValue = Tuple{}
-
-// latin1Text decodes bytes as Latin-1.
-func latin1Text(b []byte) string {
-	out := make([]byte, 0, len(b)+len(b)/4)
-	for _, c := range b {
-		if c < 0x80 {
-			out = append(out, c)
-		} else {
-			out = append(out, 0xc0|c>>6, 0x80|c&0x3f)
-		}
-	}
-	return string(out)
-}
 
 func (e *encoder) saveByteArray(ba *ByteArray) error {
 	if e.memoGet(ba) {
@@ -539,26 +523,17 @@ func (e *encoder) saveList(l *List) error {
 	}
 	e.memoPut(nil)
 	items := *l
-	switch {
-	case len(items) == 0:
-		return nil
-	case e.proto == 0:
-		return e.batchList(items)
-	case len(items) == 1:
-		if err := e.save(items[0]); err != nil {
-			return atIndex(err, 0)
-		}
-		e.writeOp(opAppend)
-		return nil
+	if e.proto == 0 {
+		return e.batchList(items) // no BINFLOAT, so no float runs
 	}
 	// Floats are written in runs where no hook needs to see them.
 	floatRuns := !e.cfg.noQuickPaths && e.cfg.persistentID == nil && e.depth+1 <= e.cfg.maxDepth
-	// The C pickler's exact-list path: every batch, even a trailing batch
-	// of one item, is MARK ... APPENDS.
-	for start := 0; start < len(items); start += batchSize {
-		e.writeOp(opMark)
-		end := min(start+batchSize, len(items))
-		for i := start; i < end; i++ {
+	for b := e.batches(len(items), batchExactList); b.more(); b = b.next() {
+		if b.marked() {
+			e.writeOp(opMark)
+		}
+		end := b.end
+		for i := b.start; i < end; i++ {
 			if floatRuns {
 				n, err := e.saveFloatRun(items[i:end])
 				if err != nil {
@@ -578,7 +553,7 @@ func (e *encoder) saveList(l *List) error {
 				return atIndex(err, i)
 			}
 		}
-		e.writeOp(opAppends)
+		e.writeOp(b.closer(opAppend, opAppends))
 	}
 	return nil
 }
@@ -586,31 +561,16 @@ func (e *encoder) saveList(l *List) error {
 // batchList writes list items added by a reduce (or a protocol 0 list), as
 // _pickle.c's batch_list: a trailing batch of one item is a plain APPEND.
 func (e *encoder) batchList(items []any) error {
-	if e.proto == 0 {
-		for i, it := range items {
-			if err := e.save(it); err != nil {
-				return atIndex(err, i)
-			}
-			e.writeOp(opAppend)
+	for b := e.batches(len(items), batchIterated); b.more(); b = b.next() {
+		if b.marked() {
+			e.writeOp(opMark)
 		}
-		return nil
-	}
-	for start := 0; start < len(items); start += batchSize {
-		end := min(start+batchSize, len(items))
-		if end-start == 1 {
-			if err := e.save(items[start]); err != nil {
-				return atIndex(err, start)
-			}
-			e.writeOp(opAppend)
-			break
-		}
-		e.writeOp(opMark)
-		for i := start; i < end; i++ {
+		for i := b.start; i < b.end; i++ {
 			if err := e.save(items[i]); err != nil {
 				return atIndex(err, i)
 			}
 		}
-		e.writeOp(opAppends)
+		e.writeOp(b.closer(opAppend, opAppends))
 	}
 	return nil
 }
@@ -633,39 +593,18 @@ func (e *encoder) saveDictKeyed(d *Dict, key any, fieldNames bool) error {
 	if fieldNames {
 		saveItem = e.saveField
 	}
-	switch {
-	case len(items) == 0:
-		return nil
-	case e.proto == 0:
-		for _, it := range items {
-			if err := saveItem(it); err != nil {
-				return err
-			}
-			e.writeOp(opSetItem)
+	for b := e.batches(len(items), batchExactDict); b.more(); b = b.next() {
+		if b.marked() {
+			e.writeOp(opMark)
 		}
-		return nil
-	case len(items) == 1:
-		if err := saveItem(items[0]); err != nil {
-			return err
-		}
-		e.writeOp(opSetItem)
-		return nil
-	}
-	// The C pickler's exact-dict path: batches of MARK ... SETITEMS, and
-	// after a full batch always one more, empty if nothing is left.
-	for start := 0; ; start += batchSize {
-		e.writeOp(opMark)
-		end := min(start+batchSize, len(items))
-		for i := start; i < end; i++ {
+		for i := b.start; i < b.end; i++ {
 			if err := saveItem(items[i]); err != nil {
 				return err
 			}
 		}
-		e.writeOp(opSetItems)
-		if end-start < batchSize {
-			return nil
-		}
+		e.writeOp(b.closer(opSetItem, opSetItems))
 	}
+	return nil
 }
 
 // openDict writes an empty dict, memoized under key: items follow.
@@ -765,31 +704,16 @@ func (e *encoder) saveQuickItem(v any) (bool, error) {
 // batchDict writes dict items added by a reduce, as _pickle.c's batch_dict:
 // a trailing batch of one pair is a plain SETITEM.
 func (e *encoder) batchDict(items []DictItem) error {
-	if e.proto == 0 {
-		for _, it := range items {
-			if err := e.saveItem(it); err != nil {
-				return err
-			}
-			e.writeOp(opSetItem)
+	for b := e.batches(len(items), batchIterated); b.more(); b = b.next() {
+		if b.marked() {
+			e.writeOp(opMark)
 		}
-		return nil
-	}
-	for start := 0; start < len(items); start += batchSize {
-		end := min(start+batchSize, len(items))
-		if end-start == 1 {
-			if err := e.saveItem(items[start]); err != nil {
-				return err
-			}
-			e.writeOp(opSetItem)
-			break
-		}
-		e.writeOp(opMark)
-		for i := start; i < end; i++ {
+		for i := b.start; i < b.end; i++ {
 			if err := e.saveItem(items[i]); err != nil {
 				return err
 			}
 		}
-		e.writeOp(opSetItems)
+		e.writeOp(b.closer(opSetItem, opSetItems))
 	}
 	return nil
 }
@@ -809,20 +733,14 @@ func (e *encoder) saveSetItems(items []any, key any) error {
 	}
 	e.writeOp(opEmptySet)
 	e.memoPut(key)
-	if len(items) == 0 {
-		return nil
-	}
-	for start := 0; ; start += batchSize {
-		e.writeOp(opMark)
-		end := min(start+batchSize, len(items))
-		if err := e.saveItems(items[start:end]); err != nil {
+	for b := e.batches(len(items), batchSet); b.more(); b = b.next() {
+		e.writeOp(opMark) // batchSet marks every batch
+		if err := e.saveItems(items[b.start:b.end]); err != nil {
 			return err
 		}
 		e.writeOp(opAddItems)
-		if end-start < batchSize {
-			return nil
-		}
 	}
+	return nil
 }
 
 func (e *encoder) saveFrozenSet(f *FrozenSet) error {

@@ -97,13 +97,15 @@ func (e *encoder) saveSliceItems(rv reflect.Value) (bool, error) {
 	switch rv.Type().Elem().Kind() {
 	case reflect.Float64:
 		items := unsafe.Slice((*float64)(p), n)
-		if e.proto >= 1 && n > 1 {
-			for start := 0; start < n; start += batchSize {
-				e.writeOp(opMark)
-				if err := e.saveFloats(items[start:min(start+batchSize, n)]); err != nil {
+		if e.proto >= 1 { // saveFloats writes BINFLOAT
+			for b := e.batches(n, batchExactList); b.more(); b = b.next() {
+				if b.marked() {
+					e.writeOp(opMark)
+				}
+				if err := e.saveFloats(items[b.start:b.end]); err != nil {
 					return true, err
 				}
-				e.writeOp(opAppends)
+				e.writeOp(b.closer(opAppend, opAppends))
 			}
 			return true, nil
 		}
@@ -361,36 +363,26 @@ func (e *encoder) saveStruct(rv reflect.Value, key any) error {
 	return e.batchItems(len(idx), opSetItem, opSetItems, true, func(j int) error { return field(idx[j]) })
 }
 
-// batchItems writes n items as the C pickler does for lists (dict false)
-// and dicts: at protocol 0, or for a single item, each followed by the
-// single-item opcode; otherwise in batches of MARK ... batch opcode, after a
-// full batch of a dict always one more, empty if nothing is left.
+// batchItems writes n items, each by item, as the C pickler writes an exact
+// list (dict false) or dict; single and batch are the bare and marked
+// closing opcodes.
 func (e *encoder) batchItems(n int, single, batch byte, dict bool, item func(int) error) error {
-	switch {
-	case n == 0:
-		return nil
-	case e.proto == 0 || n == 1:
-		for i := range n {
-			if err := item(i); err != nil {
-				return err
-			}
-			e.write(single)
-		}
-		return nil
+	rule := batchExactList
+	if dict {
+		rule = batchExactDict
 	}
-	for start := 0; ; start += batchSize {
-		e.writeOp(opMark)
-		end := min(start+batchSize, n)
-		for i := start; i < end; i++ {
+	for b := e.batches(n, rule); b.more(); b = b.next() {
+		if b.marked() {
+			e.writeOp(opMark)
+		}
+		for i := b.start; i < b.end; i++ {
 			if err := item(i); err != nil {
 				return err
 			}
 		}
-		e.write(batch)
-		if end-start < batchSize || !dict && end == n {
-			return nil
-		}
+		e.writeOp(b.closer(single, batch))
 	}
+	return nil
 }
 
 // saveOrderedMap writes a map whose keys are plain ints, uints or strings,

@@ -195,16 +195,20 @@ func AllowAllGlobals() Option {
 // SHORT_BINSTRING opcodes) decode, as Python's pickle.load(encoding=...) does:
 // "ASCII" (the default: a string with bytes above 0x7f is an error), "latin1"
 // (each byte is one code point), "utf-8", or "bytes" (they decode as []byte).
+// Any name CPython gives these codecs ("latin-1", "cp819", "UTF8", ...) will
+// do.
 func Encoding(name string) Option {
 	return optionFunc(func(c *config) {
-		switch strings.ToLower(strings.ReplaceAll(name, "_", "-")) {
-		case "ascii", "us-ascii":
-			c.encoding = encASCII
-		case "latin1", "latin-1", "iso-8859-1", "iso8859-1", "l1":
-			c.encoding = encLatin1
-		case "bytes":
+		if strings.ToLower(name) == "bytes" {
 			c.encoding = encBytes
-		case "utf-8", "utf8":
+			return
+		}
+		switch codecNamed(name) {
+		case codecASCII:
+			c.encoding = encASCII
+		case codecLatin1:
+			c.encoding = encLatin1
+		case codecUTF8:
 			c.encoding = encUTF8
 		default:
 			c.fail(fmt.Errorf("pickle: Encoding(%q): want \"ASCII\", \"latin1\", \"utf-8\" or \"bytes\"", name))

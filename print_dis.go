@@ -279,7 +279,7 @@ func (d *disassembler) readArg(op *opcode) ([]byte, error) {
 	case argByteArray8:
 		return appendPyByteArrayRepr(nil, a.b), nil
 	case argString1, argString4:
-		return appendPyStrRepr(nil, latin1(a.b)), nil
+		return appendPyStrRepr(nil, latin1String(a.b)), nil
 	case argLong1, argLong4:
 		return appendPyIntRepr(nil, a.n, a.bi)
 	}
@@ -414,13 +414,4 @@ func pyFloatText(text []byte) (float64, bool) {
 		return 0, false
 	}
 	return f, true
-}
-
-// latin1 decodes b as Latin-1 into UTF-8.
-func latin1(b []byte) string {
-	out := make([]byte, 0, len(b)+len(b)/2)
-	for _, c := range b {
-		out = utf8.AppendRune(out, rune(c))
-	}
-	return string(out)
 }
