@@ -246,35 +246,13 @@ func (m *machine) stateSetter(callable, target, state any) (v any, ok bool, err 
 // terabyte), from a few bytes of input.
 const MaxPlainAlloc = 1 << 20
 
-// notPlain says why a call of an allowed global is not plain data, or "".
-// Codecs: _codecs.encode is plain data only with latin1, as CPython writes
-// bytes at protocols 0 to 2; bytes and bytearray only with the linear codecs
-// the model evaluates (latin1, utf-8, ascii); other codecs run other code
-// (punycode's encoder is quadratic). Sizes: see MaxPlainAlloc.
+// notPlain says why a call of an allowed global is not plain data, or "":
+// what its row's ctor.notPlain says (the codecs bytes may be built with, in
+// pytype_builtins.go), or a size beyond MaxPlainAlloc.
 func notPlain(g Global, args Tuple) string {
 	if check := plainChecks[g]; check != nil {
 		if why := check(args); why != "" {
 			return why
-		}
-	}
-	switch g {
-	case globalCodecsEncode:
-		// (Without arguments, or with a codec that is not a str, CPython
-		// fails before any codec runs.)
-		enc, ok := "utf-8", len(args) == 1 // the default codec
-		if len(args) >= 2 {
-			enc, ok = args[1].(string)
-		}
-		if ok && codecNamed(enc) != codecLatin1 {
-			return "only " + globalCodecsEncode.String() + "(text, 'latin1') is plain data (what CPython writes)"
-		}
-	case globalBytes, globalByteArray, py2ByteArray:
-		if len(args) >= 2 {
-			if enc, ok := args[1].(string); ok {
-				if codecNamed(enc) == codecOther {
-					return "encodes with a codec other than latin1, utf-8 or ascii"
-				}
-			}
 		}
 	}
 	if builtinCalls[g] != nil && len(args) > 0 {

@@ -89,8 +89,8 @@ func init() {
 	})
 	registerType(&pyType{
 		name: "bytes",
-		ctors: []ctor{{global: globalBytes, call: callBytes}, py2("bytes"),
-			{global: globalCodecsEncode, call: callCodecsEncode}},
+		ctors: []ctor{{global: globalBytes, call: callBytes, notPlain: codecNotPlain}, py2("bytes"),
+			{global: globalCodecsEncode, call: callCodecsEncode, notPlain: codecsEncodeNotPlain}},
 		allowed: true,
 		// BytesKey (a bytes dict key in a Go map) is a model type: see
 		// modelTypes.
@@ -98,8 +98,9 @@ func init() {
 		direct:  true,
 	})
 	registerType(&pyType{
-		name:    "bytearray",
-		ctors:   []ctor{{global: globalByteArray, call: callByteArray}, {global: py2ByteArray}},
+		name: "bytearray",
+		ctors: []ctor{{global: globalByteArray, call: callByteArray, notPlain: codecNotPlain},
+			{global: py2ByteArray, notPlain: codecNotPlain}},
 		allowed: true,
 		goTypes: []reflect.Type{reflect.TypeFor[*ByteArray]()},
 	})
@@ -158,4 +159,31 @@ func init() {
 		name:    "pickle.PickleBuffer",
 		goTypes: []reflect.Type{reflect.TypeFor[*PickleBuffer]()},
 	})
+}
+
+// codecsEncodeNotPlain: _codecs.encode is plain data only with latin1, as
+// CPython writes bytes at protocols 0 to 2; other codecs run other code
+// (punycode's encoder is quadratic). Without arguments, or with a codec
+// that is not a str, CPython fails before any codec runs.
+func codecsEncodeNotPlain(args Tuple) string {
+	enc, ok := "utf-8", len(args) == 1 // the default codec
+	if len(args) >= 2 {
+		enc, ok = args[1].(string)
+	}
+	if ok && codecNamed(enc) != codecLatin1 {
+		return "only " + globalCodecsEncode.String() + "(text, 'latin1') is plain data (what CPython writes)"
+	}
+	return ""
+}
+
+// codecNotPlain: bytes(text, codec) and bytearray(text, codec) are plain
+// data only with the linear codecs the model evaluates (latin1, utf-8,
+// ascii).
+func codecNotPlain(args Tuple) string {
+	if len(args) >= 2 {
+		if enc, ok := args[1].(string); ok && codecNamed(enc) == codecOther {
+			return "encodes with a codec other than latin1, utf-8 or ascii"
+		}
+	}
+	return ""
 }
