@@ -267,13 +267,14 @@ func notPlain(g Global, args Tuple) string {
 // argument of an evaluated constructor, when the argument says so: an
 // integer size for bytes and bytearray, or a range.
 func allocSize(g Global, arg any) (*big.Int, bool) {
+	sized := g == globalBytes || g == globalByteArray // bytes(n), bytearray(n)
 	switch x := arg.(type) {
 	case int64:
-		if g.Name == "bytes" || g.Name == "bytearray" {
+		if sized {
 			return big.NewInt(x), true
 		}
 	case *big.Int:
-		if g.Name == "bytes" || g.Name == "bytearray" {
+		if sized {
 			return x, true
 		}
 	case *Object:
