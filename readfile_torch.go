@@ -141,7 +141,7 @@ func readZipMember(r io.ReaderAt, size int64, f *zip.File, max int64, cfg *confi
 			return nil, fmt.Errorf("pickle: zip member %s: %d stored bytes at offset %d do not fit the file's %d: %w", f.Name, n, off, size, ErrTruncated)
 		}
 		buf := make([]byte, n)
-		if _, err := r.ReadAt(buf, off); err != nil {
+		if _, err := r.ReadAt(buf, off); err != nil && n > 0 {
 			return nil, fmt.Errorf("pickle: zip member %s (data at offset %d): %w", f.Name, off, err)
 		}
 		if crc32.ChecksumIEEE(buf) != f.CRC32 {
@@ -157,15 +157,18 @@ func readZipMember(r io.ReaderAt, size int64, f *zip.File, max int64, cfg *confi
 		return nil, fmt.Errorf("pickle: zip member %s: %w", f.Name, err)
 	}
 	defer rc.Close()
-	buf := make([]byte, n)
-	if _, err := io.ReadFull(rc, buf); err != nil {
+	// deflate expands at most 1032 to 1: a size beyond what the
+	// compressed bytes can give buys no allocation up front.
+	buf := bytes.NewBuffer(make([]byte, 0, min(n, f.CompressedSize64*1032+4096)))
+	// Reading one byte past the size checks that nothing is left, and
+	// reading to the end checks the CRC.
+	if _, err := io.Copy(buf, io.LimitReader(rc, int64(n)+1)); err != nil {
 		return nil, fmt.Errorf("pickle: zip member %s: %w", f.Name, err)
 	}
-	// Reading on to the end checks the CRC and that nothing is left.
-	if m, err := rc.Read(make([]byte, 1)); m > 0 || err != io.EOF {
-		return nil, fmt.Errorf("pickle: zip member %s: more than the %d bytes it says it holds, or %v: %w", f.Name, n, err, ErrMalformed)
+	if uint64(buf.Len()) != n {
+		return nil, fmt.Errorf("pickle: zip member %s holds %d bytes or more, not the %d it says: %w", f.Name, buf.Len(), n, ErrMalformed)
 	}
-	return buf, nil
+	return buf.Bytes(), nil
 }
 
 // torchStorages resolves the persistent ids of one checkpoint.
@@ -261,11 +264,13 @@ func readTorchLegacy(r io.ReaderAt, size int64, v any, cfg *config, opts []Optio
 	// of the file.
 	objStart := dec.InputOffset()
 	st := &torchStorages{bigEndian: !little, byKey: map[string]*torchStorage{}}
+	left := size - objStart
 	st.load = func(key string, s *torchStorage) error {
 		n := int64(s.numel) * int64(s.dtype.Size)
-		if n > size-objStart {
-			return fmt.Errorf("pickle: torch storage %s of %d bytes does not fit the %d bytes left in the file: %w", key, n, size-objStart, ErrTruncated)
+		if n > left {
+			return fmt.Errorf("pickle: torch storage %s of %d bytes does not fit the %d bytes left in the file: %w", key, n, left, ErrTruncated)
 		}
+		left -= n
 		s.data = make([]byte, n)
 		return nil
 	}
@@ -299,7 +304,9 @@ func readTorchLegacy(r io.ReaderAt, size int64, v any, cfg *config, opts []Optio
 		if n := binary.LittleEndian.Uint64(count[:]); n != uint64(s.numel) {
 			return fmt.Errorf("pickle: torch legacy storage %s at offset %d holds %d elements, not the %d its persistent id says: %w", key, off, n, s.numel, ErrMalformed)
 		}
-		if _, err := r.ReadAt(s.data, off+8); err != nil {
+		// An empty storage at the end of the file reads nothing: a
+		// ReaderAt may say io.EOF for it.
+		if _, err := r.ReadAt(s.data, off+8); err != nil && len(s.data) > 0 {
 			return fmt.Errorf("pickle: torch legacy storage %s (data at offset %d): %w", key, off+8, truncatedEOF(err))
 		}
 		s.fill()

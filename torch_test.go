@@ -128,11 +128,21 @@ func checkTorchFile(t *testing.T, path string, want map[string]torchWantTensor) 
 }
 
 // Every fixture, in both formats, reads to the tensors torch's tolist()
-// gives, in torch's dtype and shape.
+// gives, in torch's dtype and shape; from memory as from the file (a
+// bytes.Reader says io.EOF for an empty read at its end, where a file
+// does not).
 func TestTorchFixtures(t *testing.T) {
 	e := loadTorchExpected(t, torchDir)
 	for name, want := range e.Files {
-		t.Run(name, func(t *testing.T) { checkTorchFile(t, filepath.Join(torchDir, name), want) })
+		t.Run(name, func(t *testing.T) {
+			checkTorchFile(t, filepath.Join(torchDir, name), want)
+			data, err := os.ReadFile(filepath.Join(torchDir, name))
+			require.NoError(t, err)
+			var fromFile, fromMemory any
+			require.NoError(t, ReadFile(filepath.Join(torchDir, name), &fromFile))
+			require.NoError(t, ReadContainer(bytes.NewReader(data), int64(len(data)), &fromMemory))
+			require.Equal(t, Repr(fromFile), Repr(fromMemory))
+		})
 	}
 }
 
