@@ -30,27 +30,51 @@ var torchLegacyMagic = []byte("\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
 // torchLegacyProtocol is the PROTOCOL_VERSION torch's legacy format writes.
 const torchLegacyProtocol = 1001
 
-// readTorch reads r as a PyTorch checkpoint into v if it is one; ok is
-// false when it is not, and nothing was decoded.
-func readTorch(r io.ReaderAt, size int64, v any, cfg *config, opts []Option) (ok bool, err error) {
+// IsTorchCheckpoint reports whether the file r of the given size is a
+// PyTorch checkpoint, which ReadFile and ReadContainer read as torch.load
+// does: torch.save's zip (a member <name>/data.pkl beside <name>/data/ or
+// <name>/version) or its legacy format (a pickle of torch's magic number
+// first). Its pickles cannot be decoded one by one, as EachStream hands
+// them out: their persistent ids name the storages.
+func IsTorchCheckpoint(r io.ReaderAt, size int64) bool {
+	ok, _, _ := sniffTorch(r, size)
+	return ok
+}
+
+// sniffTorch says whether r is a torch checkpoint, and if it is a zip,
+// returns its reader.
+func sniffTorch(r io.ReaderAt, size int64) (ok bool, legacy bool, zr *zip.Reader) {
 	head := make([]byte, min(size, 16))
 	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
-		return false, nil // the container readers will say what is wrong
+		return false, false, nil // the container readers will say what is wrong
 	}
 	if len(head) >= 2+len(torchLegacyMagic) && head[0] == 0x80 && bytes.HasPrefix(head[2:], torchLegacyMagic) {
-		return true, readTorchLegacy(r, size, v, cfg, opts)
+		return true, true, nil
 	}
 	if !bytes.HasPrefix(head, []byte("PK\x03\x04")) {
-		return false, nil
+		return false, false, nil
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
+		return false, false, nil
+	}
+	if _, pkl := torchZipLayout(zr); pkl == nil {
+		return false, false, nil
+	}
+	return true, false, zr
+}
+
+// readTorch reads r as a PyTorch checkpoint into v if it is one; ok is
+// false when it is not, and nothing was decoded.
+func readTorch(r io.ReaderAt, size int64, v any, cfg *config, opts []Option) (ok bool, err error) {
+	ok, legacy, zr := sniffTorch(r, size)
+	switch {
+	case !ok:
 		return false, nil
+	case legacy:
+		return true, readTorchLegacy(r, size, v, cfg, opts)
 	}
 	prefix, pkl := torchZipLayout(zr)
-	if pkl == nil {
-		return false, nil
-	}
 	return true, readTorchZip(r, size, zr, prefix, pkl, v, cfg, opts)
 }
 
@@ -244,12 +268,11 @@ func isText(v any, want string) bool {
 // the magic number, the protocol version, sys_info and the object (its
 // persistent ids naming storages), then a pickle of the storage keys in
 // the order their bytes follow, each an 8-byte little-endian element count
-// and the elements.
+// and the elements, little-endian.
 func readTorchLegacy(r io.ReaderAt, size int64, v any, cfg *config, opts []Option) error {
 	sr := io.NewSectionReader(r, 0, size)
 	dec := NewDecoder(sr)
-	var magic, proto any
-	var sysInfo map[string]any
+	var magic, proto, sysInfo any
 	for i, dst := range []any{&magic, &proto, &sysInfo} {
 		if err := dec.Decode(dst); err != nil {
 			return fmt.Errorf("pickle: torch legacy header pickle %d: %w", i+1, err)
@@ -258,12 +281,13 @@ func readTorchLegacy(r io.ReaderAt, size int64, v any, cfg *config, opts []Optio
 	if p, ok := proto.(int64); !ok || p != torchLegacyProtocol {
 		return fmt.Errorf("pickle: torch legacy protocol version %v, not %d: %w", proto, torchLegacyProtocol, ErrUnsupported)
 	}
-	little, _ := sysInfo["little_endian"].(bool)
 	// Storages are allocated when the object pickle names them and filled
 	// once their bytes are reached after it; each must fit what is left
 	// of the file.
 	objStart := dec.InputOffset()
-	st := &torchStorages{bigEndian: !little, byKey: map[string]*torchStorage{}}
+	// torch's writer (THPStorage_writeFileRaw) swaps every storage to
+	// little-endian, whatever sys_info's little_endian says of the machine.
+	st := &torchStorages{byKey: map[string]*torchStorage{}}
 	left := size - objStart
 	st.load = func(key string, s *torchStorage) error {
 		n := int64(s.numel) * int64(s.dtype.Size)
