@@ -143,10 +143,29 @@ func readTorchZip(r io.ReaderAt, size int64, zr *zip.Reader, prefix string, pkl 
 		s.fill()
 		return err
 	}
-	if err := Unmarshal(data, v, st.options(opts)...); err != nil {
-		return &placedError{"zip member " + pkl.Name, err}
+	dec := st.decoder(bytes.NewReader(data), cfg, opts)
+	obj, err := dec.m.decode()
+	if err == nil && dec.InputOffset() < int64(len(data)) {
+		err = &DecodeError{Offset: dec.InputOffset(), Err: malformed("%d bytes of trailing data after STOP", int64(len(data))-dec.InputOffset())}
+	}
+	if err == nil {
+		err = store(v, obj, dec.m.cfg, size)
+	}
+	if err != nil {
+		return &placedError{"zip member " + pkl.Name, truncatedEOF(err)}
 	}
 	return nil
+}
+
+// decoder returns a Decoder of a checkpoint's object pickle, with the
+// caller's options, the torch globals admitted and persistent ids resolved
+// to storages. Its value is stored into the caller's v apart, with a
+// typed-decoding budget sized by the whole file (the storages are input
+// too), not by the pickle alone.
+func (t *torchStorages) decoder(r io.Reader, cfg *config, opts []Option) *Decoder {
+	t.copies = copyBudget{limit: cfg.maxDecompressed}
+	all := append(opts[:len(opts):len(opts)], AllowGlobals(torchAllowed...), PersistentLoad(t.persistentLoad))
+	return NewDecoder(r, all...)
 }
 
 // readZipMember returns the bytes of a zip member, checked against its
@@ -202,13 +221,7 @@ type torchStorages struct {
 	order     []*torchStorage
 	// load reads a new storage's bytes, or leaves them to be read later.
 	load func(key string, s *torchStorage) error
-}
-
-// options are the caller's, with the torch globals admitted and persistent
-// ids resolved to storages.
-func (t *torchStorages) options(opts []Option) []Option {
-	out := append(opts[:len(opts):len(opts)], AllowGlobals(torchAllowed...), PersistentLoad(t.persistentLoad))
-	return out
+	copies copyBudget // shared by the storages
 }
 
 // persistentLoad resolves ('storage', storage_type, key, location, numel),
@@ -239,7 +252,7 @@ func (t *torchStorages) persistentLoad(pid any) (any, error) {
 	if numel > math.MaxInt/int64(d.Size) {
 		return nil, malformed("torch storage %s of %d elements overflows", key, numel)
 	}
-	s := &torchStorage{key: key, dtype: d, numel: int(numel)}
+	s := &torchStorage{key: key, dtype: d, numel: int(numel), copies: &t.copies}
 	if err := t.load(key, s); err != nil {
 		return nil, err
 	}
@@ -298,16 +311,15 @@ func readTorchLegacy(r io.ReaderAt, size int64, v any, cfg *config, opts []Optio
 		s.data = make([]byte, n)
 		return nil
 	}
-	objCfg, err := newConfig(st.options(opts))
-	if err != nil {
-		return err
-	}
 	// The object is decoded into the value model and stored into v only
 	// once its storages hold their bytes: a typed v copies them.
-	objDec := NewDecoder(io.NewSectionReader(r, objStart, size-objStart), st.options(opts)...)
-	var obj any
-	if err := objDec.Decode(&obj); err != nil {
-		return fmt.Errorf("pickle: torch legacy object pickle at offset %d: %w", objStart, err)
+	objDec := st.decoder(io.NewSectionReader(r, objStart, size-objStart), cfg, opts)
+	if objDec.err != nil {
+		return objDec.err
+	}
+	obj, err := objDec.m.decode()
+	if err != nil {
+		return fmt.Errorf("pickle: torch legacy object pickle at offset %d: %w", objStart, truncatedEOF(err))
 	}
 	keysStart := objStart + objDec.InputOffset()
 	keysDec := NewDecoder(io.NewSectionReader(r, keysStart, size-keysStart))
@@ -341,7 +353,7 @@ func readTorchLegacy(r io.ReaderAt, size int64, v any, cfg *config, opts []Optio
 			return fmt.Errorf("pickle: torch legacy storage %s has no bytes in the file: %w", s.key, ErrTruncated)
 		}
 	}
-	return store(v, obj, objCfg, objDec.InputOffset())
+	return store(v, obj, objDec.m.cfg, size)
 }
 
 // truncatedEOF says that a read that reached the end of the file found it

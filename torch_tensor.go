@@ -32,6 +32,25 @@ type torchStorage struct {
 	// non-contiguous views wait in pending until then.
 	filled  bool
 	pending []func()
+	// copies bounds the bytes of the checkpoint's copies of views.
+	copies *copyBudget
+}
+
+// copyBudget is what the copies of non-contiguous views may take, in
+// bytes: MaxDecompressedSize, as they expand the file as a decompressor
+// would; limit <= 0 for no bound.
+type copyBudget struct{ limit, used int64 }
+
+// charge counts n more bytes of copies, or fails past the limit.
+func (b *copyBudget) charge(n int64) error {
+	if b == nil || b.limit <= 0 {
+		return nil
+	}
+	if n > b.limit-b.used {
+		return &LimitError{Limit: "MaxDecompressedSize", Value: b.limit, Reached: b.used + n}
+	}
+	b.used += n
+	return nil
 }
 
 // fill marks the storage's bytes read and makes the copies that waited.
@@ -170,6 +189,11 @@ func (s *torchStorage) view(offset int, size, stride []int) (*NDArray, error) {
 		end := (offset + n) * es
 		a.Data = s.data[offset*es : end : end]
 		return a, nil
+	}
+	// An expanded view (stride 0) of a small storage can ask for any
+	// size: the copies are bounded as decompression is.
+	if err := s.copies.charge(int64(n) * int64(es)); err != nil {
+		return nil, err
 	}
 	a.Data = make([]byte, n*es)
 	gather := func() { s.gather(a.Data, offset, size, stride) }

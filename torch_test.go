@@ -260,10 +260,37 @@ func TestTorchDamaged(t *testing.T) {
 // torch.
 func TestTorchLive(t *testing.T) {
 	dir := t.TempDir()
-	out, err := exec.Command(debianPython, "testdata/gen_torch.py", "--out", dir, "--seed", "20261202").CombinedOutput()
+	out, err := exec.Command(debianPython, "testdata/gen_torch.py", "--out", dir, "--seed", "20261202", "--large").CombinedOutput()
 	require.NoError(t, err, "%s with torch (python3-torch) is needed: %s", debianPython, out)
 	e := loadTorchExpected(t, dir)
+	require.Contains(t, e.Files, "large.zip.pt")
 	for name, want := range e.Files {
 		t.Run(name, func(t *testing.T) { checkTorchFile(t, filepath.Join(dir, name), want) })
+	}
+	// Large tensors fill Go slices: the typed decoding budget counts the
+	// storages as input, not the small pickle alone.
+	for _, format := range []string{"zip", "legacy"} {
+		path := filepath.Join(dir, "large."+format+".pt")
+		var large struct {
+			H []float32 `pickle:"h"`
+			B []float64 `pickle:"b"`
+			E []float32 `pickle:"e"`
+		}
+		require.NoError(t, ReadFile(path, &large), format)
+		want := e.Files["large."+format+".pt"]
+		require.Len(t, large.H, 100000)
+		for i, x := range want["h"].Values.([]any) {
+			require.Equal(t, float32(x.(float64)), large.H[i], "%s h[%d]", format, i)
+		}
+		for i, x := range want["b"].Values.([]any) {
+			require.Equal(t, x.(float64), large.B[i], "%s b[%d]", format, i)
+		}
+		require.Len(t, large.E, 1<<18)
+		// The expanded view's copy, 1 MiB, counts against
+		// MaxDecompressedSize.
+		var v any
+		require.NoError(t, ReadFile(path, &v, MaxDecompressedSize(1<<20)), format)
+		err := ReadFile(path, &v, MaxDecompressedSize(1<<20-1))
+		require.ErrorIs(t, err, ErrLimit, format)
 	}
 }

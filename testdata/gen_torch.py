@@ -67,6 +67,18 @@ def views():
     }
 
 
+def large():
+    # Only with --large (TestTorchLive), too big for the repository: more
+    # elements than the typed decoding budget of a small pickle alone
+    # would allow, in dtypes Unmarshal converts one by one, and an
+    # expanded view (stride 0) of 2**18 float32s, 1 MiB once copied.
+    return {
+        "h": (torch.arange(100000) % 2048 / 8).to(torch.float16),
+        "b": (torch.arange(100000) % 2048 / 8 - 100).to(torch.bfloat16),
+        "e": torch.tensor([2.5]).expand(1 << 18),
+    }
+
+
 CASES = {
     "sequential": sequential,
     "dtypes": dtypes,
@@ -102,7 +114,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=HERE)
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--large", action="store_true")
     args = ap.parse_args()
+    if args.large:
+        CASES["large"] = large
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     expected = {"torch": torch.__version__, "files": {},
