@@ -220,7 +220,7 @@ type torchStorages struct {
 	byKey     map[string]*torchStorage
 	order     []*torchStorage
 	// load reads a new storage's bytes, or leaves them to be read later.
-	load func(key string, s *torchStorage) error
+	load   func(key string, s *torchStorage) error
 	copies copyBudget // shared by the storages
 }
 
