@@ -120,7 +120,7 @@ func readTorchZip(r io.ReaderAt, size int64, zr *zip.Reader, prefix string, pkl 
 		case "big":
 			bigEndian = true
 		default:
-			return fmt.Errorf("pickle: zip member %s says %q, not little or big", f.Name, b)
+			return fmt.Errorf("pickle: zip member %s says %q, not little or big: %w", f.Name, b, ErrMalformed)
 		}
 	}
 	data, err := readZipMember(r, size, pkl, -1, cfg)
@@ -144,6 +144,9 @@ func readTorchZip(r io.ReaderAt, size int64, zr *zip.Reader, prefix string, pkl 
 		return err
 	}
 	dec := st.decoder(bytes.NewReader(data), cfg, opts)
+	if dec.err != nil {
+		return dec.err
+	}
 	obj, err := dec.m.decode()
 	if err == nil && dec.InputOffset() < int64(len(data)) {
 		err = &DecodeError{Offset: dec.InputOffset(), Err: malformed("%d bytes of trailing data after STOP", int64(len(data))-dec.InputOffset())}

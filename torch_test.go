@@ -294,3 +294,40 @@ func TestTorchLive(t *testing.T) {
 		require.ErrorIs(t, err, ErrLimit, format)
 	}
 }
+
+// Newer torch writes <name>/byteorder: "big" storages (saved on a
+// big-endian machine) read to the same values once swapped, and anything
+// else there is an error.
+func TestTorchByteorder(t *testing.T) {
+	members, order := zipMembers(t, filepath.Join(torchDir, "views.zip.pt"))
+	want := loadTorchExpected(t, torchDir).Files["views.zip.pt"]
+	for _, name := range order {
+		if strings.Contains(name, "/data/") { // all float32 storages
+			b := members[name]
+			for i := 0; i+4 <= len(b); i += 4 {
+				b[i], b[i+1], b[i+2], b[i+3] = b[i+3], b[i+2], b[i+1], b[i]
+			}
+		}
+	}
+	for _, tc := range []struct {
+		order string
+		ok    bool
+	}{{"big", true}, {"little", false}, {"middle", false}} {
+		members["views.zip/byteorder"] = []byte(tc.order)
+		file := storedZip(t, append(order[:len(order):len(order)], "views.zip/byteorder"), members, members["views.zip/data.pkl"])
+		path := filepath.Join(t.TempDir(), "big.pt")
+		require.NoError(t, os.WriteFile(path, file, 0o644))
+		var v map[string]any
+		err := ReadFile(path, &v)
+		if tc.order == "middle" {
+			require.ErrorIs(t, err, ErrMalformed)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, ">f4" == v["base"].(*NDArray).Dtype.String(), tc.order == "big")
+		vals, err := v["transposed"].(*NDArray).Values()
+		require.NoError(t, err)
+		same := reflect.DeepEqual(jsonLike(vals), flatten(want["transposed"].Values, 2))
+		require.Equal(t, tc.ok, same, "byteorder %s", tc.order)
+	}
+}
