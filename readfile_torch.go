@@ -196,7 +196,7 @@ func readZipMember(r io.ReaderAt, size int64, f *zip.File, max int64, cfg *confi
 		return buf, nil
 	}
 	if cfg.maxDecompressed > 0 && n > uint64(cfg.maxDecompressed) {
-		return nil, &LimitError{Limit: "MaxDecompressedSize", Value: cfg.maxDecompressed, Reached: int64(n)}
+		return nil, &placedError{"zip member " + f.Name, &LimitError{Limit: "MaxDecompressedSize", Value: cfg.maxDecompressed, Reached: int64(n)}}
 	}
 	rc, err := f.Open()
 	if err != nil {

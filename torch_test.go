@@ -331,3 +331,30 @@ func TestTorchByteorder(t *testing.T) {
 		require.Equal(t, tc.ok, same, "byteorder %s", tc.order)
 	}
 }
+
+// A checkpoint zipped again with deflate (as some tools rewrite them) reads
+// the same, its members bounded by MaxDecompressedSize.
+func TestTorchDeflated(t *testing.T) {
+	members, order := zipMembers(t, filepath.Join(torchDir, "views.zip.pt"))
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range order {
+		w, err := zw.Create(name)
+		require.NoError(t, err)
+		_, err = w.Write(members[name])
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	data := buf.Bytes()
+	var stored, deflated any
+	require.NoError(t, ReadFile(filepath.Join(torchDir, "views.zip.pt"), &stored))
+	require.NoError(t, ReadContainer(bytes.NewReader(data), int64(len(data)), &deflated))
+	require.Equal(t, Repr(Plain(stored)), Repr(Plain(deflated)))
+	// views.zip/data.pkl holds 626 bytes, each storage at most 96.
+	err := ReadContainer(bytes.NewReader(data), int64(len(data)), &deflated, MaxDecompressedSize(625))
+	var le *LimitError
+	require.ErrorAs(t, err, &le)
+	require.Equal(t, int64(626), le.Reached)
+	require.Contains(t, err.Error(), "zip member views.zip/data.pkl")
+	require.NoError(t, ReadContainer(bytes.NewReader(data), int64(len(data)), &deflated, MaxDecompressedSize(626)))
+}
