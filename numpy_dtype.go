@@ -15,7 +15,9 @@ import (
 type Dtype struct {
 	// Kind is numpy's dtype.kind: 'b' bool, 'i' signed int, 'u' unsigned
 	// int, 'f' float, 'c' complex, 'U' unicode (UTF-32), 'S' bytes, 'V'
-	// raw void, 'O' Python object, 'M' datetime64, 'm' timedelta64.
+	// raw void, 'O' Python object, 'M' datetime64, 'm' timedelta64; and
+	// 'B' for PyTorch's bfloat16, which numpy has no kind for
+	// (torch_tensor.go).
 	Kind byte
 	// Order is '<' (little-endian), '>' (big-endian) or '|' (byte order
 	// does not apply: one-byte kinds, S, V and O).
@@ -31,8 +33,11 @@ type Dtype struct {
 }
 
 // String returns numpy's dtype.str: "<f8", "|b1", "<U5", "|S3", "<M8[ns]",
-// "|O".
+// "|O"; bfloat16, which numpy lacks, is "<bfloat16".
 func (d Dtype) String() string {
+	if d.Kind == kindBfloat16 {
+		return string(d.Order) + "bfloat16"
+	}
 	var b strings.Builder
 	b.WriteByte(d.Order)
 	b.WriteByte(d.Kind)

@@ -50,6 +50,8 @@ func (a *NDArray) element(i, mem int) (any, error) {
 		return int64(u), nil
 	case 'f':
 		return floatAt(b, o), nil
+	case kindBfloat16:
+		return float64(math.Float32frombits(uint32(o.Uint16(b)) << 16)), nil
 	case 'c':
 		h := d.Size / 2
 		return complex(floatAt(b[:h], o), floatAt(b[h:], o)), nil

@@ -47,7 +47,9 @@ func ContainerMember(name string) Option {
 // pickle member (as pandas' to_pickle writes them), or these nested (a
 // .tar.gz). The container is known by its first bytes, never by the file's
 // name. An archive with several pickle members is an error naming them,
-// unless ContainerMember picks one.
+// unless ContainerMember picks one. A PyTorch checkpoint (torch.save's zip,
+// or its legacy format) is read as torch.load reads it, its tensors
+// becoming *NDArray values (see readfile_torch.go).
 func ReadFile(name string, v any, opts ...Option) error {
 	f, err := os.Open(name)
 	if err != nil {
@@ -82,6 +84,9 @@ func (e *placedError) Unwrap() error { return e.err }
 func ReadContainer(r io.ReaderAt, size int64, v any, opts ...Option) error {
 	cfg, err := newConfig(opts)
 	if err != nil {
+		return err
+	}
+	if ok, err := readTorch(r, size, v, cfg, opts); ok {
 		return err
 	}
 	s, data, err := container.One(r, size, containerOptions(cfg))

@@ -190,6 +190,32 @@ func eachStream(fs *flag.FlagSet, stdin io.Reader, w io.Writer, opts []pickle.Op
 		return err
 	}
 	defer in.close()
+	return streamsIn(in, w, opts, fn)
+}
+
+// eachValue calls fn with each value in the FILE argument: the values of
+// its pickle streams, or the one value of a PyTorch checkpoint, whose
+// pickle needs the storages beside it (pickle.ReadContainer reads it).
+func eachValue(fs *flag.FlagSet, stdin io.Reader, w io.Writer, df decodeFlags, fn func(v any) error) error {
+	in, err := oneFile(fs, stdin)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	if pickle.IsTorchCheckpoint(in.r, in.size) {
+		var v any
+		if err := pickle.ReadContainer(in.r, in.size, &v, df.set); err != nil {
+			return withHint(err, df)
+		}
+		return fn(v)
+	}
+	return streamsIn(in, w, []pickle.Option{df.set}, func(r io.Reader) error {
+		return eachPickle(r, df, fn)
+	})
+}
+
+// streamsIn is eachStream for a file already open.
+func streamsIn(in input, w io.Writer, opts []pickle.Option, fn func(r io.Reader) error) error {
 	return pickle.EachStream(in.r, in.size, func(s pickle.Stream) error {
 		if s.Member != "" {
 			if _, err := fmt.Fprintf(w, "%s:\n", s.Member); err != nil {
@@ -350,9 +376,7 @@ func runShow(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprintln(w, pickle.Repr(v))
 		return err
 	}
-	err := eachStream(fs, stdin, w, []pickle.Option{df.set}, func(r io.Reader) error {
-		return eachPickle(r, df, show)
-	})
+	err := eachValue(fs, stdin, w, df, show)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
@@ -381,9 +405,7 @@ func runJSON(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return nil
 	}
 	// Member names would not be JSON: each value stands alone.
-	err := eachStream(fs, stdin, io.Discard, []pickle.Option{df.set}, func(r io.Reader) error {
-		return eachPickle(r, df, write)
-	})
+	err := eachValue(fs, stdin, io.Discard, df, write)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}

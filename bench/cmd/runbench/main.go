@@ -76,6 +76,9 @@ func main() {
 		outDir    = flag.String("out", ".", "where to write RESULTS.md and results.svg")
 		noWrite   = flag.Bool("n", false, "print the tables but write no files")
 		libRev    = flag.String("lib-rev", "", "what library revision is measured, for the report (default: from git)")
+		torchPy   = flag.String("torch-python", "/usr/bin/python3", "the interpreter with PyTorch (Debian's python3-torch) that saves the checkpoint")
+		torchSize = flag.Int64("torch-bytes", 1<<30, "bytes of tensors in the PyTorch checkpoint whose peak memory is measured; 0 skips it")
+		torchOnly = flag.Bool("torch-only", false, "measure only the PyTorch checkpoint's memory, print its table and write nothing")
 	)
 	quiet := flag.Duration("wait-quiet", 0, "first wait up to this long for other work on the machine to stop (it skews the numbers)")
 	flag.DurationVar(&budget, "budget", budget, "after 3 runs, a measurement stops once its runs take longer than this in all")
@@ -86,6 +89,12 @@ func main() {
 	}
 	if _, err := os.Stat("gen_corpus.py"); err != nil {
 		fatalf("run runbench from the bench directory: cd bench && go run ./cmd/runbench")
+	}
+	if *torchOnly {
+		var b strings.Builder
+		(&report{Torch: measureTorch(*torchPy, "gen_torch_checkpoint.py", ".", *torchSize, logf)}).torchTable(&b)
+		fmt.Print(b.String())
+		return
 	}
 	if *quiet > 0 {
 		waitQuiet(*quiet, logf)
@@ -149,6 +158,10 @@ func main() {
 	}
 	logf("Go: snapshot journal Append latency, %d runs", appendRuns)
 	appendRes := measureAppend(".")
+	var torchRes *torchResult
+	if *torchSize > 0 {
+		torchRes = measureTorch(*torchPy, "gen_torch_checkpoint.py", ".", *torchSize, logf)
+	}
 	elapsed := time.Since(start)
 	loadEnd := loadAvg()
 	otherCPU, otherCores := meter.others()
@@ -170,6 +183,7 @@ func main() {
 		OtherCPU:  otherCPU,
 		OtherCore: otherCores,
 		Append:    appendRes,
+		Torch:     torchRes,
 	}
 	tables := rep.tables()
 	fmt.Print(tables)

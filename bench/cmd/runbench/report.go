@@ -24,6 +24,7 @@ type report struct {
 	OtherCPU  time.Duration
 	OtherCore float64
 	Append    *appendResult // the snapshot journal's Append latency
+	Torch     *torchResult  // a PyTorch checkpoint's peak memory
 }
 
 // row is one line of the full table: an implementation on a file.
@@ -120,6 +121,7 @@ func (rep *report) tables() string {
 	rep.failures(&b)
 	rep.fullTable(&b)
 	rep.appendTable(&b)
+	rep.torchTable(&b)
 	return b.String()
 }
 

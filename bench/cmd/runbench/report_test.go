@@ -91,3 +91,23 @@ func TestMeasureAppend(t *testing.T) {
 	}
 	t.Logf("%s", b.String())
 }
+
+// A small checkpoint, saved by torch, reads back whole with a peak heap at
+// least its tensors' bytes; the table says so. It fails without
+// /usr/bin/python3 and torch.
+func TestMeasureTorch(t *testing.T) {
+	const size = 4 << 20
+	r := measureTorch("/usr/bin/python3", "../../gen_torch_checkpoint.py", t.TempDir(), size, t.Logf)
+	if r.Err != "" {
+		t.Fatal(r.Err)
+	}
+	if r.TensorBytes != size || r.Mem.Peak < size {
+		t.Fatalf("read %d bytes of tensors with a peak heap of %d; saved %d", r.TensorBytes, r.Mem.Peak, size)
+	}
+	var b strings.Builder
+	(&report{Torch: r}).torchTable(&b)
+	if !strings.Contains(b.String(), "| tensor bytes N |") {
+		t.Fatalf("no torch table in:\n%s", b.String())
+	}
+	t.Logf("%s", b.String())
+}
