@@ -89,6 +89,10 @@ type ctor struct {
 	// build turns a bare instance of the global that BUILD completes into
 	// the type's value; nil when BUILD does not apply.
 	build builtinBuild
+	// buildRaw, for a class whose loader reads on past BUILD (joblib's
+	// NumpyArrayWrapper: the array's bytes follow its BUILD in the
+	// stream), makes the value from the state and the input after BUILD.
+	buildRaw rawBuild
 	// notPlain says why a call of the global with these arguments is not
 	// plain data in Python (it would allocate what the pickle asks), or
 	// ""; nil when every call is (see notPlain).
@@ -111,6 +115,7 @@ var (
 	typeByGlobal  = map[Global]*pyType{}
 	builtinCalls  = map[Global]builtinCall{}
 	builtinBuilds = map[Global]builtinBuild{}
+	rawBuilds     = map[Global]rawBuild{}
 	plainChecks   = map[Global]func(args Tuple) string{}
 	// defaultAllowed lists the globals admitted without options.
 	defaultAllowed = map[string]bool{}
@@ -132,6 +137,9 @@ func registerType(t *pyType) *pyType {
 		}
 		if c.build != nil {
 			builtinBuilds[c.global] = c.build
+		}
+		if c.buildRaw != nil {
+			rawBuilds[c.global] = c.buildRaw
 		}
 		if c.notPlain != nil {
 			plainChecks[c.global] = c.notPlain
