@@ -51,11 +51,12 @@ func (m *machine) leaveFrame() error {
 }
 
 func (m *machine) readRaw(n int) ([]byte, error) {
+	if n <= 0 {
+		// Python reads nothing from the file, and a frame goes on.
+		return []byte{}, nil
+	}
 	if err := m.leaveFrame(); err != nil {
 		return nil, err
-	}
-	if n < 0 {
-		return nil, malformed("negative length %d", n)
 	}
 	b, err := m.src.next(n)
 	if err != nil {
@@ -70,6 +71,8 @@ func (m *machine) decodeNested() (any, error) {
 	}
 	sub := getMachine(m.src, m.cfg)
 	sub.nested = true
+	// The scanner sees the nested pickle's globals and calls as its own.
+	sub.obs, sub.cText = m.obs, m.cText
 	defer putMachine(sub)
 	v, err := sub.decode()
 	if err == io.EOF {

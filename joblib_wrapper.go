@@ -1,5 +1,7 @@
 package pickle
 
+import "strings"
+
 // This file reads the array a joblib NumpyArrayWrapper stands for, as
 // joblib's NumpyArrayWrapper.read_array does (joblib/numpy_pickle.py): the
 // wrapper's state says the shape, order ('C' or 'F') and dtype; the bytes
@@ -52,9 +54,22 @@ func buildNumpyArrayWrapper(state any, in rawInput) (any, error) {
 	return a, a.validate()
 }
 
+// wrapperError says which part of the wrapper's input failed. It is the
+// cause of the DecodeError for BUILD, which has the "pickle: " already.
 func wrapperError(what string, err error) error {
-	return &placedError{"joblib NumpyArrayWrapper's " + what, err}
+	return &wrapperReadError{what, err}
 }
+
+type wrapperReadError struct {
+	what string
+	err  error
+}
+
+func (e *wrapperReadError) Error() string {
+	return "joblib NumpyArrayWrapper's " + e.what + ": " + strings.TrimPrefix(e.err.Error(), "pickle: ")
+}
+
+func (e *wrapperReadError) Unwrap() error { return e.err }
 
 // readWrapperState reads the wrapper's attribute dict. The subclass must
 // be numpy.ndarray: joblib writes others (numpy.matrix, numpy.memmap) by

@@ -22,6 +22,9 @@ const joblibDir = "testdata/joblib"
 type joblibExpected struct {
 	Arrays  map[string]map[string]json.RawMessage `json:"arrays"`
 	Sklearn map[string]sklearnExpected            `json:"sklearn"`
+	// Scan names, for each file, the global hidden in an object array's
+	// nested pickle.
+	Scan map[string]string `json:"scan"`
 }
 
 // arrayWant describes one value: an array by dtype, shape, order and its
@@ -226,4 +229,30 @@ func checkModelArray(t *testing.T, w arrayWant, a *NDArray) {
 	assert.Equal(t, w.Dtype, a.Dtype.String())
 	assert.Equal(t, w.Shape, append([]int{}, a.Shape...))
 	assert.Equal(t, w.Hex, hex.EncodeToString(a.rowMajorData()))
+}
+
+// The nested pickle of an object array is loaded by plain pickle.load in
+// Python: the scanner reports the globals in it, and the decoder refuses
+// them as it would at the top level.
+func TestJoblibNestedPickleScanned(t *testing.T) {
+	e := readJoblibExpected(t, joblibDir)
+	require.NotEmpty(t, e.Scan)
+	for name, global := range e.Scan {
+		data, err := os.ReadFile(filepath.Join(joblibDir, name))
+		require.NoError(t, err)
+		rep, err := Scan(bytes.NewReader(data))
+		require.NoError(t, err)
+		assert.Equal(t, Dangerous, rep.Verdict, name)
+		var names []string
+		for _, p := range rep.Pickles {
+			for _, f := range p.Globals {
+				names = append(names, f.Name)
+			}
+		}
+		assert.Contains(t, names, global, name)
+		var v any
+		err = ReadFile(filepath.Join(joblibDir, name), &v)
+		require.ErrorIs(t, err, ErrForbiddenGlobal)
+		assert.Contains(t, err.Error(), global)
+	}
 }

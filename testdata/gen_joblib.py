@@ -111,6 +111,14 @@ def sklearn_models():
     return out
 
 
+def nested_global():
+    # An object array's elements are a whole pickle after the wrapper's
+    # BUILD, which joblib.load reads with plain pickle.load: the scanner
+    # must see the globals in it.
+    joblib.dump({'a': np.array([os.system, 1], dtype=object)}, os.path.join(OUT, 'nested_global.joblib'))
+    return {'nested_global.joblib': os.system.__module__ + '.system'}
+
+
 def main():
     global OUT
     if len(sys.argv) > 1:
@@ -137,6 +145,7 @@ def main():
                      'numpy': np.__version__, 'sklearn': sklearn.__version__},
         'arrays': files,
         'sklearn': sklearn_models(),
+        'scan': nested_global(),
     }
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
         json.dump(expected, f, indent=1, sort_keys=True)
