@@ -45,9 +45,12 @@ func ContainerMember(name string) Option {
 // one Python tools wrap it in: gzip, bz2, xz, lzma (the legacy "alone"
 // format), zstd, zlib or lz4 compression, a zip or a tar archive with one
 // pickle member (as pandas' to_pickle writes them), or these nested (a
-// .tar.gz). The container is known by its first bytes, never by the file's
-// name. An archive with several pickle members is an error naming them,
-// unless ContainerMember picks one.
+// .tar.gz); a joblib file (joblib.dump, scikit-learn's models), its arrays
+// read as *NDArray; numpy's .npy (an *NDArray) and .npz (a *Dict from each
+// array's name to it, or with ContainerMember one array). The container is
+// known by its first bytes, never by the file's name. An archive with
+// several pickle members is an error naming them, unless ContainerMember
+// picks one.
 func ReadFile(name string, v any, opts ...Option) error {
 	f, err := os.Open(name)
 	if err != nil {
@@ -84,12 +87,18 @@ func ReadContainer(r io.ReaderAt, size int64, v any, opts ...Option) error {
 	if err != nil {
 		return err
 	}
+	if npz, err := readNpz(r, size, v, cfg, opts); npz {
+		return err
+	}
 	s, data, err := container.One(r, size, containerOptions(cfg))
 	if err != nil {
 		return err
 	}
 	if s.Kind == container.Empty {
 		return emptyError(s.Path)
+	}
+	if s.Kind == container.Npy {
+		return readNpy(data, v, cfg, opts)
 	}
 	if err := Unmarshal(data, v, opts...); err != nil {
 		return notPickle(s, err)

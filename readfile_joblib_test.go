@@ -25,6 +25,9 @@ type joblibExpected struct {
 	// Scan names, for each file, the global hidden in an object array's
 	// nested pickle.
 	Scan map[string]string `json:"scan"`
+	// Npy and Npz describe numpy.save's and savez's files.
+	Npy map[string]json.RawMessage            `json:"npy"`
+	Npz map[string]map[string]json.RawMessage `json:"npz"`
 }
 
 // arrayWant describes one value: an array by dtype, shape, order and its
@@ -138,6 +141,7 @@ func TestJoblibLive(t *testing.T) {
 	out, err := exec.Command("/usr/bin/python3", "testdata/gen_joblib.py", dir).CombinedOutput()
 	require.NoError(t, err, "the live check needs Debian's python3 with python3-joblib, python3-sklearn and python3-lz4: %s", out)
 	require.Equal(t, 9, checkJoblibArrays(t, dir))
+	require.Equal(t, 13, checkNumpyFiles(t, dir))
 }
 
 // sklearnExpected is what gen_joblib.py recorded of a model: its class,

@@ -119,6 +119,30 @@ def nested_global():
     return {'nested_global.joblib': os.system.__module__ + '.system'}
 
 
+def numpy_files():
+    """numpy.save at each format version, savez and savez_compressed."""
+    from numpy.lib import format as npformat
+    value = arrays()
+    npy = {}
+    for key in ['f8', 'i4', 'U5', 'M8', 'big', 'fortran3', 'zero_d', 'empty', 'obj']:
+        name = 'npy_%s.npy' % key
+        np.save(os.path.join(OUT, name), value[key], allow_pickle=True)
+        npy[name] = describe(value[key])
+    for version in [(2, 0), (3, 0)]:
+        name = 'npy_v%d.npy' % version[0]
+        with open(os.path.join(OUT, name), 'wb') as f:
+            npformat.write_array(f, value['fortran'], version=version)
+        npy[name] = describe(value['fortran'])
+    members = {k: value[k] for k in ['f8', 'b1', 'S3', 'obj']}
+    np.savez(os.path.join(OUT, 'arrays.npz'), **members)
+    np.savez_compressed(os.path.join(OUT, 'arrays_compressed.npz'), **members)
+    npz = {k: describe(v) for k, v in members.items()}
+    for name in ['arrays.npz', 'arrays_compressed.npz']:
+        back = np.load(os.path.join(OUT, name), allow_pickle=True)
+        assert sorted(back.files) == sorted(members)
+    return npy, {'arrays.npz': npz, 'arrays_compressed.npz': npz}
+
+
 def main():
     global OUT
     if len(sys.argv) > 1:
@@ -140,12 +164,15 @@ def main():
     ]:
         dump(name, value, **kw)
         files[name] = want
+    npy, npz = numpy_files()
     expected = {
         'versions': {'python': sys.version.split()[0], 'joblib': joblib.__version__,
                      'numpy': np.__version__, 'sklearn': sklearn.__version__},
         'arrays': files,
         'sklearn': sklearn_models(),
         'scan': nested_global(),
+        'npy': npy,
+        'npz': npz,
     }
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
         json.dump(expected, f, indent=1, sort_keys=True)

@@ -9,9 +9,11 @@
 //
 // FILE may be "-" for standard input. It may be a plain pickle or a pickle
 // that Python tools wrapped: gzip, bz2, xz, lzma, zstd, zlib or lz4
-// compression, a zip or a tar archive (pandas' to_pickle writes each), known
-// by its first bytes (see pickle.ReadFile). The commands read each pickle
-// inside, and print an archive member's name before its pickles.
+// compression, a zip or a tar archive (pandas' to_pickle writes each), a
+// joblib file, or numpy's .npy or .npz, known by its first bytes (see
+// pickle.ReadFile). The commands read each pickle inside, and print an
+// archive member's name before its pickles; show and json print a numpy
+// file's arrays as one value.
 //
 // json prints what pickle.Plain makes of each value, as encoding/json
 // writes it: dicts are objects, their keys made strings as Python's
@@ -183,6 +185,11 @@ func eachStream(fs *flag.FlagSet, stdin io.Reader, w io.Writer, opts []pickle.Op
 		return err
 	}
 	defer in.close()
+	return streams(in, w, opts, fn)
+}
+
+// streams is eachStream for a FILE already open.
+func streams(in input, w io.Writer, opts []pickle.Option, fn func(r io.Reader) error) error {
 	return pickle.EachStream(in.r, in.size, func(s pickle.Stream) error {
 		if s.Member != "" {
 			if _, err := fmt.Fprintf(w, "%s:\n", s.Member); err != nil {
@@ -330,9 +337,7 @@ func runShow(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprintln(w, pickle.Repr(v))
 		return err
 	}
-	err := eachStream(fs, stdin, w, []pickle.Option{df.set}, func(r io.Reader) error {
-		return eachPickle(r, df, show)
-	})
+	err := eachValue(fs, stdin, w, df, show)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
@@ -361,9 +366,7 @@ func runJSON(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return nil
 	}
 	// Member names would not be JSON: each value stands alone.
-	err := eachStream(fs, stdin, io.Discard, []pickle.Option{df.set}, func(r io.Reader) error {
-		return eachPickle(r, df, write)
-	})
+	err := eachValue(fs, stdin, io.Discard, df, write)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}

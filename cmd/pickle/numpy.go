@@ -1,0 +1,60 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"flag"
+	"io"
+	"strings"
+
+	"github.com/pickle-go/pickle"
+)
+
+// numpy's .npy and .npz files hold arrays, not pickle streams (an object
+// array's pickle sits after a header): show and json read them whole with
+// pickle.ReadContainer, and print the one value it gives.
+
+// isNumpyFile reports whether r is a .npy file, or a zip whose members
+// are all .npy files (numpy.savez).
+func isNumpyFile(r io.ReaderAt, size int64) bool {
+	var head [6]byte
+	if n, _ := r.ReadAt(head[:], 0); n < len(head) {
+		return false
+	}
+	if bytes.Equal(head[:], []byte("\x93NUMPY")) {
+		return true
+	}
+	if !bytes.HasPrefix(head[:], []byte("PK\x03\x04")) {
+		return false
+	}
+	z, err := zip.NewReader(r, size)
+	if err != nil || len(z.File) == 0 {
+		return false
+	}
+	for _, f := range z.File {
+		if !strings.HasSuffix(f.Name, ".npy") {
+			return false
+		}
+	}
+	return true
+}
+
+// eachValue calls fn with each value in the FILE argument: the one a numpy
+// file holds, or each pickle's in each stream (see eachStream).
+func eachValue(fs *flag.FlagSet, stdin io.Reader, w io.Writer, df decodeFlags, fn func(v any) error) error {
+	in, err := oneFile(fs, stdin)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	if isNumpyFile(in.r, in.size) {
+		var v any
+		if err := pickle.ReadContainer(in.r, in.size, &v, df.set); err != nil {
+			return withHint(err, df)
+		}
+		return fn(v)
+	}
+	return streams(in, w, []pickle.Option{df.set}, func(r io.Reader) error {
+		return eachPickle(r, df, fn)
+	})
+}
