@@ -3,6 +3,9 @@ package pickle
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 )
 
 // This file is what the machine offers a loader that reads more than
@@ -23,6 +26,9 @@ type rawInput interface {
 	// decodeNested decodes the whole pickle that follows, with the same
 	// options, as plain pickle.load would (no raw builds inside it).
 	decodeNested() (any, error)
+	// sideFile returns the bytes of the file of that base name next to the
+	// file being read (ReadFile), with the options' bounds.
+	sideFile(name string) (data []byte, cfg *config, err error)
 }
 
 // replaceBuilt puts v where target, the object BUILD completed, was: on the
@@ -79,4 +85,19 @@ func (m *machine) decodeNested() (any, error) {
 		return nil, ErrTruncated
 	}
 	return v, err
+}
+
+func (m *machine) sideFile(name string) ([]byte, *config, error) {
+	if m.cfg.sideDir == "" {
+		return nil, nil, unsupported("the array is in the file %q next to this one: read it with ReadFile, which knows the directory", name)
+	}
+	// joblib writes base names; a path could reach any file.
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\`) || filepath.IsAbs(name) {
+		return nil, nil, malformed("array file name %q is not a plain file name", name)
+	}
+	data, err := os.ReadFile(filepath.Join(m.cfg.sideDir, name))
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, m.cfg, nil
 }

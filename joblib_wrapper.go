@@ -25,7 +25,7 @@ func buildNumpyArrayWrapper(state any, in rawInput) (any, error) {
 	if st.dtype.Kind == 'O' {
 		v, err := in.decodeNested()
 		if err != nil {
-			return nil, wrapperError("object array's pickle", err)
+			return nil, wrapperError("NumpyArrayWrapper's object array's pickle", err)
 		}
 		a, ok := v.(*NDArray)
 		if !ok || a.Dtype.Kind != 'O' {
@@ -40,21 +40,22 @@ func buildNumpyArrayWrapper(state any, in rawInput) (any, error) {
 	if st.aligned {
 		pad, err := in.readRaw(1)
 		if err != nil {
-			return nil, wrapperError("padding", err)
+			return nil, wrapperError("NumpyArrayWrapper's padding", err)
 		}
 		if _, err := in.readRaw(int(pad[0])); err != nil {
-			return nil, wrapperError("padding", err)
+			return nil, wrapperError("NumpyArrayWrapper's padding", err)
 		}
 	}
 	data, err := in.readRaw(n * st.dtype.Size)
 	if err != nil {
-		return nil, wrapperError("array data", err)
+		return nil, wrapperError("NumpyArrayWrapper's array data", err)
 	}
 	a := &NDArray{Shape: st.shape, Dtype: *st.dtype, Fortran: st.fortran && len(st.shape) > 1, Data: data}
 	return a, a.validate()
 }
 
-// wrapperError says which part of the wrapper's input failed. It is the
+// wrapperError says which part of a wrapper's input failed ("NumpyArrayWrapper's
+// padding"). It is the
 // cause of the DecodeError for BUILD, which has the "pickle: " already.
 func wrapperError(what string, err error) error {
 	return &wrapperReadError{what, err}
@@ -66,7 +67,7 @@ type wrapperReadError struct {
 }
 
 func (e *wrapperReadError) Error() string {
-	return "joblib NumpyArrayWrapper's " + e.what + ": " + strings.TrimPrefix(e.err.Error(), "pickle: ")
+	return "joblib " + e.what + ": " + strings.TrimPrefix(e.err.Error(), "pickle: ")
 }
 
 func (e *wrapperReadError) Unwrap() error { return e.err }

@@ -278,20 +278,29 @@ func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 		}
 		reflect.ValueOf(v).Elem().SetZero()
 	}
+	val, err := decodeAll(data, cfg)
+	if err != nil {
+		return err
+	}
+	return store(v, val, cfg, int64(len(data)))
+}
+
+// decodeAll decodes the one pickle data holds, to its last byte.
+func decodeAll(data []byte, cfg *config) (any, error) {
 	m := getMachine(newBytesSource(data), cfg)
 	val, err := m.decode()
 	pos := m.src.pos
 	putMachine(m)
 	if err == io.EOF {
-		return &DecodeError{Offset: 0, Err: ErrTruncated}
+		return nil, &DecodeError{Offset: 0, Err: ErrTruncated}
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if pos < len(data) {
-		return &DecodeError{Offset: int64(pos), Err: malformed("%d bytes of trailing data after STOP", len(data)-pos)}
+		return nil, &DecodeError{Offset: int64(pos), Err: malformed("%d bytes of trailing data after STOP", len(data)-pos)}
 	}
-	return store(v, val, cfg, int64(len(data)))
+	return val, nil
 }
 
 // A Decoder reads consecutive pickles from a stream.

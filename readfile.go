@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/pickle-go/pickle/internal/container"
@@ -61,7 +62,8 @@ func ReadFile(name string, v any, opts ...Option) error {
 	if err != nil {
 		return fmt.Errorf("pickle: %w", err)
 	}
-	if err := ReadContainer(f, st.Size(), v, opts...); err != nil {
+	side := optionFunc(func(c *config) { c.sideDir = filepath.Dir(name) })
+	if err := ReadContainer(f, st.Size(), v, append(opts[:len(opts):len(opts)], side)...); err != nil {
 		return &placedError{name, err}
 	}
 	return nil
@@ -87,7 +89,7 @@ func ReadContainer(r io.ReaderAt, size int64, v any, opts ...Option) error {
 	if err != nil {
 		return err
 	}
-	if npz, err := readNpz(r, size, v, cfg, opts); npz {
+	if npz, err := readNpz(r, size, v, cfg); npz {
 		return err
 	}
 	s, data, err := container.One(r, size, containerOptions(cfg))
@@ -98,7 +100,7 @@ func ReadContainer(r io.ReaderAt, size int64, v any, opts ...Option) error {
 		return emptyError(s.Path)
 	}
 	if s.Kind == container.Npy {
-		return readNpy(data, v, cfg, opts)
+		return readNpy(data, v, cfg)
 	}
 	if err := Unmarshal(data, v, opts...); err != nil {
 		return notPickle(s, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,6 +29,8 @@ type joblibExpected struct {
 	// Npy and Npz describe numpy.save's and savez's files.
 	Npy map[string]json.RawMessage            `json:"npy"`
 	Npz map[string]map[string]json.RawMessage `json:"npz"`
+	// Old is joblib's format before 0.10, arrays in files of their own.
+	Old map[string]map[string]json.RawMessage `json:"old"`
 }
 
 // arrayWant describes one value: an array by dtype, shape, order and its
@@ -86,7 +89,10 @@ func checkJoblibValue(t *testing.T, key string, raw json.RawMessage, got any) {
 // dir's expected.json; it returns how many files it read.
 func checkJoblibArrays(t *testing.T, dir string) int {
 	e := readJoblibExpected(t, dir)
-	for name, want := range e.Arrays {
+	files := map[string]map[string]json.RawMessage{}
+	maps.Copy(files, e.Arrays)
+	maps.Copy(files, e.Old)
+	for name, want := range files {
 		t.Run(name, func(t *testing.T) {
 			var v any
 			require.NoError(t, ReadFile(filepath.Join(dir, name), &v))
@@ -100,11 +106,11 @@ func checkJoblibArrays(t *testing.T, dir string) int {
 			}
 		})
 	}
-	return len(e.Arrays)
+	return len(files)
 }
 
 func TestReadFileJoblib(t *testing.T) {
-	require.Equal(t, 9, checkJoblibArrays(t, joblibDir))
+	require.Equal(t, 11, checkJoblibArrays(t, joblibDir))
 }
 
 // An uncompressed joblib file is one stream: Unmarshal and a Decoder read
@@ -140,7 +146,7 @@ func TestJoblibLive(t *testing.T) {
 	dir := t.TempDir()
 	out, err := exec.Command("/usr/bin/python3", "testdata/gen_joblib.py", dir).CombinedOutput()
 	require.NoError(t, err, "the live check needs Debian's python3 with python3-joblib, python3-sklearn and python3-lz4: %s", out)
-	require.Equal(t, 9, checkJoblibArrays(t, dir))
+	require.Equal(t, 11, checkJoblibArrays(t, dir))
 	require.Equal(t, 13, checkNumpyFiles(t, dir))
 }
 
@@ -259,4 +265,37 @@ func TestJoblibNestedPickleScanned(t *testing.T) {
 		require.ErrorIs(t, err, ErrForbiddenGlobal)
 		assert.Contains(t, err.Error(), global)
 	}
+}
+
+// joblib's format before 0.10 keeps arrays in files next to the pickle:
+// only ReadFile knows where; the reader-based forms say so, and a file
+// name that is a path is refused.
+func TestJoblibOldFormatFiles(t *testing.T) {
+	for _, name := range []string{"old.pkl", "old_z.pkl"} {
+		data, err := os.ReadFile(filepath.Join(joblibDir, name))
+		require.NoError(t, err)
+		var v any
+		err = ReadContainer(bytes.NewReader(data), int64(len(data)), &v)
+		require.ErrorIs(t, err, ErrUnsupported, name)
+		assert.Contains(t, err.Error(), "read it with ReadFile", name)
+	}
+	for _, file := range []string{"../old.pkl_01.npy", "/etc/passwd", "..", ""} {
+		d := NewDict(2)
+		require.NoError(t, d.Set("filename", file))
+		require.NoError(t, d.Set("subclass", globalNDArray))
+		data, err := Marshal(&Object{Class: globalNDArrayWrapper, Kind: CallNewObj, Args: Tuple{}, State: d, HasState: true}, Protocol(2))
+		require.NoError(t, err)
+		path := filepath.Join(t.TempDir(), "x.pkl")
+		require.NoError(t, os.WriteFile(path, data, 0o644))
+		var v any
+		require.ErrorIs(t, ReadFile(path, &v), ErrMalformed, file)
+	}
+	var v any
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(joblibDir, "old_z.pkl"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "old_z.pkl"), data, 0o644))
+	err = ReadFile(filepath.Join(dir, "old_z.pkl"), &v)
+	require.ErrorIs(t, err, os.ErrNotExist)
+	assert.Contains(t, err.Error(), `ZNDArrayWrapper's file "old_z.pkl_01.npy.z"`)
 }

@@ -18,8 +18,8 @@ import (
 // NpzFile names them, or with ContainerMember into one array.
 
 // readNpy unmarshals the .npy file data into v.
-func readNpy(data []byte, v any, cfg *config, opts []Option) error {
-	val, err := decodeNpy(data, cfg, opts)
+func readNpy(data []byte, v any, cfg *config) error {
+	val, err := decodeNpy(data, cfg)
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func readNpy(data []byte, v any, cfg *config, opts []Option) error {
 
 // decodeNpy returns the array a .npy file holds: an *NDArray, or for an
 // object array what its pickle holds.
-func decodeNpy(data []byte, cfg *config, opts []Option) (any, error) {
+func decodeNpy(data []byte, cfg *config) (any, error) {
 	h, err := readNpyHeader(data)
 	if err != nil {
 		return nil, npyError(err)
@@ -42,8 +42,8 @@ func decodeNpy(data []byte, cfg *config, opts []Option) (any, error) {
 	}
 	rest := data[h.size:]
 	if d.Kind == 'O' {
-		var val any
-		if err := Unmarshal(rest, &val, opts...); err != nil {
+		val, err := decodeAll(rest, cfg)
+		if err != nil {
 			return nil, &placedError{"numpy .npy object array's pickle", err}
 		}
 		return val, nil
@@ -72,7 +72,7 @@ func npyError(err error) error {
 // readNpz unmarshals a .npz file into v, and reports whether r is one: a
 // zip whose members are all named *.npy. Compressed members are bounded by
 // MaxDecompressedSize.
-func readNpz(r io.ReaderAt, size int64, v any, cfg *config, opts []Option) (bool, error) {
+func readNpz(r io.ReaderAt, size int64, v any, cfg *config) (bool, error) {
 	var magic [4]byte
 	if _, err := r.ReadAt(magic[:], 0); err != nil || string(magic[:]) != "PK\x03\x04" {
 		return false, nil
@@ -92,7 +92,7 @@ func readNpz(r io.ReaderAt, size int64, v any, cfg *config, opts []Option) (bool
 	if cfg.member != "" {
 		for _, f := range z.File {
 			if f.Name == cfg.member || f.Name == cfg.member+".npy" {
-				val, err := npzMember(f, cfg, opts)
+				val, err := npzMember(f, cfg)
 				if err != nil {
 					return true, err
 				}
@@ -103,7 +103,7 @@ func readNpz(r io.ReaderAt, size int64, v any, cfg *config, opts []Option) (bool
 	}
 	arrays := NewDict(len(z.File))
 	for _, f := range z.File {
-		val, err := npzMember(f, cfg, opts)
+		val, err := npzMember(f, cfg)
 		if err != nil {
 			return true, err
 		}
@@ -114,7 +114,7 @@ func readNpz(r io.ReaderAt, size int64, v any, cfg *config, opts []Option) (bool
 	return true, store(v, arrays, cfg, size)
 }
 
-func npzMember(f *zip.File, cfg *config, opts []Option) (any, error) {
+func npzMember(f *zip.File, cfg *config) (any, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, &placedError{"numpy .npz member " + f.Name, err}
@@ -134,7 +134,7 @@ func npzMember(f *zip.File, cfg *config, opts []Option) (any, error) {
 	if bound >= 0 && int64(buf.Len()) > bound {
 		return nil, &placedError{"numpy .npz member " + f.Name, &LimitError{Limit: "MaxDecompressedSize", Value: bound, Reached: int64(buf.Len())}}
 	}
-	val, err := decodeNpy(buf.Bytes(), cfg, opts)
+	val, err := decodeNpy(buf.Bytes(), cfg)
 	if err != nil {
 		return nil, &placedError{"numpy .npz member " + f.Name, err}
 	}

@@ -143,6 +143,46 @@ def numpy_files():
     return npy, {'arrays.npz': npz, 'arrays_compressed.npz': npz}
 
 
+def old_format():
+    """joblib's format before 0.10, which joblib 1.2 still loads: each
+    array in a file of its own next to the main pickle, as numpy.save
+    writes it (NDArrayWrapper), or with compression as a z-file ("ZF",
+    the length in hex padded to 19 bytes, then zlib) of the array's raw
+    bytes (ZNDArrayWrapper), the main pickle then a z-file too. joblib
+    1.2 has the classes and write_zfile but no writer: this is what
+    joblib 0.9's dump did, and joblib.load must read it back."""
+    import pickle
+    from joblib.numpy_pickle_compat import NDArrayWrapper, ZNDArrayWrapper, write_zfile
+    value = {'f8': np.array([1.5, -2.25]), 'fortran': np.asfortranarray(np.arange(6, dtype='<i4').reshape(2, 3)),
+             'U5': np.array(['ab', 'caf\xe9'])}
+    out = {}
+    for name, compress in [('old.pkl', False), ('old_z.pkl', True)]:
+        wrapped = {}
+        for i, (key, a) in enumerate(sorted(value.items())):
+            fname = '%s_%02d.npy' % (name, i + 1)
+            if compress:
+                fname += '.z'
+                _, init_args, state = a.__reduce__()
+                with open(os.path.join(OUT, fname), 'wb') as f:
+                    write_zfile(f, state[-1], 3)
+                wrapped[key] = ZNDArrayWrapper(fname, init_args, state[:-1])
+            else:
+                np.save(os.path.join(OUT, fname), a)
+                wrapped[key] = NDArrayWrapper(fname, np.ndarray)
+        path = os.path.join(OUT, name)
+        data = pickle.dumps(wrapped, protocol=2)
+        with open(path, 'wb') as f:
+            if compress:
+                write_zfile(f, data, 3)
+            else:
+                f.write(data)
+        back = joblib.load(path)
+        for key, a in value.items():
+            assert back[key].dtype == a.dtype and np.array_equal(back[key], a), key
+        out[name] = {k: describe(v) for k, v in value.items()}
+    return out
+
+
 def main():
     global OUT
     if len(sys.argv) > 1:
@@ -173,6 +213,7 @@ def main():
         'scan': nested_global(),
         'npy': npy,
         'npz': npz,
+        'old': old_format(),
     }
     with open(os.path.join(OUT, 'expected.json'), 'w') as f:
         json.dump(expected, f, indent=1, sort_keys=True)
