@@ -19,7 +19,8 @@ type rawBuild func(state any, in rawInput) (v any, err error)
 
 // rawInput is the input right after the BUILD being applied.
 type rawInput interface {
-	// readRaw returns the next n bytes, which the caller owns. A length
+	// readRaw returns the next n bytes, which the caller may keep (they
+	// may share the input's memory, never the decoder's buffer). A length
 	// the input cannot back fails with ErrTruncated before anything is
 	// allocated for it (a stream grows its buffer as bytes arrive).
 	readRaw(n int) ([]byte, error)
@@ -67,6 +68,12 @@ func (m *machine) readRaw(n int) ([]byte, error) {
 	b, err := m.src.next(n)
 	if err != nil {
 		return nil, err
+	}
+	if m.src.r == nil {
+		// The whole input is in memory and stays as it is: the array
+		// shares it, as a protocol 5 buffer's does, rather than double
+		// the memory a large model takes.
+		return b, nil
 	}
 	return bytes.Clone(b), nil
 }

@@ -60,7 +60,8 @@ const usage = `usage:
   pickle scan [-json] [-allow GLOBAL]... FILE...
 
 FILE may be - for standard input; a plain pickle, or one compressed (gzip,
-bz2, xz, lzma, zstd, zlib, lz4) or archived (zip, tar) as pandas writes it.
+bz2, xz, lzma, zstd, zlib, lz4) or archived (zip, tar) as pandas writes it;
+a joblib file; numpy's .npy or .npz (show and json).
 -max-decompressed BYTES bounds what a decompressor may produce. show, json
 and recode also take -extension CODE=module.name, -buffer FILE (repeatable),
 -max-int-digits N and -member NAME.
