@@ -200,7 +200,7 @@ func scanContainers(data []byte, cfg *config, rep *ScanReport) bool {
 		}
 		n := len(rep.Pickles)
 		member, err := io.ReadAll(s.R)
-		if len(member) > 0 || err == nil {
+		if (len(member) > 0 || err == nil) && !scanNpy(member, source, cfg, rep) {
 			scanStream(member, source, cfg, rep)
 		}
 		if err != nil {
@@ -208,7 +208,7 @@ func scanContainers(data []byte, cfg *config, rep *ScanReport) bool {
 			// the CRC.
 			rep.Pickles = append(rep.Pickles, PickleReport{Source: source, Verdict: Malformed, Error: err.Error()})
 		}
-		if s.Member != "" && !s.Pickle {
+		if s.Member != "" && !s.Pickle && s.Kind != container.Npy {
 			secondary(rep.Pickles[n:])
 		}
 		return nil

@@ -140,3 +140,26 @@ func npzMember(f *zip.File, cfg *config) (any, error) {
 	}
 	return val, nil
 }
+
+// scanNpy scans a .npy file, if data is one, and reports whether it was:
+// numpy.load(allow_pickle=True) unpickles an object array's pickle, which
+// is scanned (its offsets counted from its own start); a plain array holds
+// no pickle, and a header that does not parse is a malformed report.
+func scanNpy(data []byte, source string, cfg *config, rep *ScanReport) bool {
+	if !bytes.HasPrefix(data, []byte("\x93NUMPY")) {
+		return false
+	}
+	h, err := readNpyHeader(data)
+	if err != nil {
+		rep.Pickles = append(rep.Pickles, PickleReport{Source: source, Verdict: Malformed, Error: npyError(err).Error()})
+		return true
+	}
+	if d, ok := npyDtype(h.descr); ok && d.Kind == 'O' {
+		where := "numpy .npy object array's pickle"
+		if source != "" {
+			where = source + " > " + where
+		}
+		scanStream(data[h.size:], where, cfg, rep)
+	}
+	return true
+}

@@ -3,6 +3,7 @@ package pickle
 import (
 	"bytes"
 	"encoding/binary"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,6 +110,47 @@ func TestNpyHeaders(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Equal(t, c.want, v.(*NDArray).String())
+		})
+	}
+}
+
+// Scan looks into .npy files and .npz members as numpy.load(allow_pickle=True)
+// does: an object array's pickle is scanned, a plain array has none.
+func TestScanNumpyFiles(t *testing.T) {
+	read := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join(joblibDir, name))
+		require.NoError(t, err)
+		return data
+	}
+	evil := npyFile(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,)}", []byte("cposix\nsystem\n."))
+	for _, c := range []struct {
+		name    string
+		data    []byte
+		verdict Verdict
+		pickles int
+		global  string
+	}{
+		{"plain array", read("npy_f8.npy"), Safe, 0, ""},
+		{"object array", read("npy_obj.npy"), Safe, 1, ""},
+		// A zip's reports end with its bytes read as a pickle from byte 0,
+		// as pickle.load would (secondary).
+		{"npz", read("arrays.npz"), Safe, 2, ""},
+		{"npz compressed", read("arrays_compressed.npz"), Safe, 2, ""},
+		{"object array naming posix.system", evil, Dangerous, 1, "posix.system"},
+		{"npz member naming posix.system", zipBytes(t, "b.npy", evil), Dangerous, 2, "posix.system"},
+		{"bad header", npyFile(1, "{'descr': 1}", nil), Malformed, 1, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep, err := Scan(bytes.NewReader(c.data))
+			require.NoError(t, err)
+			assert.Equal(t, c.verdict, rep.Verdict)
+			require.Len(t, rep.Pickles, c.pickles)
+			if c.global != "" {
+				p := rep.Pickles[0]
+				assert.False(t, p.Secondary, "a .npy member is no secondary reading")
+				require.NotEmpty(t, p.Globals)
+				assert.Equal(t, c.global, p.Globals[0].Name)
+			}
 		})
 	}
 }
