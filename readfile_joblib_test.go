@@ -139,7 +139,8 @@ func TestJoblibTruncated(t *testing.T) {
 }
 
 // TestJoblibLive runs testdata/gen_joblib.py under Debian's python3 into a
-// temporary directory and reads what it wrote. It fails, never skips,
+// temporary directory and reads what it wrote: joblib's files, numpy's, and
+// models freshly fitted, predicting as scikit-learn did. It fails, never skips,
 // without /usr/bin/python3, joblib, numpy, scikit-learn or lz4 (.ci/run
 // installs them).
 func TestJoblibLive(t *testing.T) {
@@ -148,6 +149,7 @@ func TestJoblibLive(t *testing.T) {
 	require.NoError(t, err, "the live check needs Debian's python3 with python3-joblib, python3-sklearn and python3-lz4: %s", out)
 	require.Equal(t, 11, checkJoblibArrays(t, dir))
 	require.Equal(t, 13, checkNumpyFiles(t, dir))
+	checkSklearnModels(t, dir)
 }
 
 // sklearnExpected is what gen_joblib.py recorded of a model: its class,
@@ -189,11 +191,15 @@ func (m *linearModel) scores(t *testing.T, x []float64) []float64 {
 // Each model reads into a struct of its learned arrays, equal to
 // scikit-learn's, and predicts in Go what it predicted in Python.
 func TestSklearnModels(t *testing.T) {
-	e := readJoblibExpected(t, joblibDir)
+	checkSklearnModels(t, joblibDir)
+}
+
+func checkSklearnModels(t *testing.T, dir string) {
+	e := readJoblibExpected(t, dir)
 	require.Len(t, e.Sklearn, 3)
 	for name, want := range e.Sklearn {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(joblibDir, name)
+			path := filepath.Join(dir, name)
 			var m linearModel
 			err := ReadFile(path, &m)
 			require.ErrorIs(t, err, ErrForbiddenGlobal, "the estimator class is not admitted by default")
