@@ -23,9 +23,10 @@ import (
 //     evaluating the call builds plain data and runs no code of consequence
 //     in Python either.
 //  3. Register a pyType in an init function: how a call (ctor.call) or a
-//     BUILD (ctor.build) of a global makes the Go value; how the Go value
-//     reduces back to the call CPython writes (reduce); its hash key, key
-//     cost and repr when it has them.
+//     BUILD (ctor.build, or ctor.buildRaw when the loader reads on past
+//     BUILD, as joblib's does) of a global makes the Go value; how the Go
+//     value reduces back to the call CPython writes (reduce); its hash
+//     key, key cost and repr when it has them.
 //  4. Add its globals to testdata/gen_types.py's table: TestTypeTable then
 //     checks the row against CPython at every protocol.
 
