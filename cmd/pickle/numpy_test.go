@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -50,4 +51,32 @@ func TestNumpyAndJoblibFiles(t *testing.T) {
 			assert.Equal(t, pickle.Repr(v)+"\n", out)
 		})
 	}
+}
+
+// recode turns a joblib file into a plain pickle that Python's pickle.load
+// reads as joblib.load reads the original (Debian's python3 with joblib:
+// the check fails, never skips, without them).
+func TestRecodeJoblibLive(t *testing.T) {
+	src := filepath.Join(joblibFiles, "arrays.joblib.bz2")
+	code, out, errOut := runCmd(nil, "recode", "-p", "4", src)
+	require.Equal(t, 0, code, errOut)
+	dst := filepath.Join(t.TempDir(), "recoded.pkl")
+	require.NoError(t, os.WriteFile(dst, []byte(out), 0o644))
+	script := `import pickle, sys, joblib, numpy as np
+a = pickle.load(open(sys.argv[1], 'rb'))
+b = joblib.load(sys.argv[2])
+def same(x, y):
+    if isinstance(y, np.ndarray):
+        if y.dtype.hasobject:
+            return list(x) == list(y)
+        return x.dtype.newbyteorder('=') == y.dtype.newbyteorder('=') and x.shape == y.shape and np.array_equal(x, y)
+    if isinstance(y, list):
+        return len(x) == len(y) and all(same(p, q) for p, q in zip(x, y))
+    return x == y
+bad = [k for k in b if not same(a[k], b[k])]
+print(sorted(a) == sorted(b), bad)
+`
+	got, err := exec.Command("/usr/bin/python3", "-c", script, dst, src).CombinedOutput()
+	require.NoError(t, err, "the live check needs Debian's python3 with python3-joblib: %s", got)
+	assert.Equal(t, "True []\n", string(got))
 }
