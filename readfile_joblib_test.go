@@ -110,7 +110,7 @@ func checkJoblibArrays(t *testing.T, dir string) int {
 }
 
 func TestReadFileJoblib(t *testing.T) {
-	require.Equal(t, 11, checkJoblibArrays(t, joblibDir))
+	require.Equal(t, 13, checkJoblibArrays(t, joblibDir))
 }
 
 // An uncompressed joblib file is one stream: Unmarshal and a Decoder read
@@ -147,7 +147,7 @@ func TestJoblibLive(t *testing.T) {
 	dir := t.TempDir()
 	out, err := exec.Command("/usr/bin/python3", "testdata/gen_joblib.py", dir).CombinedOutput()
 	require.NoError(t, err, "the live check needs Debian's python3 with python3-joblib, python3-sklearn and python3-lz4: %s", out)
-	require.Equal(t, 11, checkJoblibArrays(t, dir))
+	require.Equal(t, 13, checkJoblibArrays(t, dir))
 	require.Equal(t, 13, checkNumpyFiles(t, dir))
 	checkSklearnModels(t, dir)
 }

@@ -193,6 +193,8 @@ def main():
     files = {}
     for name, kw in [
         ('arrays.joblib', {}),
+        ('arrays_p0.joblib', {'protocol': 0}),
+        ('arrays_p1.joblib', {'protocol': 1}),
         ('arrays_p2.joblib', {'protocol': 2}),
         ('arrays_p5.joblib', {'protocol': 5}),
         ('arrays.joblib.z', {'compress': ('zlib', 3)}),
