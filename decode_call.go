@@ -52,7 +52,7 @@ func buildConvertible(v any) bool {
 		return false
 	}
 	g, ok := bareInstanceClass(o)
-	return ok && builtinBuilds[g] != nil
+	return ok && (builtinBuilds[g] != nil || rawBuilds[g] != nil)
 }
 
 // call performs REDUCE, NEWOBJ, NEWOBJ_EX, INST or OBJ.

@@ -61,6 +61,10 @@ type machine struct {
 	// cText reads text arguments as the C unpickler does, for the
 	// scanner's C readings; see textArg.
 	cText bool
+	// nested marks a machine decoding a pickle inside another's input
+	// (see decodeNested): its loader is plain pickle.load, which reads
+	// nothing past BUILD.
+	nested bool
 }
 
 // Hashing a key costs time in proportion to its size, and a pickle can use
@@ -130,6 +134,7 @@ func putMachine(m *machine) {
 	m.arg = argument{}
 	m.anys, m.dictItems, m.box = alloc.Slab[any]{}, alloc.Slab[DictItem]{}, alloc.Boxer{}
 	m.src, m.cfg, m.obs = nil, nil, nil
+	m.nested = false
 	machines.Put(m)
 }
 
@@ -1079,18 +1084,21 @@ func (m *machine) build(target, state any) error {
 		return malformed("BUILD applies state to a %s, which has no place for it", typeName(target))
 	}
 	if g, ok := bareInstanceClass(obj); ok {
+		if fn := rawBuilds[g]; fn != nil && !m.nested {
+			v, err := fn(state, m)
+			if err != nil {
+				return err
+			}
+			m.replaceBuilt(target, v)
+			return nil
+		}
 		if fn := builtinBuilds[g]; fn != nil {
 			v, handled, err := fn(state)
 			if err != nil {
 				return err
 			}
 			if handled {
-				// The object becomes a value: on the stack, and in the
-				// memo entry CPython puts between NEWOBJ and BUILD.
-				m.stack[len(m.stack)-1] = v
-				if last, ok := m.memo.get(m.lastPut); ok && last == target {
-					m.memo.put(m.lastPut, v)
-				}
+				m.replaceBuilt(target, v)
 				return nil
 			}
 		}

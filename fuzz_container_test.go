@@ -12,14 +12,20 @@ import (
 )
 
 // FuzzReadContainer reads arbitrary bytes as a file (seeds: every fixture
-// of testdata/gen_containers.py, and testdata/fuzz/FuzzReadContainer). It
-// must fail cleanly, within the decompression bound; and wrapping a plain
-// pickle in gzip, a zip or a tar must not change what is read from it.
+// of testdata/gen_containers.py and testdata/gen_joblib.py, and
+// testdata/fuzz/FuzzReadContainer). It must fail cleanly, within the
+// decompression bound; and wrapping a plain pickle in gzip, a zip or a tar
+// must not change what is read from it.
 func FuzzReadContainer(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join(containersDir, "*"))
 	if err != nil {
 		f.Fatal(err)
 	}
+	joblibFiles, err := filepath.Glob(filepath.Join(joblibDir, "*"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	files = append(files, joblibFiles...)
 	for _, name := range files {
 		if strings.HasSuffix(name, ".json") {
 			continue

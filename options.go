@@ -67,6 +67,10 @@ type config struct {
 	// Files (ReadFile).
 	maxDecompressed int64
 	member          string
+	// sideDir is the directory of the file ReadFile reads, where joblib's
+	// oldest format keeps each array in a file of its own; "" for the
+	// reader-based forms, which then refuse such arrays.
+	sideDir string
 
 	// Both directions.
 	classByName map[string]*classInfo // "module.QualName"

@@ -134,6 +134,13 @@
 // default) with a *LimitError, so a small file cannot expand without limit.
 // The input is held in memory once decompressed; an .xz block header may
 // ask the xz reader for a dictionary of up to 4 GiB, which it allocates.
+// joblib's NumpyArrayWrapper (admitted by default: it builds an array)
+// reads the array's bytes after its BUILD, as many as its shape and dtype
+// say, and never more than the input holds; an object array's elements are
+// a nested pickle, decoded with the same allowlist (and scanned). joblib's
+// format before 0.10 names a file next to the pickle for each array: only
+// ReadFile reads it, and only a plain file name in the same directory.
+// numpy's .npy header is bounded as numpy bounds it (10000 bytes).
 //
 // Scan reports, without loading anything, the globals a pickle references and
 // the calls it would make, with a verdict (safe, suspicious, dangerous,
@@ -278,20 +285,29 @@ func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 		}
 		reflect.ValueOf(v).Elem().SetZero()
 	}
+	val, err := decodeAll(data, cfg)
+	if err != nil {
+		return err
+	}
+	return store(v, val, cfg, int64(len(data)))
+}
+
+// decodeAll decodes the one pickle data holds, to its last byte.
+func decodeAll(data []byte, cfg *config) (any, error) {
 	m := getMachine(newBytesSource(data), cfg)
 	val, err := m.decode()
 	pos := m.src.pos
 	putMachine(m)
 	if err == io.EOF {
-		return &DecodeError{Offset: 0, Err: ErrTruncated}
+		return nil, &DecodeError{Offset: 0, Err: ErrTruncated}
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if pos < len(data) {
-		return &DecodeError{Offset: int64(pos), Err: malformed("%d bytes of trailing data after STOP", len(data)-pos)}
+		return nil, &DecodeError{Offset: int64(pos), Err: malformed("%d bytes of trailing data after STOP", len(data)-pos)}
 	}
-	return store(v, val, cfg, int64(len(data)))
+	return val, nil
 }
 
 // A Decoder reads consecutive pickles from a stream.

@@ -23,9 +23,10 @@ import (
 //     evaluating the call builds plain data and runs no code of consequence
 //     in Python either.
 //  3. Register a pyType in an init function: how a call (ctor.call) or a
-//     BUILD (ctor.build) of a global makes the Go value; how the Go value
-//     reduces back to the call CPython writes (reduce); its hash key, key
-//     cost and repr when it has them.
+//     BUILD (ctor.build, or ctor.buildRaw when the loader reads on past
+//     BUILD, as joblib's does) of a global makes the Go value; how the Go
+//     value reduces back to the call CPython writes (reduce); its hash
+//     key, key cost and repr when it has them.
 //  4. Add samples of it to testdata/gen_types.py (DEBIAN_SAMPLES for a
 //     third-party package's types, pickled by Debian's python3 with the
 //     package): TestTypeTable then checks the row against CPython at
@@ -91,6 +92,10 @@ type ctor struct {
 	// build turns a bare instance of the global that BUILD completes into
 	// the type's value; nil when BUILD does not apply.
 	build builtinBuild
+	// buildRaw, for a class whose loader reads on past BUILD (joblib's
+	// NumpyArrayWrapper: the array's bytes follow its BUILD in the
+	// stream), makes the value from the state and the input after BUILD.
+	buildRaw rawBuild
 	// notPlain says why a call of the global with these arguments is not
 	// plain data in Python (it would allocate what the pickle asks), or
 	// ""; nil when every call is (see notPlain).
@@ -113,6 +118,7 @@ var (
 	typeByGlobal  = map[Global]*pyType{}
 	builtinCalls  = map[Global]builtinCall{}
 	builtinBuilds = map[Global]builtinBuild{}
+	rawBuilds     = map[Global]rawBuild{}
 	plainChecks   = map[Global]func(args Tuple) string{}
 	// defaultAllowed lists the globals admitted without options.
 	defaultAllowed = map[string]bool{}
@@ -134,6 +140,9 @@ func registerType(t *pyType) *pyType {
 		}
 		if c.build != nil {
 			builtinBuilds[c.global] = c.build
+		}
+		if c.buildRaw != nil {
+			rawBuilds[c.global] = c.buildRaw
 		}
 		if c.notPlain != nil {
 			plainChecks[c.global] = c.notPlain

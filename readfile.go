@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/pickle-go/pickle/internal/container"
@@ -45,11 +46,14 @@ func ContainerMember(name string) Option {
 // one Python tools wrap it in: gzip, bz2, xz, lzma (the legacy "alone"
 // format), zstd, zlib or lz4 compression, a zip or a tar archive with one
 // pickle member (as pandas' to_pickle writes them), or these nested (a
-// .tar.gz). The container is known by its first bytes, never by the file's
-// name. An archive with several pickle members is an error naming them,
-// unless ContainerMember picks one. A PyTorch checkpoint (torch.save's zip,
-// or its legacy format) is read as torch.load reads it, its tensors
-// becoming *NDArray values (see readfile_torch.go).
+// .tar.gz); a joblib file (joblib.dump, scikit-learn's models), its arrays
+// read as *NDArray; numpy's .npy (an *NDArray) and .npz (a *Dict from each
+// array's name to it, or with ContainerMember one array). The container is
+// known by its first bytes, never by the file's name. An archive with
+// several pickle members is an error naming them, unless ContainerMember
+// picks one. A PyTorch checkpoint (torch.save's zip, or its legacy format)
+// is read as torch.load reads it, its tensors becoming *NDArray values (see
+// readfile_torch.go).
 func ReadFile(name string, v any, opts ...Option) error {
 	f, err := os.Open(name)
 	if err != nil {
@@ -60,7 +64,8 @@ func ReadFile(name string, v any, opts ...Option) error {
 	if err != nil {
 		return fmt.Errorf("pickle: %w", err)
 	}
-	if err := ReadContainer(f, st.Size(), v, opts...); err != nil {
+	side := optionFunc(func(c *config) { c.sideDir = filepath.Dir(name) })
+	if err := ReadContainer(f, st.Size(), v, append(opts[:len(opts):len(opts)], side)...); err != nil {
 		return &placedError{name, err}
 	}
 	return nil
@@ -89,12 +94,18 @@ func ReadContainer(r io.ReaderAt, size int64, v any, opts ...Option) error {
 	if ok, err := readTorch(r, size, v, cfg, opts); ok {
 		return err
 	}
+	if npz, err := readNpz(r, size, v, cfg); npz {
+		return err
+	}
 	s, data, err := container.One(r, size, containerOptions(cfg))
 	if err != nil {
 		return err
 	}
 	if s.Kind == container.Empty {
 		return emptyError(s.Path)
+	}
+	if s.Kind == container.Npy {
+		return readNpy(data, v, cfg)
 	}
 	if err := Unmarshal(data, v, opts...); err != nil {
 		return notPickle(s, err)
@@ -194,7 +205,7 @@ func scanContainers(data []byte, cfg *config, rep *ScanReport) bool {
 		}
 		n := len(rep.Pickles)
 		member, err := io.ReadAll(s.R)
-		if len(member) > 0 || err == nil {
+		if (len(member) > 0 || err == nil) && !scanNpy(member, source, cfg, rep) {
 			scanStream(member, source, cfg, rep)
 		}
 		if err != nil {
@@ -202,7 +213,7 @@ func scanContainers(data []byte, cfg *config, rep *ScanReport) bool {
 			// the CRC.
 			rep.Pickles = append(rep.Pickles, PickleReport{Source: source, Verdict: Malformed, Error: err.Error()})
 		}
-		if s.Member != "" && !s.Pickle {
+		if s.Member != "" && !s.Pickle && s.Kind != container.Npy {
 			secondary(rep.Pickles[n:])
 		}
 		return nil

@@ -129,7 +129,9 @@ func Scan(r io.Reader, opts ...Option) (*ScanReport, error) {
 	// too.
 	contained := scanContainers(data, cfg, rep)
 	n := len(rep.Pickles)
-	scanStream(data, "", cfg, rep)
+	if !scanNpy(data, "", cfg, rep) {
+		scanStream(data, "", cfg, rep)
+	}
 	if contained {
 		secondary(rep.Pickles[n:])
 	}

@@ -90,6 +90,12 @@ NO_SAMPLES = {
     "torch.storage.TypedStorage": "see torch.Tensor",
     "torch.tensortype": "see torch.Tensor",
     "torch.dtype": "see torch.Tensor",
+    "joblib.numpy_pickle.NumpyArrayWrapper": "joblib writes the wrapper only with the array's bytes after it, "
+                                             "which pickle.dumps cannot; testdata/gen_joblib.py writes joblib's "
+                                             "files with Debian's joblib, which readfile_joblib_test.go checks",
+    "joblib.numpy_pickle_compat.NDArrayWrapper": "its array is in a file next to the pickle; "
+                                                 "see joblib.numpy_pickle.NumpyArrayWrapper",
+    "joblib.numpy_pickle_compat.ZNDArrayWrapper": "see joblib.numpy_pickle_compat.NDArrayWrapper",
 }
 
 

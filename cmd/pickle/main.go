@@ -12,9 +12,11 @@
 //
 // FILE may be "-" for standard input. It may be a plain pickle or a pickle
 // that Python tools wrapped: gzip, bz2, xz, lzma, zstd, zlib or lz4
-// compression, a zip or a tar archive (pandas' to_pickle writes each), known
-// by its first bytes (see pickle.ReadFile). The commands read each pickle
-// inside, and print an archive member's name before its pickles.
+// compression, a zip or a tar archive (pandas' to_pickle writes each), a
+// joblib file, or numpy's .npy or .npz, known by its first bytes (see
+// pickle.ReadFile). The commands read each pickle inside, and print an
+// archive member's name before its pickles; show and json print a numpy
+// file's arrays as one value.
 //
 // json prints what pickle.Plain makes of each value, as encoding/json
 // writes it: dicts are objects, their keys made strings as Python's
@@ -65,7 +67,8 @@ const usage = `usage:
   pickle scan [-json] [-allow GLOBAL]... [-persistent-ids] FILE...
 
 FILE may be - for standard input; a plain pickle, or one compressed (gzip,
-bz2, xz, lzma, zstd, zlib, lz4) or archived (zip, tar) as pandas writes it.
+bz2, xz, lzma, zstd, zlib, lz4) or archived (zip, tar) as pandas writes it;
+a joblib file; numpy's .npy or .npz (show and json).
 -max-decompressed BYTES bounds what a decompressor may produce. show, json
 and recode also take -extension CODE=module.name, -buffer FILE (repeatable),
 -max-int-digits N and -member NAME.
@@ -195,14 +198,16 @@ func eachStream(fs *flag.FlagSet, stdin io.Reader, w io.Writer, opts []pickle.Op
 
 // eachValue calls fn with each value in the FILE argument: the values of
 // its pickle streams, or the one value of a PyTorch checkpoint, whose
-// pickle needs the storages beside it (pickle.ReadContainer reads it).
+// pickle needs the storages beside it, or of a numpy file (.npy, .npz),
+// which holds arrays rather than pickles: pickle.ReadContainer reads those
+// whole.
 func eachValue(fs *flag.FlagSet, stdin io.Reader, w io.Writer, df decodeFlags, fn func(v any) error) error {
 	in, err := oneFile(fs, stdin)
 	if err != nil {
 		return err
 	}
 	defer in.close()
-	if pickle.IsTorchCheckpoint(in.r, in.size) {
+	if pickle.IsTorchCheckpoint(in.r, in.size) || isNumpyFile(in.r, in.size) {
 		var v any
 		if err := pickle.ReadContainer(in.r, in.size, &v, df.set); err != nil {
 			return withHint(err, df)

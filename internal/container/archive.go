@@ -13,10 +13,12 @@ import (
 // walker.member, which keeps those that hold pickles.
 
 // counting counts the pickle streams handed out, to say so when an archive
-// has no pickle member.
+// has no pickle member. A .npy member counts (a scanner is handed it with
+// AllMembers): numpy's .npz is a zip of them, and numpy.load unpickles an
+// object array's.
 func (w *walker) counting(n *int) *walker {
 	return &walker{o: w.o, fn: func(s Stream) error {
-		if s.Pickle {
+		if s.Pickle || s.Kind == Npy {
 			*n++
 		}
 		return w.fn(s)

@@ -42,6 +42,7 @@ var compressors = []compressor{
 	}, "YZ"},
 	{"zstd", magic("\x28\xb5\x2f\xfd"), openZstd, ""},
 	{"lz4", magic("\x04\x22\x4d\x18"), func(r io.Reader, _ int64) (io.ReadCloser, error) { return io.NopCloser(lz4.NewReader(r)), nil }, ""},
+	{"joblib z-file", magic("ZF0x"), openZfile, ""},
 	{"lzma", isLZMAAlone, openLZMAAlone, ""},
 	{"zlib", isZlib, func(r io.Reader, _ int64) (io.ReadCloser, error) { return zlib.NewReader(r) }, ""},
 }

@@ -19,7 +19,7 @@ const (
 	Compressed             // one of the formats in compressors
 	Zip
 	Tar
-	Npy // numpy's .npy: recognised, decoded by another layer
+	Npy // numpy's .npy: recognised here, read by the pickle package
 )
 
 // sniffLen is how many bytes Sniff wants: tar's magic sits at 257.
@@ -115,7 +115,7 @@ func Describe(head []byte) string {
 	case Tar:
 		return "a tar archive"
 	case Npy:
-		return "a numpy .npy file (not read here yet)"
+		return "a numpy .npy file"
 	case Pickle:
 		return "a pickle"
 	}

@@ -62,7 +62,7 @@ func TestDescribe(t *testing.T) {
 		{[]byte("caf\xc3"), "text"}, // a rune cut by the end of head
 		{[]byte("\x00\x01\x02"), "binary data starting 00 01 02"},
 		{[]byte("\x1f\x8b\x08"), "gzip data"},
-		{[]byte("\x93NUMPY\x01\x00"), "a numpy .npy file (not read here yet)"},
+		{[]byte("\x93NUMPY\x01\x00"), "a numpy .npy file"},
 		{tarLike, "binary data starting 53 27 00 00 00 00 00 00"},
 		// The lzma guess needs a dictionary size liblzma would take.
 		{[]byte("]\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff"), "lzma data"},
