@@ -279,6 +279,8 @@ func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 		reflect.ValueOf(v).Elem().SetZero()
 	}
 	m := getMachine(newBytesSource(data), cfg)
+	borrowed := borrowsInput(cfg, v)
+	m.borrow = borrowed
 	val, err := m.decode()
 	pos := m.src.pos
 	putMachine(m)
@@ -291,7 +293,7 @@ func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 	if pos < len(data) {
 		return &DecodeError{Offset: int64(pos), Err: malformed("%d bytes of trailing data after STOP", len(data)-pos)}
 	}
-	return store(v, val, cfg, int64(len(data)))
+	return store(v, val, cfg, int64(len(data)), borrowed)
 }
 
 // A Decoder reads consecutive pickles from a stream.
@@ -337,7 +339,7 @@ func (d *Decoder) Decode(v any) error {
 		}
 		return err
 	}
-	return store(v, val, d.m.cfg, d.src.offset()-start)
+	return store(v, val, d.m.cfg, d.src.offset()-start, false)
 }
 
 // decodeSigned reads an envelope, checks it, and decodes the pickle inside.
