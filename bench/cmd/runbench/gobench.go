@@ -83,7 +83,14 @@ func goResults(f corpusFile, data []byte, reps, peerReps int, logf func(string, 
 		if r.Err == "" {
 			v := deref(typed)
 			r, _ := measure(implEncTyped, "encode", reps, func() (any, error) {
-				return pickle.Marshal(v, pickle.Protocol(proto))
+				if tt.encode == nil {
+					return pickle.Marshal(v, pickle.Protocol(proto))
+				}
+				w, err := tt.encode(v)
+				if err != nil {
+					return nil, err
+				}
+				return pickle.Marshal(w, pickle.Protocol(proto))
 			})
 			r.Note = tt.name
 			add(r)
