@@ -44,6 +44,41 @@ func TestNumpyEncodeAsNumpy(t *testing.T) {
 	require.Greater(t, n, 600)
 }
 
+// TestNumpyEncodeAsNumpy2 encodes every fixture written under numpy 2's
+// module names (numpy._core.*) with NumpyModules(2): byte for byte what
+// numpy 2 writes. numpy 1.24 cannot load those names, so the generator
+// pickled through stand-ins registered under them and loaded each back.
+func TestNumpyEncodeAsNumpy2(t *testing.T) {
+	n := 0
+	for _, file := range numpyArrayFiles(t) {
+		for _, c := range loadNumpyCases(t, file) {
+			if !c.Numpy2 {
+				continue
+			}
+			t.Run(file+"/"+c.Name, func(t *testing.T) {
+				var v any
+				require.NoError(t, Unmarshal(c.Pickle, &v))
+				out, err := Marshal(v, Protocol(c.Protocol), NumpyModules(2))
+				require.NoError(t, err)
+				if !bytes.Equal(out, c.Pickle) {
+					t.Fatalf("numpy 2 writes\n%s\nGo wrote\n%s", disString(c.Pickle), disString(out))
+				}
+				// numpy 1's names by default, which numpy 2 loads too.
+				out, err = Marshal(v, Protocol(c.Protocol))
+				require.NoError(t, err)
+				require.NotContains(t, string(out), "numpy._core")
+				require.Contains(t, string(out), "numpy.core")
+			})
+			n++
+		}
+	}
+	require.Greater(t, n, 40)
+	for _, bad := range []int{0, 3, -1} {
+		_, err := Marshal(1, NumpyModules(bad))
+		require.ErrorContains(t, err, "pickle: NumpyModules")
+	}
+}
+
 func disString(data []byte) string {
 	var b bytes.Buffer
 	if err := Disassemble(&b, bytes.NewReader(data)); err != nil {

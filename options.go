@@ -48,6 +48,7 @@ type config struct {
 	persistentID   func(v any) (pid any, ok bool, err error)
 	bufferCallback func(b *PickleBuffer) (inBand bool)
 	exactTime      bool
+	numpy2         bool // NumpyModules(2)
 
 	// Decoding.
 	allowAll       bool
