@@ -14,6 +14,17 @@ import (
 // it), yet no value the caller holds ever aliases the input, as with
 // encoding/json.
 
+// ShareInput lets the values Unmarshal returns share the input's memory:
+// bytes and bytearray objects, PickleBuffer data and NDArray data may then
+// be slices of the input rather than copies, so that a 100 MB array decodes
+// without copying its 100 MB. The caller must neither modify the input
+// afterwards nor expect a decoded value's bytes to be its own to modify.
+// Without it, as with encoding/json, no decoded value shares the input.
+// It applies to Unmarshal only: a Decoder reuses its buffer.
+func ShareInput() Option {
+	return optionFunc(func(c *config) { c.shareInput = true })
+}
+
 // borrowsInput reports whether decoding the bytes input for the target v
 // (a pointer, checked by checkTarget) may borrow from the input: v's type
 // holds nothing a decoded object can be stored in as it is (an interface,

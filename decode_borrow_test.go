@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"reflect"
 	"runtime"
 	"testing"
@@ -88,5 +89,25 @@ func TestNumpyIntoFloat64sOneCopy(t *testing.T) {
 		runtime.ReadMemStats(&ms)
 		require.Len(t, out, n)
 		require.Less(t, ms.TotalAlloc-before, uint64(8*n+128<<10), "protocol %d: more than one copy of the data", proto)
+	}
+}
+
+// TestShareInput pins that ShareInput decodes a numpy array without copying
+// its data: the array's Data is the input's own bytes, at protocols 4
+// (BINBYTES8) and 5 (BYTEARRAY8).
+func TestShareInput(t *testing.T) {
+	a, err := NewNDArray([]float64{1.5, -2, 3})
+	require.NoError(t, err)
+	for _, proto := range []int{4, 5} {
+		data, err := Marshal(a, Protocol(proto))
+		require.NoError(t, err)
+		var shared, copied *NDArray
+		require.NoError(t, Unmarshal(data, &shared, ShareInput()))
+		require.NoError(t, Unmarshal(data, &copied))
+		require.Equal(t, a, shared)
+		start := bytes.Index(data, a.Data)
+		require.Positive(t, start)
+		require.Same(t, &data[start], &shared.Data[0], "protocol %d: ShareInput copied the data", proto)
+		require.NotSame(t, &data[start], &copied.Data[0], "protocol %d: shared without ShareInput", proto)
 	}
 }

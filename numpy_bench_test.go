@@ -42,6 +42,16 @@ func BenchmarkNumpyFloat64(b *testing.B) {
 				}
 			}
 		})
+		b.Run(name+"/into_ndarray_shared", func(b *testing.B) {
+			b.SetBytes(int64(len(a.Data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var out *NDArray
+				if err := Unmarshal(data, &out, ShareInput()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(name+"/encode", func(b *testing.B) {
 			b.SetBytes(int64(len(a.Data)))
 			b.ReportAllocs()

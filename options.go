@@ -74,6 +74,7 @@ type config struct {
 
 	// Typed decoding.
 	disallowUnknownFields bool
+	shareInput            bool // ShareInput
 	plain                 bool // PlainValues
 	// noQuickPaths keeps Marshal off marshal_fast.go's quick paths, for
 	// tests that compare.

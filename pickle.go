@@ -280,7 +280,7 @@ func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 	}
 	m := getMachine(newBytesSource(data), cfg)
 	borrowed := borrowsInput(cfg, v)
-	m.borrow = borrowed
+	m.borrow = borrowed || cfg.shareInput
 	val, err := m.decode()
 	pos := m.src.pos
 	putMachine(m)
@@ -293,7 +293,7 @@ func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 	if pos < len(data) {
 		return &DecodeError{Offset: int64(pos), Err: malformed("%d bytes of trailing data after STOP", len(data)-pos)}
 	}
-	return store(v, val, cfg, int64(len(data)), borrowed)
+	return store(v, val, cfg, int64(len(data)), borrowed && !cfg.shareInput)
 }
 
 // A Decoder reads consecutive pickles from a stream.
