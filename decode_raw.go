@@ -69,10 +69,11 @@ func (m *machine) readRaw(n int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.src.r == nil {
-		// The whole input is in memory and stays as it is: the array
-		// shares it, as a protocol 5 buffer's does, rather than double
-		// the memory a large model takes.
+	if m.src.r == nil && m.cfg.shareInput {
+		// The whole input is in memory, stays as it is, and may be
+		// shared (ShareInput; ReadFile's own buffer always may): the
+		// array shares it rather than double the memory a large model
+		// takes.
 		return b, nil
 	}
 	return bytes.Clone(b), nil

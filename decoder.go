@@ -38,6 +38,9 @@ type machine struct {
 	// lastPut is the memo index most recently given an object that BUILD
 	// may turn into a value (see buildConvertible).
 	lastPut uint64
+	// borrow lets bytes and bytearray payloads share the input's memory
+	// (decode_borrow.go says when).
+	borrow bool
 	// hashWork is the bytes hashed for dict keys and set elements so far.
 	hashWork int64
 	// lookahead is how many more bytes batchesAhead may walk in this
@@ -135,6 +138,7 @@ func putMachine(m *machine) {
 	m.anys, m.dictItems, m.box = alloc.Slab[any]{}, alloc.Slab[DictItem]{}, alloc.Boxer{}
 	m.src, m.cfg, m.obs = nil, nil, nil
 	m.nested = false
+	m.borrow = false
 	machines.Put(m)
 }
 
@@ -365,9 +369,15 @@ func (m *machine) exec(code byte, a *argument) error {
 
 	// Strings.
 	case opBinBytes, opShortBinBytes, opBinBytes8:
+		if m.borrow {
+			return m.push(a.b) // the input's own bytes; see decode_borrow.go
+		}
 		return m.push(append([]byte{}, a.b...))
 	case opByteArray8:
-		ba := ByteArray(append([]byte{}, a.b...))
+		ba := ByteArray(a.b)
+		if !m.borrow {
+			ba = append(ByteArray{}, a.b...)
+		}
 		return m.push(&ba)
 	case opString, opBinString, opShortBinString:
 		v, err := m.pythonTwoString(a.b)

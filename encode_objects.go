@@ -137,6 +137,9 @@ func (e *encoder) finishReduce(key any, listItems []any, dictItems []DictItem, s
 
 // saveGlobal writes a reference to a module-level object.
 func (e *encoder) saveGlobal(g Global) error {
+	if e.cfg.numpy2 {
+		g = numpy2Global(g)
+	}
 	if e.memoGet(g) {
 		return nil
 	}

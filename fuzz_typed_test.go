@@ -72,10 +72,13 @@ var fuzzTargets = []reflect.Type{
 	reflect.TypeFor[[3]any](),
 	reflect.TypeFor[[]float64](),
 	reflect.TypeFor[[]float32](),
+	reflect.TypeFor[[][]float32](),
+	reflect.TypeFor[*NDArray](),
 	reflect.TypeFor[[]bool](),
 	reflect.TypeFor[[]string](),
 	reflect.TypeFor[[][2]any](),
 	reflect.TypeFor[map[string]float64](),
+	reflect.TypeFor[map[string][]byte](),
 	reflect.TypeFor[[]*big.Int](),
 	reflect.TypeFor[[]time.Time](),
 	reflect.TypeFor[fuzzRecord](),
@@ -122,13 +125,19 @@ func typedSeeds(f *testing.F) [][]byte {
 		Dec: &dec, Day: &Date{2024, 1, 2}, Kids: []fuzzRecord{{S: "kid"}},
 	}
 	rec.Next = &rec
+	// One bytes object twice (a memo GET) sends the decode down the
+	// general path, where it may borrow the input (decode_borrow.go).
+	raw := []byte("shared bytes")
+	shared := map[string]any{"a": raw, "b": raw}
 	var seeds [][]byte
 	for p := 0; p <= HighestProtocol; p++ {
-		data, err := Marshal(&rec, Protocol(p))
-		if err != nil {
-			f.Fatal(err)
+		for _, v := range []any{&rec, shared} {
+			data, err := Marshal(v, Protocol(p))
+			if err != nil {
+				f.Fatal(err)
+			}
+			seeds = append(seeds, data)
 		}
-		seeds = append(seeds, data)
 	}
 	return seeds
 }
@@ -189,6 +198,25 @@ func checkTyped(t *testing.T, data []byte, typ reflect.Type, opts []Option) {
 	}
 	if !sameMarshal(v1, back.Interface(), out) {
 		t.Fatalf("into %s: a Marshal/Unmarshal round trip changed the value\n%x", typ, out)
+	}
+	checkNoAlias(t, data, typ, opts, v1, out)
+}
+
+// checkNoAlias decodes a copy of data into typ, overwrites the copy, and
+// checks that the value still marshals as v1 did to out: whatever the
+// decode borrowed from its input (decode_borrow.go), the value holds none
+// of it.
+func checkNoAlias(t *testing.T, data []byte, typ reflect.Type, opts []Option, v1 any, out []byte) {
+	scratch := bytes.Clone(data)
+	v := reflect.New(typ)
+	if err := Unmarshal(scratch, v.Interface(), opts...); err != nil {
+		t.Fatalf("into %s: decodes once, fails the second time: %v", typ, err)
+	}
+	for i := range scratch {
+		scratch[i] ^= 0xff
+	}
+	if !sameMarshal(v1, v.Interface(), out) {
+		t.Fatalf("into %s: the value changed with the input it was decoded from", typ)
 	}
 }
 

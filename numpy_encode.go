@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"fmt"
 	"strconv"
 )
 
@@ -11,7 +12,41 @@ import (
 // _frombuffer(PickleBuffer, dtype, shape, order), whose buffer goes out of
 // band through BufferCallback; scalars as scalar(dtype, bytes); dtypes as
 // dtype(typestr, False, True) and BUILD with their state. numpy 1's module
-// names, which numpy 2 also loads.
+// names, which numpy 2 also loads, unless NumpyModules(2) asks for numpy
+// 2's.
+
+// NumpyModules selects the module names Marshal writes for numpy's array
+// functions: 1 (the default) writes numpy 1's (numpy.core.multiarray,
+// numpy.core.numeric), which numpy 1 and numpy 2 both load; 2 writes numpy
+// 2's (numpy._core.multiarray, numpy._core.numeric), as numpy 2 itself
+// does, which numpy 1 cannot load. It renames the globals of any value
+// written, including an Object naming numpy 1's functions. Decoding reads
+// both spellings whatever this option says.
+func NumpyModules(major int) Option {
+	return optionFunc(func(c *config) {
+		if major != 1 && major != 2 {
+			c.fail(fmt.Errorf("pickle: NumpyModules(%d): want numpy's major version, 1 or 2", major))
+			return
+		}
+		c.numpy2 = major == 2
+	})
+}
+
+// numpy2Renames maps numpy 1's module names of the array functions to numpy
+// 2's; numpy.ndarray and numpy.dtype are spelled alike in both.
+var numpy2Renames = map[Global]Global{
+	globalReconstruct: globalReconstruct2,
+	globalScalar:      globalScalar2,
+	globalFrombuffer:  globalFrombuffer2,
+}
+
+// numpy2Global is g as numpy 2 spells it.
+func numpy2Global(g Global) Global {
+	if g2, ok := numpy2Renames[g]; ok {
+		return g2
+	}
+	return g
+}
 
 // reduceAt reduces the array as numpy does at the protocol.
 func (a *NDArray) reduceAt(proto int) (*Object, any, error) {

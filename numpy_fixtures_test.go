@@ -37,12 +37,18 @@ type numpyCase struct {
 // loadNumpyCases reads one fixture file of testdata/numpy.
 func loadNumpyCases(t testing.TB, file string) []numpyCase {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "numpy", file))
-	require.NoError(t, err)
 	var cases []numpyCase
-	require.NoError(t, json.Unmarshal(raw, &cases))
+	readNumpyFixture(t, file, &cases)
 	require.NotEmpty(t, cases, file)
 	return cases
+}
+
+// readNumpyFixture decodes the JSON of one fixture file of testdata/numpy.
+func readNumpyFixture(t testing.TB, file string, into any) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "numpy", file))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, into))
 }
 
 // numpyArrayFiles are the fixture files of arrays, one per dtype.
@@ -53,7 +59,7 @@ func numpyArrayFiles(t testing.TB) []string {
 	var out []string
 	for _, f := range files {
 		switch base := filepath.Base(f); base {
-		case "dtypes.json", "dtypes_structured.json", "out_of_band.json", "records.json":
+		case "dtypes.json", "dtypes_structured.json", "out_of_band.json", "records.json", "repr.json":
 		default:
 			out = append(out, base)
 		}

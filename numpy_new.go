@@ -26,6 +26,9 @@ import (
 // ragged one is an error, as in numpy 1.24 without dtype=object). A slice
 // of bytes is a 1-d uint8 array.
 func NewNDArray(v any) (*NDArray, error) {
+	if a := newFlatNDArray(v); a != nil {
+		return a, nil
+	}
 	rv := reflect.ValueOf(v)
 	if !rv.IsValid() {
 		return nil, fmt.Errorf("pickle: NewNDArray of nil")
@@ -196,4 +199,37 @@ func appendWord(b []byte, w uint64, size int) []byte {
 		b = append(b, byte(w>>(8*i)))
 	}
 	return b
+}
+
+// newFlatNDArray is NewNDArray for the commonest slices of numbers, encoded
+// in one loop rather than element by element through reflection (a 100 MB
+// []float64: ~200 MB/s the general way); nil for any other value.
+func newFlatNDArray(v any) *NDArray {
+	var data []byte
+	var d Dtype
+	switch x := v.(type) {
+	case []float64:
+		d, data = Dtype{Kind: 'f', Order: '<', Size: 8}, make([]byte, 8*len(x))
+		for i, f := range x {
+			binary.LittleEndian.PutUint64(data[8*i:], math.Float64bits(f))
+		}
+	case []float32:
+		d, data = Dtype{Kind: 'f', Order: '<', Size: 4}, make([]byte, 4*len(x))
+		for i, f := range x {
+			binary.LittleEndian.PutUint32(data[4*i:], math.Float32bits(f))
+		}
+	case []int64:
+		d, data = Dtype{Kind: 'i', Order: '<', Size: 8}, make([]byte, 8*len(x))
+		for i, n := range x {
+			binary.LittleEndian.PutUint64(data[8*i:], uint64(n))
+		}
+	case []int32:
+		d, data = Dtype{Kind: 'i', Order: '<', Size: 4}, make([]byte, 4*len(x))
+		for i, n := range x {
+			binary.LittleEndian.PutUint32(data[4*i:], uint32(n))
+		}
+	default:
+		return nil
+	}
+	return &NDArray{Shape: []int{len(data) / d.Size}, Dtype: d, Data: data}
 }

@@ -48,6 +48,7 @@ type config struct {
 	persistentID   func(v any) (pid any, ok bool, err error)
 	bufferCallback func(b *PickleBuffer) (inBand bool)
 	exactTime      bool
+	numpy2         bool // NumpyModules(2)
 
 	// Decoding.
 	allowAll       bool
@@ -78,6 +79,7 @@ type config struct {
 
 	// Typed decoding.
 	disallowUnknownFields bool
+	shareInput            bool // ShareInput
 	plain                 bool // PlainValues
 	// noQuickPaths keeps Marshal off marshal_fast.go's quick paths, for
 	// tests that compare.

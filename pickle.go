@@ -285,16 +285,19 @@ func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 		}
 		reflect.ValueOf(v).Elem().SetZero()
 	}
-	val, err := decodeAll(data, cfg)
+	borrowed := borrowsInput(cfg, v)
+	val, err := decodeAll(data, cfg, borrowed || cfg.shareInput)
 	if err != nil {
 		return err
 	}
-	return store(v, val, cfg, int64(len(data)))
+	return store(v, val, cfg, int64(len(data)), borrowed && !cfg.shareInput)
 }
 
-// decodeAll decodes the one pickle data holds, to its last byte.
-func decodeAll(data []byte, cfg *config) (any, error) {
+// decodeAll decodes the one pickle data holds, to its last byte. With
+// borrow, bytes payloads may point into data (see decode_borrow.go).
+func decodeAll(data []byte, cfg *config, borrow bool) (any, error) {
 	m := getMachine(newBytesSource(data), cfg)
+	m.borrow = borrow
 	val, err := m.decode()
 	pos := m.src.pos
 	putMachine(m)
@@ -353,7 +356,7 @@ func (d *Decoder) Decode(v any) error {
 		}
 		return err
 	}
-	return store(v, val, d.m.cfg, d.src.offset()-start)
+	return store(v, val, d.m.cfg, d.src.offset()-start, false)
 }
 
 // decodeSigned reads an envelope, checks it, and decodes the pickle inside.

@@ -18,6 +18,7 @@ import (
 // itself is shown as [...] or {...}, as Python does. Nesting deeper than
 // DefaultMaxDepth, and anything after the first million values (a small
 // pickle can reference one list exponentially often), is cut off with "...".
+// A numpy array prints as numpy's repr does (numpy_repr.go).
 func Repr(v any) string {
 	p := reprPrinter{active: map[any]bool{}, maxDepth: DefaultMaxDepth, budget: maxReprValues}
 	return string(p.append(nil, v, 0))

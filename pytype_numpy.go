@@ -46,6 +46,7 @@ func init() {
 		},
 		hashKey: ndarrayKey,
 		plain:   ndarrayPlain,
+		repr:    ndarrayRepr,
 	})
 	registerType(&pyType{
 		name:    "numpy.dtype",

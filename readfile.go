@@ -107,7 +107,9 @@ func ReadContainer(r io.ReaderAt, size int64, v any, opts ...Option) error {
 	if s.Kind == container.Npy {
 		return readNpy(data, v, cfg)
 	}
-	if err := Unmarshal(data, v, opts...); err != nil {
+	// data is this function's own copy of the file: what is decoded may
+	// share it (a joblib file's arrays do), as nothing else holds it.
+	if err := Unmarshal(data, v, append(opts[:len(opts):len(opts)], ShareInput())...); err != nil {
 		return notPickle(s, err)
 	}
 	return nil

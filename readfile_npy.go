@@ -26,7 +26,7 @@ func readNpy(data []byte, v any, cfg *config) error {
 	if err := checkTarget(v); err != nil {
 		return err
 	}
-	return store(v, val, cfg, int64(len(data)))
+	return store(v, val, cfg, int64(len(data)), false)
 }
 
 // decodeNpy returns the array a .npy file holds: an *NDArray, or for an
@@ -42,7 +42,7 @@ func decodeNpy(data []byte, cfg *config) (any, error) {
 	}
 	rest := data[h.size:]
 	if d.Kind == 'O' {
-		val, err := decodeAll(rest, cfg)
+		val, err := decodeAll(rest, cfg, cfg.shareInput)
 		if err != nil {
 			return nil, &placedError{"numpy .npy object array's pickle", err}
 		}
@@ -96,7 +96,7 @@ func readNpz(r io.ReaderAt, size int64, v any, cfg *config) (bool, error) {
 				if err != nil {
 					return true, err
 				}
-				return true, store(v, val, cfg, size)
+				return true, store(v, val, cfg, size, false)
 			}
 		}
 		return true, fmt.Errorf("pickle: numpy .npz file has no member %q", cfg.member)
@@ -111,7 +111,7 @@ func readNpz(r io.ReaderAt, size int64, v any, cfg *config) (bool, error) {
 			return true, err
 		}
 	}
-	return true, store(v, arrays, cfg, size)
+	return true, store(v, arrays, cfg, size, false)
 }
 
 func npzMember(f *zip.File, cfg *config) (any, error) {

@@ -152,7 +152,7 @@ func readTorchZip(r io.ReaderAt, size int64, zr *zip.Reader, prefix string, pkl 
 		err = &DecodeError{Offset: dec.InputOffset(), Err: malformed("%d bytes of trailing data after STOP", int64(len(data))-dec.InputOffset())}
 	}
 	if err == nil {
-		err = store(v, obj, dec.m.cfg, size)
+		err = store(v, obj, dec.m.cfg, size, false)
 	}
 	if err != nil {
 		return &placedError{"zip member " + pkl.Name, truncatedEOF(err)}
@@ -356,7 +356,7 @@ func readTorchLegacy(r io.ReaderAt, size int64, v any, cfg *config, opts []Optio
 			return fmt.Errorf("pickle: torch legacy storage %s has no bytes in the file: %w", s.key, ErrTruncated)
 		}
 	}
-	return store(v, obj, objDec.m.cfg, size)
+	return store(v, obj, objDec.m.cfg, size, false)
 }
 
 // truncatedEOF says that a read that reached the end of the file found it

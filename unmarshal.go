@@ -74,7 +74,7 @@ const (
 
 // store puts a decoded value where v points. inputLen sizes the budget that
 // stops a pickle of shared references from expanding without bound.
-func store(v any, val any, cfg *config, inputLen int64) error {
+func store(v any, val any, cfg *config, inputLen int64, borrowed bool) error {
 	if p, ok := v.(*any); ok && len(cfg.classByName) == 0 {
 		if cfg.plain {
 			val = Plain(val)
@@ -83,10 +83,11 @@ func store(v any, val any, cfg *config, inputLen int64) error {
 		return nil
 	}
 	u := &unmarshaler{
-		cfg:    cfg,
-		budget: typedBytesPerInputByte*inputLen + typedBytesBase,
-		input:  inputLen,
-		shared: map[sharedKey]reflect.Value{},
+		cfg:      cfg,
+		budget:   typedBytesPerInputByte*inputLen + typedBytesBase,
+		input:    inputLen,
+		shared:   map[sharedKey]reflect.Value{},
+		borrowed: borrowed,
 	}
 	return u.convert(val, reflect.ValueOf(v).Elem())
 }
@@ -101,6 +102,9 @@ type unmarshaler struct {
 	shared map[sharedKey]reflect.Value
 	// models maps objects of the model to what they became in an `any`.
 	models map[any]any
+	// borrowed says the decoded bytes objects share the input's memory
+	// (decode_borrow.go): they are copied where they are stored.
+	borrowed bool
 	// inKey counts the map keys being converted: their interface slots
 	// receive comparable forms (unmarshal_keys.go).
 	inKey int
@@ -242,6 +246,9 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 		if st := reflect.TypeOf(src); st == t || st.AssignableTo(t) {
 			// The decoded value is already of the target type: a model
 			// type, or a standard library value (time.Time, *big.Rat).
+			if b, ok := src.([]byte); ok && u.borrowed {
+				src = append([]byte{}, b...)
+			}
 			dst.Set(reflect.ValueOf(src))
 			return nil
 		}

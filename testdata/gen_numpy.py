@@ -229,6 +229,7 @@ def main():
     write_records()
     write_fuzz_seeds()
     write_feature_cache()
+    write_reprs()
 
 
 def write_units():
@@ -347,6 +348,62 @@ def write_feature_cache():
     }
     with open(os.path.join(OUT, 'features.pkl'), 'wb') as f:
         pickle.dump(cache, f, 4)
+
+
+def write_reprs():
+    """repr(arr) as numpy prints it, beside the pickle (protocol 4 and, for
+    a few, 2 and 5): numeric, bool and str arrays of 0 to 3 dimensions,
+    positional and scientific floats with nan and inf, padding, line
+    wrapping at 75 columns, and the summary ("...") beyond 1000
+    elements."""
+    arrs = {
+        'f8_1d': np.array([1., 2.]),
+        'f8_pad': np.array([0.1, 0.25, 100.]),
+        'f8_sci': np.array([1.5, 1e-5]),
+        'f8_sci_big_exp': np.array([1e100, 1e-5]),
+        'f8_sci_int': np.array([1e20, 1.]),
+        'f8_nonfinite': np.array([np.nan, np.inf, -1.]),
+        'f8_sci_nonfinite': np.array([1e-5, -np.inf, np.nan, 1.]),
+        'f8_all_nan': np.array([np.nan]),
+        'f8_neg_zero': np.array([-0.0, 1.]),
+        'f8_8_digits': np.array([0.12345678912, 123.5]),
+        'f8_wrap': np.arange(30.) * 1.1,
+        'f8_2d': np.array([[1.5, 2], [3, 4]]),
+        'f8_2d_fortran': np.asfortranarray(np.arange(6.).reshape(2, 3)),
+        'f8_summary': np.arange(2000.),
+        'f8_0d': np.array(3.5),
+        'f8_empty': np.array([], dtype=np.float64),
+        'f8_empty_2x0': np.zeros((2, 0)),
+        'f4_1d': np.array([0.1, 2.], dtype=np.float32),
+        'i8_1d': np.array([1, 10, -3]),
+        'i4_2d': np.array([[1, 2], [3, 4]], dtype=np.int32),
+        'i4_0d': np.array(3, dtype=np.int32),
+        'u1_1d': np.array([1, 255], dtype=np.uint8),
+        'u8_big': np.array([2**64 - 1, 0], dtype=np.uint64),
+        'i8_3d': np.arange(24).reshape(2, 3, 4),
+        'i8_2d_summary': np.arange(1200).reshape(2, 600),
+        'i8_3d_summary': np.arange(3000).reshape(10, 10, 30),
+        'i2_big_endian': np.array([1, -2], dtype='>i2'),
+        'b1_1d': np.array([True, False]),
+        'b1_2d': np.array([[True]]),
+        'b1_0d': np.array(True),
+        'U_1d': np.array(['a', 'bcd']),
+        'U_non_ascii': np.array(['h\u00e9llo', '\U0001f600', "it's"]),
+        'U_0d': np.array('ab'),
+        'S_1d': np.array([b'ab', b'c']),
+        'U_wrap': np.array(['word%d' % i for i in range(20)]),
+    }
+    cases = []
+    for name, a in arrs.items():
+        # numpy loads a big-endian array of numbers in native order, at
+        # every protocol, and prints it so.
+        protos = (2, 4, 5) if name in ('f8_1d', 'i4_2d', 'U_1d', 'i2_big_endian') else (4,)
+        for proto in protos:
+            data = pickle.dumps(a, proto)
+            back = pickle.loads(data)
+            cases.append({'name': '%s_p%d' % (name, proto), 'protocol': proto,
+                          'pickle': b64(data), 'repr': repr(back)})
+    write('repr', cases)
 
 
 def write(name, cases):

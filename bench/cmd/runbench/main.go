@@ -79,6 +79,7 @@ func main() {
 		torchPy   = flag.String("torch-python", "/usr/bin/python3", "the interpreter with PyTorch (Debian's python3-torch) that saves the checkpoint")
 		torchSize = flag.Int64("torch-bytes", 1<<30, "bytes of tensors in the PyTorch checkpoint whose peak memory is measured; 0 skips it")
 		torchOnly = flag.Bool("torch-only", false, "measure only the PyTorch checkpoint's memory, print its table and write nothing")
+		numpyPy   = flag.String("numpy-python", "/usr/bin/python3", "CPython with numpy, which writes and times the numpy rows (\"none\" leaves them out)")
 	)
 	quiet := flag.Duration("wait-quiet", 0, "first wait up to this long for other work on the machine to stop (it skews the numbers)")
 	flag.DurationVar(&budget, "budget", budget, "after 3 runs, a measurement stops once its runs take longer than this in all")
@@ -112,7 +113,14 @@ func main() {
 	if err != nil {
 		fatalf("%v", err)
 	}
-	var files []corpusFile
+	var npMan *numpyManifest
+	if *numpyPy != "none" {
+		if npMan, err = ensureNumpyCorpus(*numpyPy, *corpusDir, logf); err != nil {
+			fatalf("%v (-numpy-python none leaves the numpy rows out)", err)
+		}
+		logf("numpy rows: numpy %s under CPython %s (%s)", npMan.Numpy, npMan.Python, *numpyPy)
+	}
+	var files, npFiles []corpusFile
 	var filter *regexp.Regexp
 	if *only != "" {
 		filter = regexp.MustCompile(*only)
@@ -122,6 +130,14 @@ func main() {
 			files = append(files, f)
 		}
 	}
+	if npMan != nil {
+		for _, f := range npMan.Files {
+			if filter == nil || filter.MatchString(f.File) {
+				npFiles = append(npFiles, f)
+			}
+		}
+	}
+	files = append(files, npFiles...)
 	if len(files) == 0 {
 		fatalf("no corpus file matches %q", *only)
 	}
@@ -135,7 +151,7 @@ func main() {
 		byName[f.File] = all[i]
 	}
 	logf("CPython: loads and dumps, gc off and on, up to %d runs each (at least %d, and fewer past %v in all), then tracemalloc", *reps, minReps, budget)
-	if err := runPython(py, *corpusDir, files, *reps, func(r *pyResult) {
+	gotPy := func(r *pyResult) {
 		fr := byName[r.File]
 		if fr == nil {
 			return
@@ -143,8 +159,15 @@ func main() {
 		fr.Py = r
 		logf("  %-16s loads %7.1f / %7.1f MB/s (gc off / on), dumps %7.1f / %7.1f MB/s", r.File,
 			mbps(r.Size, int64(r.LoadsOff)), mbps(r.Size, int64(r.LoadsOn)), mbps(r.Size, int64(r.DumpsOff)), mbps(r.Size, int64(r.DumpsOn)))
-	}); err != nil {
+	}
+	pyFiles := files[:len(files)-len(npFiles)]
+	if err := runPython(py, *corpusDir, pyFiles, *reps, gotPy); err != nil {
 		fatalf("%v", err)
+	}
+	if len(npFiles) > 0 {
+		if err := runPython(*numpyPy, *corpusDir, npFiles, *reps, gotPy); err != nil {
+			fatalf("%v", err)
+		}
 	}
 
 	logf("Go: up to %d runs per measurement (og-rek and gopickle: %d), fewer (at least %d) past %v in all", *reps, *peerReps, minReps, budget)

@@ -3,6 +3,8 @@ package main
 import (
 	"math/big"
 	"reflect"
+
+	"github.com/pickle-go/pickle"
 )
 
 // The typed Go targets, one per payload of gen_corpus.py: what a Go program
@@ -51,18 +53,24 @@ type IntKeys struct {
 
 // typedTargets gives each payload's typed target (a pointer to a new zero
 // value) and how the report names it. The shared payload has none: its items
-// are tuples, lists and strings mixed, which only `any` holds.
+// are tuples, lists and strings mixed, which only `any` holds. encode, when
+// set, makes what is marshaled from the decoded value (by default the value
+// itself).
 var typedTargets = map[string]struct {
-	name string
-	new  func() any
+	name   string
+	new    func() any
+	encode func(v any) (any, error)
 }{
-	"records": {"[]Record", func() any { return new([]Record) }},
-	"ints":    {"struct{[]int64; []*big.Int}", func() any { return new(Ints) }},
-	"floats":  {"[]float64", func() any { return new([]float64) }},
-	"strings": {"[]string", func() any { return new([]string) }},
-	"blobs":   {"[][]byte", func() any { return new([][]byte) }},
-	"nested":  {"Node (recursive struct)", func() any { return new(Node) }},
-	"intkeys": {"struct{map[int64]float64; map[XY]string}", func() any { return new(IntKeys) }},
+	"records": {"[]Record", func() any { return new([]Record) }, nil},
+	"ints":    {"struct{[]int64; []*big.Int}", func() any { return new(Ints) }, nil},
+	"floats":  {"[]float64", func() any { return new([]float64) }, nil},
+	"strings": {"[]string", func() any { return new([]string) }, nil},
+	"blobs":   {"[][]byte", func() any { return new([][]byte) }, nil},
+	"nested":  {"Node (recursive struct)", func() any { return new(Node) }, nil},
+	"intkeys": {"struct{map[int64]float64; map[XY]string}", func() any { return new(IntKeys) }, nil},
+	// A []float64 marshals as a list: back to a numpy array, it goes
+	// through NewNDArray, as a Go program writing for numpy would.
+	"numpy": {"[]float64", func() any { return new([]float64) }, func(v any) (any, error) { return pickle.NewNDArray(v) }},
 }
 
 // deref returns what the pointer p points to, for Marshal.
