@@ -211,6 +211,9 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			}
 		}
 	}
+	if p, ok := src.(pandasViewer); ok && (kind == reflect.Slice || kind == reflect.Array || kind == reflect.Map) {
+		return u.convertPandas(p, dst)
+	}
 	if kind == reflect.Struct && modelStructTypes[t] {
 		return u.fillModelStruct(src, dst)
 	}

@@ -64,6 +64,18 @@ NO_SAMPLES = {
                      "testdata/gen_numpy.py writes numpy's pickles with Debian's numpy, "
                      "which numpy_*_test.go check at every protocol",
     "numpy.dtype": "see numpy.ndarray",
+    "pandas.DataFrame": "pandas is not installed in the CPythons this script runs with; "
+                        "testdata/gen_pandas.py writes pandas' pickles with Debian's pandas, "
+                        "which pandas_*_test.go check at every protocol",
+    "pandas.Series": "see pandas.DataFrame",
+    "pandas.Index": "see pandas.DataFrame",
+    "pandas.Categorical": "see pandas.DataFrame",
+    "pandas.CategoricalDtype": "see pandas.DataFrame",
+    "pandas.arrays.DatetimeArray": "see pandas.DataFrame",
+    "pandas.Timestamp": "see pandas.DataFrame",
+    "pandas.Timedelta": "see pandas.DataFrame",
+    "pandas.NaT": "see pandas.DataFrame",
+    "pandas.core.internals.managers.BlockManager": "see pandas.DataFrame",
 }
 
 
