@@ -6,8 +6,10 @@ package pickle
 // Unmarshal reads them as rows, columns and values is in pandas_values.go.
 
 // DataFrame is a pandas.DataFrame: its columns in order and its row index.
-// Unmarshal also reads one into []S (one struct per row), map[string][]T
-// and map[string]any (column name to values).
+// Unmarshal also reads one into []S (one struct per row, columns matched to
+// fields as dict keys are), []map[string]T, map[string][]T and
+// map[string]any (column name to a *List of its values). Values follow
+// ValuesOf: NaN stays NaN, missing objects, categories and times are nil.
 type DataFrame struct {
 	Columns []Column
 	// Index labels the rows.
