@@ -28,6 +28,11 @@ func loadPandasCases(t testing.TB) []pandasCase {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/pandas/cases.json")
 	require.NoError(t, err)
+	return parsePandasCases(t, raw)
+}
+
+func parsePandasCases(t testing.TB, raw []byte) []pandasCase {
+	t.Helper()
 	var file struct{ Cases []pandasCase }
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber() // nanoseconds need all 64 bits
@@ -151,8 +156,12 @@ func roundJSON(t testing.TB, v any) any {
 // TestPandasFixtures decodes every pickle pandas wrote into the package's
 // types and compares with what pandas said it holds.
 func TestPandasFixtures(t *testing.T) {
+	checkPandasCases(t, loadPandasCases(t))
+}
+
+func checkPandasCases(t *testing.T, cases []pandasCase) {
 	kinds := map[string]int{}
-	for _, c := range loadPandasCases(t) {
+	for _, c := range cases {
 		var v any
 		require.NoError(t, Unmarshal(c.data(t), &v), "%s at protocol %d", c.Name, c.Proto)
 		got := roundJSON(t, pandasExpectOf(t, v))

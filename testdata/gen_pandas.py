@@ -5,6 +5,9 @@ Debian's interpreter and pandas, from the repository root:
 
     /usr/bin/python3 testdata/gen_pandas.py
 
+With --stdout it prints the same JSON instead of writing it (the live
+test, pandas_live_test.go, decodes what the installed pandas writes now).
+
 Each case has a name, the protocol, the pickle (base64) and what it holds,
 spelled for JSON by expect(): a DataFrame's column names, dtypes, values
 and index; a Series' name, dtype, values and index; an Index's class, name
@@ -151,6 +154,10 @@ def main():
             out['cases'].append({'name': name, 'proto': proto,
                                  'pickle': base64.b64encode(data).decode(),
                                  'expect': want})
+    if sys.argv[1:] == ['--stdout']:
+        # pandas_live_test.go: the same cases, made now, compared live.
+        json.dump(out, sys.stdout)
+        return
     with open(os.path.join(OUT, 'cases.json'), 'w') as f:
         json.dump(out, f, indent=1, sort_keys=True)
         f.write('\n')
