@@ -133,7 +133,7 @@ func buildDataFrame(state any) (any, bool, error) {
 	if err != nil {
 		return nil, true, err
 	}
-	df := &DataFrame{Columns: make([]Column, len(names)), Index: m.axes[1]}
+	df := &DataFrame{Columns: make([]Column, len(names)), Index: m.axes[1], ColumnIndex: m.axes[0]}
 	filled := make([]bool, len(names))
 	for _, b := range m.blocks {
 		locs, err := resolvePlacement(b.placement, len(names))

@@ -172,3 +172,27 @@ func checkPandasCases(t *testing.T, cases []pandasCase) {
 		require.NotZero(t, kinds[k], "no %s fixture", k)
 	}
 }
+
+// TestPandasRoundTrip writes each decoded DataFrame, Series, Index and
+// Categorical back at its protocol and decodes it again: the same value,
+// as pandas' expectation spells it. (TestPandasLiveWrite has pandas load
+// the same pickles.)
+func TestPandasRoundTrip(t *testing.T) {
+	n := 0
+	for _, c := range loadPandasCases(t) {
+		var v any
+		require.NoError(t, Unmarshal(c.data(t), &v), c.Name)
+		switch v.(type) {
+		case *DataFrame, *Series, *Index, *Categorical:
+		default:
+			continue
+		}
+		data, err := Marshal(v, Protocol(c.Proto))
+		require.NoError(t, err, c.Name)
+		var back any
+		require.NoError(t, Unmarshal(data, &back), c.Name)
+		require.Equal(t, roundJSON(t, c.Expect), roundJSON(t, pandasExpectOf(t, back)), "%s at protocol %d", c.Name, c.Proto)
+		n++
+	}
+	require.Equal(t, 76, n)
+}

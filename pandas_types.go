@@ -12,8 +12,11 @@ package pickle
 // ValuesOf: NaN stays NaN, missing objects, categories and times are nil.
 type DataFrame struct {
 	Columns []Column
-	// Index labels the rows.
+	// Index labels the rows; nil writes a RangeIndex.
 	Index *Index
+	// ColumnIndex is the index of the column labels as pandas kept it (a
+	// RangeIndex, say); nil writes one of the Columns' names.
+	ColumnIndex *Index
 }
 
 // Column is one column of a DataFrame.

@@ -66,6 +66,9 @@ func init() {
 		allowed: true,
 		goTypes: []reflect.Type{reflect.TypeFor[*DataFrame]()},
 		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*DataFrame).reduceAt()
+		},
 		hashKey: unhashable("DataFrame"),
 	})
 	registerType(&pyType{
@@ -74,6 +77,9 @@ func init() {
 		allowed: true,
 		goTypes: []reflect.Type{reflect.TypeFor[*Series]()},
 		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*Series).reduceAt()
+		},
 		hashKey: unhashable("Series"),
 	})
 	// The block managers and blocks exist only inside a DataFrame or
@@ -103,6 +109,9 @@ func init() {
 		allowed: true,
 		goTypes: []reflect.Type{reflect.TypeFor[*Index]()},
 		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*Index).reduceAt()
+		},
 		hashKey: unhashable("Index"),
 	})
 	registerType(&pyType{
@@ -114,6 +123,9 @@ func init() {
 		allowed: true,
 		goTypes: []reflect.Type{reflect.TypeFor[*Categorical]()},
 		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*Categorical).reduceAt()
+		},
 		hashKey: unhashable("Categorical"),
 	})
 	registerType(&pyType{
