@@ -136,6 +136,18 @@ def cases():
     yield 'nat', pd.NaT
 
 
+def write_example():
+    """frame.pkl: a small query result, for the README's example."""
+    df = pd.DataFrame({
+        'user': ['ann', 'bob', None],
+        'score': [0.5, float('nan'), 2.0],
+        'plan': pd.Categorical(['pro', 'free', 'pro']),
+        'seen': pd.to_datetime(['2024-05-01 12:00', '2024-05-02 08:30', None]),
+    })
+    with open(os.path.join(OUT, 'frame.pkl'), 'wb') as f:
+        pickle.dump(df, f, 4)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     out = {'python': sys.version.split()[0], 'pandas': pd.__version__,
@@ -158,6 +170,7 @@ def main():
         # pandas_live_test.go: the same cases, made now, compared live.
         json.dump(out, sys.stdout)
         return
+    write_example()
     with open(os.path.join(OUT, 'cases.json'), 'w') as f:
         json.dump(out, f, indent=1, sort_keys=True)
         f.write('\n')
