@@ -63,9 +63,10 @@ func pandasJSON(t testing.TB, v any) any {
 		return map[string]any{"duration_ns": int64(x)}
 	case *big.Int:
 		return x.String()
-	case Tuple:
-		out := make([]any, len(x))
-		for i, e := range x {
+	case Tuple, []any: // a MultiIndex label; Plain's is a []any
+		items := reflect.ValueOf(x).Convert(reflect.TypeFor[[]any]()).Interface().([]any)
+		out := make([]any, len(items))
+		for i, e := range items {
 			out[i] = pandasJSON(t, e)
 		}
 		return out

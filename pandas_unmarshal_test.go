@@ -2,6 +2,7 @@ package pickle
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -183,4 +184,26 @@ func TestPandasUnmarshalMismatch(t *testing.T) {
 	require.Contains(t, err.Error(), "[0].name")
 	var m map[string]int
 	require.Error(t, Unmarshal(byName["index_object"].data(t), &m))
+}
+
+// Plain gives a DataFrame as to_dict("list") does, a Series, Index or
+// Categorical as tolist().
+func TestPandasPlain(t *testing.T) {
+	for _, c := range loadPandasCases(t) {
+		var v any
+		require.NoError(t, Unmarshal(c.data(t), &v))
+		want := roundJSON(t, c.Expect).(map[string]any)
+		switch c.Expect["kind"] {
+		case "DataFrame":
+			cols := Plain(v).(map[string]any)
+			for j, name := range want["columns"].([]any) {
+				key := fmt.Sprint(name)
+				require.Equal(t, want["values"].([]any)[j], roundJSON(t, pandasJSONs(t, cols[key].([]any))), "%s column %s", c.Name, key)
+			}
+		case "Series", "Categorical":
+			require.Equal(t, want["values"], roundJSON(t, pandasJSONs(t, Plain(v).([]any))), c.Name)
+		case "Index":
+			require.Equal(t, want["labels"], roundJSON(t, pandasJSONs(t, Plain(v).([]any))), c.Name)
+		}
+	}
 }

@@ -292,3 +292,16 @@ func DtypeName(values any) string {
 	}
 	return typeName(values)
 }
+
+// pandasPlain is Plain's view of a pandas value: a DataFrame as
+// to_dict("list") gives it (column name to values), a Series, Index or
+// Categorical as tolist(); where the value is broken, the error's text.
+func pandasPlain(asMap bool) func(v any) any {
+	return func(v any) any {
+		view, err := v.(pandasViewer).unmarshalView(asMap)
+		if err != nil {
+			return err.Error()
+		}
+		return Plain(view)
+	}
+}

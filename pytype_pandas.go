@@ -69,6 +69,7 @@ func init() {
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
 			return v.(*DataFrame).reduceAt()
 		},
+		plain:   pandasPlain(true),
 		hashKey: unhashable("DataFrame"),
 	})
 	registerType(&pyType{
@@ -80,6 +81,7 @@ func init() {
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
 			return v.(*Series).reduceAt()
 		},
+		plain:   pandasPlain(false),
 		hashKey: unhashable("Series"),
 	})
 	// The block managers and blocks exist only inside a DataFrame or
@@ -112,6 +114,7 @@ func init() {
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
 			return v.(*Index).reduceAt()
 		},
+		plain:   pandasPlain(false),
 		hashKey: unhashable("Index"),
 	})
 	registerType(&pyType{
@@ -126,6 +129,7 @@ func init() {
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
 			return v.(*Categorical).reduceAt()
 		},
+		plain:   pandasPlain(false),
 		hashKey: unhashable("Categorical"),
 	})
 	registerType(&pyType{
