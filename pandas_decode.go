@@ -499,7 +499,7 @@ func resoNanos(args Tuple, at int) (ns int64, reso any, ok bool) {
 }
 
 // callPandasTimestamp evaluates _unpickle_timestamp(value, freq, tz[, reso]): a
-// time.Time to the nanosecond, Naive when tz is None.
+// Timestamp, Naive when tz is None.
 func callPandasTimestamp(args Tuple, kind CallKind) (any, bool, error) {
 	if kind != CallReduce || len(args) < 3 || len(args) > 4 {
 		return nil, false, nil
@@ -511,15 +511,15 @@ func callPandasTimestamp(args Tuple, kind CallKind) (any, bool, error) {
 	t := time.Unix(0, ns)
 	switch tz := args[2].(type) {
 	case nil:
-		return t.In(Naive), true, nil
+		return Timestamp{t.In(Naive)}, true, nil
 	case *time.Location:
-		return t.In(tz), true, nil
+		return Timestamp{t.In(tz)}, true, nil
 	}
 	return nil, false, nil
 }
 
 // callPandasTimedelta evaluates _timedelta_unpickle(value, reso): a
-// time.Duration, which holds every Timedelta exactly.
+// Timedelta.
 func callPandasTimedelta(args Tuple, kind CallKind) (any, bool, error) {
 	if kind != CallReduce || len(args) < 1 || len(args) > 2 {
 		return nil, false, nil
@@ -528,7 +528,7 @@ func callPandasTimedelta(args Tuple, kind CallKind) (any, bool, error) {
 	if !ok || ns == math.MinInt64 {
 		return nil, true, malformed("pandas Timedelta %s at resolution %s does not fit a time.Duration", Repr(args[0]), Repr(reso))
 	}
-	return time.Duration(ns), true, nil
+	return Timedelta{time.Duration(ns)}, true, nil
 }
 
 // callNaT evaluates __nat_unpickle(None): pandas' missing time, nil here

@@ -3,6 +3,7 @@ package pickle
 import (
 	"fmt"
 	"reflect"
+	"time"
 )
 
 // This file reduces pandas' Go values to the calls pandas' own
@@ -216,6 +217,25 @@ func (c *Categorical) reduceAt() (*Object, any, error) {
 		Class: globalNDArrayBacked, Kind: CallReduce, Args: Tuple{globalCategorical, int64(ndarrayBackedChecksum), nil},
 		State: Tuple{dtype, c.Codes, NewDict(0)}, HasState: true,
 	}, c, nil
+}
+
+// reduceAt: a Timestamp is _unpickle_timestamp(nanoseconds, None, tz, 10),
+// tz None when naive (10 is pandas' nanosecond resolution).
+func (t Timestamp) reduceAt() (*Object, any, error) {
+	ns := t.UnixNano()
+	if !time.Unix(0, ns).Equal(t.Time) {
+		return nil, nil, fmt.Errorf("pickle: pandas Timestamp %v is beyond pandas' nanosecond range: %w", t.Time, ErrUnsupported)
+	}
+	var tz any
+	if loc := t.Location(); loc != Naive {
+		tz = loc
+	}
+	return &Object{Class: globalPandasTimestamp, Kind: CallReduce, Args: Tuple{ns, nil, tz, int64(10)}}, nil, nil
+}
+
+// reduceAt: a Timedelta is _timedelta_unpickle(nanoseconds, 10).
+func (d Timedelta) reduceAt() (*Object, any, error) {
+	return &Object{Class: globalPandasTimedelta, Kind: CallReduce, Args: Tuple{int64(d.Duration), int64(10)}}, nil, nil
 }
 
 // NewColumn returns a DataFrame column of Go values: a slice of numbers,

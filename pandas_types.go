@@ -1,5 +1,7 @@
 package pickle
 
+import "time"
+
 // This file holds the Go types of pandas' values, as the decoder gives them
 // in an `any`: what pandas 1.5 and 2.x pickle, reassembled from the block
 // manager into columns. How each is decoded is in pandas_decode.go; how
@@ -84,3 +86,13 @@ type DatetimeArray struct {
 	// Freq is the frequency pandas kept, or nil.
 	Freq any
 }
+
+// Timestamp is a pandas.Timestamp: a time.Time to the nanosecond, whose
+// Location is Naive when the Timestamp is tz-naive. Unmarshal also stores
+// one into a time.Time. (A time.Time alone would be written back as a
+// datetime.datetime, to the microsecond.)
+type Timestamp struct{ time.Time }
+
+// Timedelta is a pandas.Timedelta, which a time.Duration holds exactly.
+// Unmarshal also stores one into a time.Duration.
+type Timedelta struct{ time.Duration }

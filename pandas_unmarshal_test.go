@@ -142,6 +142,14 @@ func TestPandasUnmarshalTyped(t *testing.T) {
 			require.Equal(t, want["labels"].([]any)[0], jsonOf(*ts[0]))
 			require.Nil(t, ts[1], "NaT is nil")
 		}},
+		{"timestamp", func() any { return new(time.Time) }, func(t *testing.T, got any, want map[string]any) {
+			ts := *got.(*time.Time)
+			require.Equal(t, want["ns"], roundJSON(t, ts.UnixNano()))
+			require.Equal(t, Naive, ts.Location())
+		}},
+		{"timedelta", func() any { return new(time.Duration) }, func(t *testing.T, got any, want map[string]any) {
+			require.Equal(t, want["ns"], roundJSON(t, int64(*got.(*time.Duration))))
+		}},
 		{"categorical", func() any { return &[]any{} }, func(t *testing.T, got any, want map[string]any) {
 			require.Equal(t, want["values"], roundJSON(t, pandasJSONs(t, *got.(*[]any))))
 		}},

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file reads pandas' values as Go values: the labels of an index, the
@@ -205,14 +206,35 @@ type pandasViewer interface {
 	unmarshalView(asMap bool) (any, error)
 }
 
-// convertPandas stores a pandas value into a slice, array or map.
-func (u *unmarshaler) convertPandas(p pandasViewer, dst reflect.Value) error {
-	view, err := p.unmarshalView(dst.Kind() == reflect.Map)
-	if err != nil {
-		return u.mismatch(p, dst, err)
+// convertPandas stores a pandas value into a slice, array or map, a
+// Timestamp into a time.Time and a Timedelta into a time.Duration;
+// handled=false for any other pair.
+func (u *unmarshaler) convertPandas(src any, dst reflect.Value) (handled bool, err error) {
+	switch x := src.(type) {
+	case Timestamp:
+		if dst.Type() == timeType {
+			dst.Set(reflect.ValueOf(x.Time))
+			return true, nil
+		}
+	case Timedelta:
+		if dst.Type() == durationType {
+			dst.SetInt(int64(x.Duration))
+			return true, nil
+		}
+	case pandasViewer:
+		switch dst.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map:
+			view, err := x.unmarshalView(dst.Kind() == reflect.Map)
+			if err != nil {
+				return true, u.mismatch(src, dst, err)
+			}
+			return true, u.convert(view, dst)
+		}
 	}
-	return u.convert(view, dst)
+	return false, nil
 }
+
+var durationType = reflect.TypeFor[time.Duration]()
 
 // unmarshalView: a DataFrame is a list of rows, or a dict of columns.
 func (df *DataFrame) unmarshalView(asMap bool) (any, error) {

@@ -61,8 +61,8 @@
 //	pandas.DataFrame            *DataFrame (columns in order, and the index)
 //	pandas.Series, Index        *Series, *Index
 //	pandas.Categorical          *Categorical
-//	pandas.Timestamp            time.Time (Naive when tz-naive)
-//	pandas.Timedelta, NaT       time.Duration, nil
+//	pandas.Timestamp            Timestamp (a time.Time, to the nanosecond)
+//	pandas.Timedelta, NaT       Timedelta (a time.Duration), nil
 //	a class or function         Global (with AllowGlobals or AllowAllGlobals)
 //	any other object            *Object: the call and state that build it
 //	a persistent id             what the PersistentLoad hook returns, or

@@ -150,17 +150,35 @@ func init() {
 		byValue: true,
 		hashKey: unhashable("DatetimeArray"),
 	})
-	// Timestamp, Timedelta and NaT decode to time.Time, time.Duration and
-	// nil, whose rows are datetime's and None's.
+	// A Timestamp and a Timedelta equal and hash as the datetime and
+	// timedelta they hold. NaT decodes to nil, None's row.
 	registerType(&pyType{
 		name:    "pandas.Timestamp",
 		ctors:   []ctor{{global: globalPandasTimestamp, call: callPandasTimestamp}},
 		allowed: true,
+		goTypes: []reflect.Type{reflect.TypeFor[Timestamp]()},
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(Timestamp).reduceAt()
+		},
+		hashKey: func(v any) (any, bool, error) {
+			k, err := hashKey(v.(Timestamp).Time)
+			return k, true, err
+		},
+		plain: func(v any) any { return v.(Timestamp).Time },
 	})
 	registerType(&pyType{
 		name:    "pandas.Timedelta",
 		ctors:   []ctor{{global: globalPandasTimedelta, call: callPandasTimedelta}},
 		allowed: true,
+		goTypes: []reflect.Type{reflect.TypeFor[Timedelta]()},
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(Timedelta).reduceAt()
+		},
+		hashKey: func(v any) (any, bool, error) {
+			k, err := hashKey(v.(Timedelta).Duration)
+			return k, true, err
+		},
+		plain: func(v any) any { return v.(Timedelta).Duration },
 	})
 	registerType(&pyType{
 		name:    "pandas.NaT",

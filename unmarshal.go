@@ -211,8 +211,8 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			}
 		}
 	}
-	if p, ok := src.(pandasViewer); ok && (kind == reflect.Slice || kind == reflect.Array || kind == reflect.Map) {
-		return u.convertPandas(p, dst)
+	if handled, err := u.convertPandas(src, dst); handled {
+		return err
 	}
 	if kind == reflect.Struct && modelStructTypes[t] {
 		return u.fillModelStruct(src, dst)
