@@ -66,3 +66,36 @@ func TestPandasHostile(t *testing.T) {
 		})
 	}
 }
+
+// A DataFrame of 3000 columns that all share one memoized array of 100000
+// values is a 200 KB pickle of 300 million cells: Unmarshal refuses to box
+// them beyond its typed budget, and Plain declines to.
+func TestPandasSharedColumnsBudget(t *testing.T) {
+	a, err := NewNDArray(make([]int8, 100000))
+	require.NoError(t, err)
+	shared := *a
+	shared.Shape = []int{1, 100000}
+	names := make([]any, 3000)
+	blocks := make(Tuple, len(names))
+	for j := range names {
+		names[j] = int64(j)
+		place := &Object{Class: globalSlice, Kind: CallReduce, Args: Tuple{int64(j), int64(j + 1), int64(1)}}
+		blocks[j] = &Object{Class: globalUnpickleBlock, Kind: CallReduce, Args: Tuple{&shared, place, int64(2)}}
+	}
+	cols, err := labelIndex(names)
+	require.NoError(t, err)
+	axes := List{cols, &Index{Type: "RangeIndex", Stop: 100000, Step: 1}}
+	mgr := &Object{Class: globalBlockManager, Kind: CallReduce, Args: Tuple{blocks, &axes}}
+	state, err := pandasFrameState(mgr, "dataframe", nil)
+	require.NoError(t, err)
+	data, err := Marshal(&Object{Class: globalDataFrame, Kind: CallNewObj, Args: Tuple{}, State: state, HasState: true})
+	require.NoError(t, err)
+	require.Less(t, len(data), 300000)
+
+	var rows []map[int64]int8
+	err = Unmarshal(data, &rows)
+	require.ErrorIs(t, err, ErrLimit)
+	var v any
+	require.NoError(t, Unmarshal(data, &v))
+	require.Contains(t, Plain(v), "beyond Plain's limit")
+}

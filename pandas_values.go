@@ -204,7 +204,25 @@ func (s *Series) Items() ([]DictItem, error) {
 type pandasViewer interface {
 	// unmarshalView returns the value as a *List (asMap false) or a *Dict.
 	unmarshalView(asMap bool) (any, error)
+	// cells is the number of values the view holds.
+	cells() (int, error)
 }
+
+// viewBytesPerCell is what a view spends on a value: an interface, and a
+// row dict's entry.
+const viewBytesPerCell = 64
+
+func (df *DataFrame) cells() (int, error) {
+	if len(df.Columns) == 0 {
+		return 0, nil
+	}
+	n, err := valuesLen(df.Columns[0].Values)
+	return n * len(df.Columns), err
+}
+
+func (s *Series) cells() (int, error)      { return valuesLen(s.Values) }
+func (ix *Index) cells() (int, error)      { return ix.Len() }
+func (c *Categorical) cells() (int, error) { return valuesLen(c) }
 
 // convertPandas stores a pandas value into a slice, array or map, a
 // Timestamp into a time.Time and a Timedelta into a time.Duration;
@@ -224,6 +242,17 @@ func (u *unmarshaler) convertPandas(src any, dst reflect.Value) (handled bool, e
 	case pandasViewer:
 		switch dst.Kind() {
 		case reflect.Slice, reflect.Array, reflect.Map:
+			// The view boxes every cell before the typed budget sees it:
+			// charge for it first.
+			cells, err := x.cells()
+			if err != nil {
+				return true, u.mismatch(src, dst, err)
+			}
+			u.budget -= viewBytesPerCell * int64(cells)
+			if u.budget < 0 {
+				total := typedBytesPerInputByte*u.input + typedBytesBase
+				return true, u.mismatch(src, dst, &LimitError{Limit: "bytes of Go values made by typed decoding (256 per input byte, plus 1 MiB)", Value: total, Reached: total - u.budget})
+			}
 			view, err := x.unmarshalView(dst.Kind() == reflect.Map)
 			if err != nil {
 				return true, u.mismatch(src, dst, err)
@@ -315,11 +344,19 @@ func DtypeName(values any) string {
 	return typeName(values)
 }
 
+// maxPlainCells bounds the values Plain boxes for one pandas value.
+const maxPlainCells = 1 << 26
+
 // pandasPlain is Plain's view of a pandas value: a DataFrame as
 // to_dict("list") gives it (column name to values), a Series, Index or
 // Categorical as tolist(); where the value is broken, the error's text.
 func pandasPlain(asMap bool) func(v any) any {
 	return func(v any) any {
+		// Columns may share one array: the view's size is not the
+		// pickle's.
+		if n, err := v.(pandasViewer).cells(); err != nil || n > maxPlainCells {
+			return fmt.Sprintf("pickle: pandas %s of %d values, beyond Plain's limit of %d (or %v)", typeName(v), n, maxPlainCells, err)
+		}
 		view, err := v.(pandasViewer).unmarshalView(asMap)
 		if err != nil {
 			return err.Error()
