@@ -354,8 +354,12 @@ func pandasPlain(asMap bool) func(v any) any {
 	return func(v any) any {
 		// Columns may share one array: the view's size is not the
 		// pickle's.
-		if n, err := v.(pandasViewer).cells(); err != nil || n > maxPlainCells {
-			return fmt.Sprintf("pickle: pandas %s of %d values, beyond Plain's limit of %d (or %v)", typeName(v), n, maxPlainCells, err)
+		n, err := v.(pandasViewer).cells()
+		if err != nil {
+			return err.Error()
+		}
+		if n > maxPlainCells {
+			return fmt.Sprintf("pickle: pandas %s of %d values, beyond Plain's limit of %d", typeName(v), n, maxPlainCells)
 		}
 		view, err := v.(pandasViewer).unmarshalView(asMap)
 		if err != nil {
