@@ -36,6 +36,9 @@ func seedInputs(f *testing.F) [][]byte {
 		}
 		seeds = append(seeds, b)
 	}
+	for _, c := range loadPandasCases(f) {
+		seeds = append(seeds, c.data(f))
+	}
 	return seeds
 }
 

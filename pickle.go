@@ -58,6 +58,11 @@
 //	fractions.Fraction          *big.Rat
 //	Python 2 str                string, or []byte with Encoding("bytes")
 //	pickle.PickleBuffer         *PickleBuffer (protocol 5 buffers)
+//	pandas.DataFrame            *DataFrame (columns in order, and the index)
+//	pandas.Series, Index        *Series, *Index
+//	pandas.Categorical          *Categorical
+//	pandas.Timestamp            Timestamp (a time.Time, to the nanosecond)
+//	pandas.Timedelta, NaT       Timedelta (a time.Duration), nil
 //	a class or function         Global (with AllowGlobals or AllowAllGlobals)
 //	any other object            *Object: the call and state that build it
 //	a persistent id             what the PersistentLoad hook returns, or

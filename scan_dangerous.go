@@ -84,6 +84,10 @@ var dangerousModules = map[string]string{
 	"signal":           "process control",
 	"operator":         "attrgetter, methodcaller and friends reach any attribute",
 	"_operator":        "attrgetter, methodcaller and friends reach any attribute",
+	// pandas' readers and writers (read_pickle loads nested pickles) and
+	// its expression evaluator.
+	"pandas.io":               "file system and network access, nested pickles",
+	"pandas.core.computation": "evaluates expressions (pandas.eval)",
 }
 
 // dangerousBuiltins are the builtins (builtins, __builtin__) that run code,
@@ -126,6 +130,20 @@ var dangerousNames = map[string]string{
 	"numpy.fromfile":         "file system access",
 	"numpy.fromregex":        "file system access",
 	"numpy.memmap":           "file system access",
+	// pandas' readers and writers and eval, as the top-level package names
+	// them.
+	"pandas.eval":           "evaluates expressions",
+	"pandas.read_pickle":    "file system access and nested pickles",
+	"pandas.to_pickle":      "file system access",
+	"pandas.read_csv":       "file system and network access",
+	"pandas.read_table":     "file system and network access",
+	"pandas.read_json":      "file system and network access",
+	"pandas.read_html":      "file system and network access",
+	"pandas.read_excel":     "file system and network access",
+	"pandas.read_parquet":   "file system and network access",
+	"pandas.read_sql":       "database access",
+	"pandas.read_hdf":       "file system access",
+	"pandas.read_clipboard": "runs programs (the clipboard tools)",
 }
 
 // attributeModules are modules that are often reachable as attributes of

@@ -215,6 +215,9 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			}
 		}
 	}
+	if handled, err := u.convertPandas(src, dst); handled {
+		return err
+	}
 	if kind == reflect.Struct && modelStructTypes[t] {
 		return u.fillModelStruct(src, dst)
 	}
