@@ -244,7 +244,13 @@ func runDis(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	w := bufio.NewWriter(stdout)
 	err := eachStream(fs, stdin, w, []pickle.Option{pickle.MaxDecompressedSize(*max)}, func(r io.Reader) error {
-		return pickle.Disassemble(w, r)
+		// Read whole, so that joblib's array bytes are found and shown as
+		// one line each (pickle.DisassembleJoblib).
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		return pickle.DisassembleJoblib(w, data)
 	})
 	if ferr := w.Flush(); err == nil {
 		err = ferr
