@@ -439,10 +439,10 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	w := bufio.NewWriter(stdout)
 	enc := pickle.NewEncoder(w, pickle.Protocol(*proto))
-	// Member names are not written: the output is one pickle stream.
-	err := eachStream(fs, stdin, io.Discard, []pickle.Option{df.set}, func(r io.Reader) error {
-		return eachPickle(r, df, enc.Encode)
-	})
+	// Member names are not written: the output is one pickle stream. A
+	// PyTorch checkpoint or a numpy file is read whole, as show reads it,
+	// and written as one plain pickle (tensors as numpy arrays).
+	err := eachValue(fs, stdin, io.Discard, df, enc.Encode)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
