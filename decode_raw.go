@@ -2,6 +2,7 @@ package pickle
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -65,10 +66,13 @@ func (m *machine) readRaw(n int) ([]byte, error) {
 	if err := m.leaveFrame(); err != nil {
 		return nil, err
 	}
+	start := m.src.offset()
 	b, err := m.src.next(n)
 	if err != nil {
+		m.noteRawCut(start, "array data", err)
 		return nil, err
 	}
+	m.noteRaw(start, "array data")
 	if m.src.r == nil && m.cfg.shareInput {
 		// The whole input is in memory, stays as it is, and may be
 		// shared (ShareInput; ReadFile's own buffer always may): the
@@ -88,11 +92,40 @@ func (m *machine) decodeNested() (any, error) {
 	// The scanner sees the nested pickle's globals and calls as its own.
 	sub.obs, sub.cText = m.obs, m.cText
 	defer putMachine(sub)
+	start := m.src.offset()
 	v, err := sub.decode()
+	if err == nil {
+		m.noteRaw(start, "the object array's own pickle")
+	} else {
+		m.noteRawCut(start, "the object array's own pickle", err)
+	}
 	if err == io.EOF {
 		return nil, ErrTruncated
 	}
 	return v, err
+}
+
+// rawSpan is bytes a raw build read past BUILD, as no opcodes.
+type rawSpan struct {
+	start, end int64
+	what       string
+}
+
+// noteRaw records that the bytes from start up to the source's offset were
+// read raw, if the machine is asked to.
+func (m *machine) noteRaw(start int64, what string) {
+	if m.raw != nil {
+		*m.raw = append(*m.raw, rawSpan{start, m.src.offset(), what})
+	}
+}
+
+// noteRawCut records, when the input ends inside raw bytes, that they run
+// from start to its end: the disassembler shows them so, and then that the
+// input ended, rather than reading the bytes as opcodes.
+func (m *machine) noteRawCut(start int64, what string, err error) {
+	if m.raw != nil && (errors.Is(err, ErrTruncated) || errors.Is(err, io.EOF)) {
+		*m.raw = append(*m.raw, rawSpan{start, m.src.base + int64(len(m.src.buf)), what})
+	}
 }
 
 func (m *machine) sideFile(name string) ([]byte, *config, error) {

@@ -61,6 +61,9 @@ type machine struct {
 	obs     *observer
 	opStart int64
 	opCode  byte
+	// raw, when not nil, collects where a raw build read past BUILD
+	// (decode_raw.go), for the disassembler (dis_raw.go).
+	raw *[]rawSpan
 	// cText reads text arguments as the C unpickler does, for the
 	// scanner's C readings; see textArg.
 	cText bool
@@ -136,7 +139,7 @@ func putMachine(m *machine) {
 	// decoded values: drop both.
 	m.arg = argument{}
 	m.anys, m.dictItems, m.box = alloc.Slab[any]{}, alloc.Slab[DictItem]{}, alloc.Boxer{}
-	m.src, m.cfg, m.obs = nil, nil, nil
+	m.src, m.cfg, m.obs, m.raw = nil, nil, nil, nil
 	m.nested = false
 	m.borrow = false
 	machines.Put(m)

@@ -57,6 +57,7 @@ type config struct {
 	findClass      func(module, name string) (string, string, error)
 	persistentLoad func(pid any) (any, error)
 	keepPIDs       bool // KeepPersistentIDs
+	torchPIDs      bool // the scanner takes torch storage ids as safe (scan_torch.go)
 	buffers        [][]byte
 	buffersSet     bool
 	extensions     map[int32]Global

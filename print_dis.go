@@ -62,11 +62,17 @@ type disassembler struct {
 	markAt   []int64         // offsets of the MARKs not yet closed: pickletools' markstack
 	memo     map[string]bool // memo keys stored into, as decimal text
 	maxProto int
+	raw      []rawSpan // bytes read as no opcodes (dis_raw.go)
 }
 
 func (d *disassembler) run() error {
 	for {
 		pos := d.src.offset()
+		if skipped, err := d.skipRaw(pos); err != nil {
+			return err
+		} else if skipped {
+			continue
+		}
 		code, err := d.src.readByte()
 		if err == ErrTruncated {
 			err = &kindError{ErrTruncated, "pickle exhausted before seeing STOP"}

@@ -184,8 +184,9 @@ func notPickle(s container.Stream, err error) error {
 // directory at the end may start as a pickle): every member of an archive is scanned, those
 // not taken for pickles (not named *.pkl, in PyTorch's zips) as secondary
 // readings, since a loader of another format may unpickle any of them.
-// What fails to open is a malformed report.
-func scanContainers(data []byte, cfg *config, rep *ScanReport) bool {
+// What fails to open is a malformed report. The object pickle of a
+// PyTorch checkpoint (torch, if data is one) is scanned with torch's config.
+func scanContainers(data []byte, cfg *config, torch *torchCheckpoint, rep *ScanReport) bool {
 	o := containerOptions(cfg)
 	o.AllMembers = true
 	each, starts := container.Each, true
@@ -208,7 +209,7 @@ func scanContainers(data []byte, cfg *config, rep *ScanReport) bool {
 		n := len(rep.Pickles)
 		member, err := io.ReadAll(s.R)
 		if (len(member) > 0 || err == nil) && !scanNpy(member, source, cfg, rep) {
-			scanStream(member, source, cfg, rep)
+			scanStream(member, source, torch.memberConfig(s.Member, cfg), rep)
 		}
 		if err != nil {
 			// What was read is scanned anyway: not every loader checks

@@ -127,9 +127,15 @@ func Scan(r io.Reader, opts ...Option) (*ScanReport, error) {
 	// pickles scanned (readfile.go). Either way, pickle.load of the same
 	// file reads it as a pickle from byte 0, so the scanner reads it so
 	// too.
-	contained := scanContainers(data, cfg, rep)
+	// A PyTorch checkpoint's own pickles are scanned as torch.load with
+	// weights_only=True reads them (scan_torch.go).
+	torch := sniffTorchScan(data, cfg)
+	contained := scanContainers(data, cfg, torch, rep)
 	n := len(rep.Pickles)
-	if !scanNpy(data, "", cfg, rep) {
+	switch {
+	case torch != nil && torch.legacy:
+		torch.scanLegacy(data, rep)
+	case !scanNpy(data, "", cfg, rep):
 		scanStream(data, "", cfg, rep)
 	}
 	if contained {
@@ -503,8 +509,11 @@ func (o *observer) persistentID(m *machine, pid any) {
 	}
 	f := Finding{Offset: m.opStart, Op: opName(m.opCode), Name: "persistent_load(" + Repr(pid) + ")", Verdict: External,
 		Reason: "a persistent id: pickle.load refuses it; a loader's persistent_load decides what it becomes"}
-	if o.cfg.keepPIDs || o.cfg.persistentLoad != nil {
+	switch {
+	case o.cfg.keepPIDs || o.cfg.persistentLoad != nil:
 		f.Verdict, f.Reason = Safe, "a persistent id, left to the loader's persistent_load as the options say"
+	case o.cfg.torchPIDs && isTorchStoragePID(pid):
+		f.Verdict, f.Reason = Safe, "a storage of the checkpoint, as torch.load's persistent_load reads it"
 	}
 	o.calls = append(o.calls, f)
 }

@@ -244,7 +244,13 @@ func runDis(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	w := bufio.NewWriter(stdout)
 	err := eachStream(fs, stdin, w, []pickle.Option{pickle.MaxDecompressedSize(*max)}, func(r io.Reader) error {
-		return pickle.Disassemble(w, r)
+		// Read whole, so that joblib's array bytes are found and shown as
+		// one line each (pickle.DisassembleJoblib).
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		return pickle.DisassembleJoblib(w, data)
 	})
 	if ferr := w.Flush(); err == nil {
 		err = ferr
@@ -433,10 +439,10 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	w := bufio.NewWriter(stdout)
 	enc := pickle.NewEncoder(w, pickle.Protocol(*proto))
-	// Member names are not written: the output is one pickle stream.
-	err := eachStream(fs, stdin, io.Discard, []pickle.Option{df.set}, func(r io.Reader) error {
-		return eachPickle(r, df, enc.Encode)
-	})
+	// Member names are not written: the output is one pickle stream. A
+	// PyTorch checkpoint or a numpy file is read whole, as show reads it,
+	// and written as one plain pickle (tensors as numpy arrays).
+	err := eachValue(fs, stdin, io.Discard, df, enc.Encode)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}

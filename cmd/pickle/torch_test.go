@@ -42,3 +42,19 @@ func TestTorchCommands(t *testing.T) {
 		require.Contains(t, fromFile, "'transposed': array([[ 0.,  6., 12., 18.],\n       [ 1.,  7., 13., 19.],")
 	}
 }
+
+// scan takes torch.save's own checkpoints as torch.load(weights_only=True)
+// does: safe, exit 0, whether zip or legacy, and the same from stdin.
+func TestTorchScan(t *testing.T) {
+	for _, name := range []string{"views.zip.pt", "views.legacy.pt", "sequential.zip.pt", "dtypes.legacy.pt"} {
+		path := filepath.Join("../../testdata/torch", name)
+		code, out, errOut := runCmd(nil, "scan", path)
+		require.Equal(t, 0, code, "%s: %s%s", name, out, errOut)
+		require.Contains(t, out, path+": safe\n")
+		file, err := os.ReadFile(path)
+		require.NoError(t, err)
+		code, out, errOut = runCmd(file, "scan", "-")
+		require.Equal(t, 0, code, "%s: %s%s", name, out, errOut)
+		require.Contains(t, out, "-: safe\n")
+	}
+}
