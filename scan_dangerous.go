@@ -207,6 +207,12 @@ func classifyGlobal(g Global) string {
 	if plainRecords[g.Module+"."+g.Name] || isPlainConstant(g) {
 		return ""
 	}
+	if t := typeByGlobal[g]; t != nil && t.allowed {
+		// A row of the type table the default allowlist admits builds
+		// data, even in a module whose other names are gadgets (joblib's
+		// array wrappers beside joblib.load).
+		return ""
+	}
 	if i := strings.IndexByte(g.Module, 0); i >= 0 {
 		// CPython from 3.11 on imports a module name only up to a NUL:
 		// "os\x00anything" is os.

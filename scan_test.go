@@ -168,3 +168,28 @@ func TestScanAllowGlobals(t *testing.T) {
 	data = []byte("cos\nsystem\n)R.")
 	assert.Equal(t, Dangerous, scanBytes(t, data, AllowGlobals("os.system")).Verdict)
 }
+
+// joblib's array wrappers are rows the default allowlist admits: data, even
+// in a module (joblib) whose loaders are gadgets, so joblib files of plain
+// arrays scan safe, and a model only needs its estimator class allowed.
+func TestScanJoblibFilesAreData(t *testing.T) {
+	files, err := filepath.Glob("testdata/joblib/arrays*.joblib*")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, name := range files {
+		f, err := os.Open(name)
+		require.NoError(t, err)
+		rep, err := Scan(f)
+		f.Close()
+		require.NoError(t, err, name)
+		assert.Equal(t, Safe, rep.Verdict, "%s: %+v", name, rep)
+	}
+	data, err := os.ReadFile("testdata/joblib/linreg.joblib")
+	require.NoError(t, err)
+	rep, err := Scan(bytes.NewReader(data))
+	require.NoError(t, err)
+	assert.Equal(t, Suspicious, rep.Verdict)
+	rep, err = Scan(bytes.NewReader(data), AllowGlobals("sklearn.linear_model._base.LinearRegression"))
+	require.NoError(t, err)
+	assert.Equal(t, Safe, rep.Verdict, "%+v", rep)
+}
