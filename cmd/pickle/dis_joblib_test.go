@@ -66,3 +66,13 @@ print(out.getvalue(), end='')`, path).Output()
 	require.True(t, ok, out)
 	require.Equal(t, string(want), before)
 }
+
+// joblib's format before 0.10 keeps each array in a file beside the pickle:
+// show reads a path as ReadFile does, which finds them.
+func TestShowOldJoblibBesideItsArrays(t *testing.T) {
+	for _, name := range []string{"old.pkl", "old_z.pkl"} {
+		code, out, errOut := runCmd(nil, "show", filepath.Join("..", "..", "testdata", "joblib", name))
+		require.Equal(t, 0, code, "%s: %s", name, errOut)
+		require.Contains(t, out, "'f8': array([ 1.5 , -2.25])", name)
+	}
+}

@@ -214,9 +214,23 @@ func eachValue(fs *flag.FlagSet, stdin io.Reader, w io.Writer, df decodeFlags, f
 		}
 		return fn(v)
 	}
-	return streamsIn(in, w, []pickle.Option{df.set}, func(r io.Reader) error {
-		return eachPickle(r, df, fn)
+	started := false
+	err = streamsIn(in, w, []pickle.Option{df.set}, func(r io.Reader) error {
+		return eachPickle(r, df, func(v any) error {
+			started = true
+			return fn(v)
+		})
 	})
+	if err != nil && !started && in.f != nil && errors.Is(err, pickle.ErrUnsupported) && strings.Contains(err.Error(), "read it with ReadFile") {
+		// joblib's format before 0.10 keeps each array in a file beside
+		// the pickle: ReadFile knows the directory.
+		var v any
+		if rerr := pickle.ReadFile(in.f.Name(), &v, df.set); rerr != nil {
+			return withHint(rerr, df)
+		}
+		return fn(v)
+	}
+	return err
 }
 
 // streamsIn is eachStream for a file already open.
