@@ -96,6 +96,8 @@ func (m *machine) chargeKeys(items []any, stride int) error {
 // keyCost estimates the bytes hashKey reads for v.
 func keyCost(v any, depth int) int {
 	switch x := v.(type) {
+	case int64, float64, bool, nil:
+		return 1
 	case string:
 		return len(x) + 1
 	case []byte:
