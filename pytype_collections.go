@@ -12,6 +12,56 @@ import (
 // This file is the collections family: OrderedDict, deque, defaultdict and
 // Counter, as *OrderedDict, *Deque, *DefaultDict and *Counter.
 
+// Deque is a collections.deque. The decoder produces *Deque, which APPEND
+// and APPENDS extend as Python's deque.extend does (dropping items from the
+// left beyond MaxLen).
+type Deque struct {
+	Items List
+	// MaxLen is the deque's maxlen, or -1 for None (no bound). Beware the
+	// zero value, 0: a deque that holds nothing. NewDeque sets -1.
+	MaxLen int
+}
+
+// NewDeque returns an unbounded deque (maxlen None) of the given items.
+func NewDeque(items ...any) *Deque {
+	return &Deque{Items: append(List(nil), items...), MaxLen: -1}
+}
+
+func (d *Deque) appendItems(items []any) error {
+	d.Items = append(d.Items, items...)
+	if d.MaxLen >= 0 && len(d.Items) > d.MaxLen {
+		// Reslicing keeps this linear: append reallocates (and copies
+		// only the kept window) when the backing array is full.
+		d.Items = d.Items[len(d.Items)-d.MaxLen:]
+	}
+	return nil
+}
+
+// DefaultDict is a collections.defaultdict. Its entries behave as a Dict's.
+// The decoder produces *DefaultDict.
+type DefaultDict struct {
+	// Factory is default_factory: nil for None, otherwise what the pickle
+	// names, usually a Global such as builtins.list or builtins.int.
+	Factory any
+	Dict
+}
+
+func (d *DefaultDict) setItem(key, value any) error { return d.Set(key, value) }
+
+// Counter is a collections.Counter. Its entries behave as a Dict's. The
+// decoder produces *Counter.
+type Counter struct {
+	Dict
+}
+
+func (c *Counter) setItem(key, value any) error { return c.Set(key, value) }
+
+func (d *Deque) String() string { return Repr(d) }
+
+func (d *DefaultDict) String() string { return Repr(d) }
+
+func (c *Counter) String() string { return Repr(c) }
+
 // The globals of the collections types.
 var (
 	globalOrderedDict = Global{"collections", "OrderedDict"}
@@ -191,56 +241,6 @@ func appendCounterRepr(p *reprPrinter, dst []byte, v any, depth int) ([]byte, bo
 	}
 	return append(dst, ')'), true
 }
-
-// Deque is a collections.deque. The decoder produces *Deque, which APPEND
-// and APPENDS extend as Python's deque.extend does (dropping items from the
-// left beyond MaxLen).
-type Deque struct {
-	Items List
-	// MaxLen is the deque's maxlen, or -1 for None (no bound). Beware the
-	// zero value, 0: a deque that holds nothing. NewDeque sets -1.
-	MaxLen int
-}
-
-// NewDeque returns an unbounded deque (maxlen None) of the given items.
-func NewDeque(items ...any) *Deque {
-	return &Deque{Items: append(List(nil), items...), MaxLen: -1}
-}
-
-func (d *Deque) appendItems(items []any) error {
-	d.Items = append(d.Items, items...)
-	if d.MaxLen >= 0 && len(d.Items) > d.MaxLen {
-		// Reslicing keeps this linear: append reallocates (and copies
-		// only the kept window) when the backing array is full.
-		d.Items = d.Items[len(d.Items)-d.MaxLen:]
-	}
-	return nil
-}
-
-// DefaultDict is a collections.defaultdict. Its entries behave as a Dict's.
-// The decoder produces *DefaultDict.
-type DefaultDict struct {
-	// Factory is default_factory: nil for None, otherwise what the pickle
-	// names, usually a Global such as builtins.list or builtins.int.
-	Factory any
-	Dict
-}
-
-func (d *DefaultDict) setItem(key, value any) error { return d.Set(key, value) }
-
-// Counter is a collections.Counter. Its entries behave as a Dict's. The
-// decoder produces *Counter.
-type Counter struct {
-	Dict
-}
-
-func (c *Counter) setItem(key, value any) error { return c.Set(key, value) }
-
-func (d *Deque) String() string { return Repr(d) }
-
-func (d *DefaultDict) String() string { return Repr(d) }
-
-func (c *Counter) String() string { return Repr(c) }
 
 // callDeque is collections.deque(iterable[, maxlen]): Python 3 pickles
 // deque((), maxlen) or deque() and then appends the items, Python 2

@@ -16,6 +16,63 @@ import (
 // symbolic *Object, so nothing is lost. Encoding reduces as CPython 3.11's C
 // pickler does; dict keys follow Python's equality; repr is Python's.
 
+// Naive is the Location of a time.Time that stands for a naive
+// datetime.datetime, one without tzinfo: the decoder gives naive datetimes
+// this Location, and the encoder writes a time.Time in it without tzinfo.
+// Test for it by identity, t.Location() == pickle.Naive. It behaves as UTC
+// and its zone is named "naive". (time.UTC stands for
+// datetime.timezone.utc, an aware datetime.)
+var Naive = time.FixedZone("naive", 0)
+
+// Date is a datetime.date.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// String returns the date as Python's str() does: "2024-01-02".
+func (d Date) String() string {
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
+// TimeOfDay is a datetime.time: a time of day without a date, naive or with a
+// fixed zone.
+type TimeOfDay struct {
+	Hour, Minute, Second, Microsecond int
+	// Location is the tzinfo: nil for a naive time, time.UTC for
+	// datetime.timezone.utc, a fixed zone (time.FixedZone) for any other
+	// datetime.timezone.
+	Location *time.Location
+	// Fold is 0 or 1, Python's fold attribute (PEP 495). CPython pickles
+	// it from protocol 4 on and drops it below; the encoder writes it at
+	// every protocol, so that it is never lost (Python 3.6 and later read
+	// it at any protocol).
+	Fold int
+}
+
+// String returns the time as Python's str() does: "03:04:05.000006",
+// "12:00:00+01:00".
+func (t TimeOfDay) String() string {
+	s := fmt.Sprintf("%02d:%02d:%02d", t.Hour, t.Minute, t.Second)
+	if t.Microsecond != 0 {
+		s += fmt.Sprintf(".%06d", t.Microsecond)
+	}
+	if t.Location != nil && t.Location != Naive {
+		if _, off, fixed := fixedZone(t.Location); fixed {
+			sign := '+'
+			if off < 0 {
+				sign, off = '-', -off
+			}
+			s += fmt.Sprintf("%c%02d:%02d", sign, off/3600, off/60%60)
+			if off%60 != 0 {
+				s += fmt.Sprintf(":%02d", off%60)
+			}
+		}
+	}
+	return s
+}
+
 // The globals of the datetime types.
 var (
 	globalDate      = Global{"datetime", "date"}
@@ -285,63 +342,6 @@ func appendTimedeltaObjectRepr(p *reprPrinter, dst []byte, o *Object, depth int)
 		dst = append(dst, '0')
 	}
 	return append(dst, ')'), true
-}
-
-// Naive is the Location of a time.Time that stands for a naive
-// datetime.datetime, one without tzinfo: the decoder gives naive datetimes
-// this Location, and the encoder writes a time.Time in it without tzinfo.
-// Test for it by identity, t.Location() == pickle.Naive. It behaves as UTC
-// and its zone is named "naive". (time.UTC stands for
-// datetime.timezone.utc, an aware datetime.)
-var Naive = time.FixedZone("naive", 0)
-
-// Date is a datetime.date.
-type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
-}
-
-// String returns the date as Python's str() does: "2024-01-02".
-func (d Date) String() string {
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
-}
-
-// TimeOfDay is a datetime.time: a time of day without a date, naive or with a
-// fixed zone.
-type TimeOfDay struct {
-	Hour, Minute, Second, Microsecond int
-	// Location is the tzinfo: nil for a naive time, time.UTC for
-	// datetime.timezone.utc, a fixed zone (time.FixedZone) for any other
-	// datetime.timezone.
-	Location *time.Location
-	// Fold is 0 or 1, Python's fold attribute (PEP 495). CPython pickles
-	// it from protocol 4 on and drops it below; the encoder writes it at
-	// every protocol, so that it is never lost (Python 3.6 and later read
-	// it at any protocol).
-	Fold int
-}
-
-// String returns the time as Python's str() does: "03:04:05.000006",
-// "12:00:00+01:00".
-func (t TimeOfDay) String() string {
-	s := fmt.Sprintf("%02d:%02d:%02d", t.Hour, t.Minute, t.Second)
-	if t.Microsecond != 0 {
-		s += fmt.Sprintf(".%06d", t.Microsecond)
-	}
-	if t.Location != nil && t.Location != Naive {
-		if _, off, fixed := fixedZone(t.Location); fixed {
-			sign := '+'
-			if off < 0 {
-				sign, off = '-', -off
-			}
-			s += fmt.Sprintf("%c%02d:%02d", sign, off/3600, off/60%60)
-			if off%60 != 0 {
-				s += fmt.Sprintf(":%02d", off%60)
-			}
-		}
-	}
-	return s
 }
 
 // stateBytes returns the packed state datetime's types pickle: bytes, or a

@@ -12,6 +12,27 @@ import (
 // This file is decimal.Decimal, held as Decimal: its exact text, parsed here
 // as Python's decimal module reads it (no float in between).
 
+// Decimal is a decimal.Decimal, held exactly as Python's str() of it:
+// "1.10", "-0", "1E+5", "0E-10", "Infinity", "-Infinity", "NaN", "NaN12",
+// "-sNaN". The digits, exponent and sign are kept; nothing goes through a
+// float.
+//
+// Python's str() is the canonical spelling, and the decoder produces only
+// that. A Decimal built in Go may use any spelling Python's Decimal() accepts
+// in ASCII without spaces or underscores ("1e5", "+.5", "inf"): encoding,
+// Repr and String write it canonically, and an invalid one is an encoding
+// error.
+type Decimal string
+
+// String returns the canonical spelling of d, or d itself if it is not a
+// valid decimal.
+func (d Decimal) String() string {
+	if p, ok := parseDecimal(string(d)); ok {
+		return p.String()
+	}
+	return string(d)
+}
+
 var globalDecimal = Global{"decimal", "Decimal"}
 
 func init() {
@@ -68,27 +89,6 @@ func appendDecimalRepr(p *reprPrinter, dst []byte, v any, depth int) ([]byte, bo
 	dst = append(dst, "Decimal("...)
 	dst = appendPyStrRepr(dst, v.(Decimal).String())
 	return append(dst, ')'), true
-}
-
-// Decimal is a decimal.Decimal, held exactly as Python's str() of it:
-// "1.10", "-0", "1E+5", "0E-10", "Infinity", "-Infinity", "NaN", "NaN12",
-// "-sNaN". The digits, exponent and sign are kept; nothing goes through a
-// float.
-//
-// Python's str() is the canonical spelling, and the decoder produces only
-// that. A Decimal built in Go may use any spelling Python's Decimal() accepts
-// in ASCII without spaces or underscores ("1e5", "+.5", "inf"): encoding,
-// Repr and String write it canonically, and an invalid one is an encoding
-// error.
-type Decimal string
-
-// String returns the canonical spelling of d, or d itself if it is not a
-// valid decimal.
-func (d Decimal) String() string {
-	if p, ok := parseDecimal(string(d)); ok {
-		return p.String()
-	}
-	return string(d)
 }
 
 // callDecimal is decimal.Decimal(str): the text CPython pickles (a Python 2

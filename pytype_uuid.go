@@ -9,6 +9,25 @@ import (
 // This file is uuid.UUID, held as UUID. CPython pickles a UUID as
 // UUID.__new__(UUID) and BUILD with the state {'int': n}.
 
+// UUID is a uuid.UUID: its 16 bytes, most significant first (the order of
+// the uuid's hex digits and of Python's UUID.bytes).
+type UUID [16]byte
+
+// String returns the canonical form "12345678-1234-5678-1234-567812345678".
+func (u UUID) String() string {
+	var b [36]byte
+	hex.Encode(b[0:8], u[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], u[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], u[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], u[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:], u[10:])
+	return string(b[:])
+}
+
 var globalUUID = Global{"uuid", "UUID"}
 
 func init() {
@@ -59,25 +78,6 @@ func appendUUIDObjectRepr(p *reprPrinter, dst []byte, o *Object, depth int) ([]b
 	var u UUID
 	n.FillBytes(u[:])
 	return appendUUIDRepr(p, dst, u, depth)
-}
-
-// UUID is a uuid.UUID: its 16 bytes, most significant first (the order of
-// the uuid's hex digits and of Python's UUID.bytes).
-type UUID [16]byte
-
-// String returns the canonical form "12345678-1234-5678-1234-567812345678".
-func (u UUID) String() string {
-	var b [36]byte
-	hex.Encode(b[0:8], u[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], u[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], u[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], u[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], u[10:])
-	return string(b[:])
 }
 
 // buildUUID completes uuid.UUID.__new__(UUID) with its state {'int': n}.
