@@ -318,6 +318,14 @@ func registerKeepPIDs(fs *flag.FlagSet, keep *bool) {
 	fs.BoolVar(keep, "persistent-ids", false, "keep persistent ids as PersistentID values (the loader's persistent_load resolves them, as torch.load's does)")
 }
 
+// parse parses args and compiles the decoding flags (see compile).
+func (d *decodeFlags) parse(fs *flag.FlagSet, args []string) error {
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	return d.compile()
+}
+
 // compile checks the flags once, before any input is read (a bad -encoding
 // is a usage error), into the options every decoder of the command shares.
 func (d *decodeFlags) compile() error {
@@ -390,10 +398,7 @@ func runShow(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("show", stderr)
 	var df decodeFlags
 	df.register(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := df.compile(); err != nil {
+	if err := df.parse(fs, args); err != nil {
 		return err
 	}
 	w := bufio.NewWriter(stdout)
@@ -414,10 +419,7 @@ func runJSON(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("json", stderr)
 	var df decodeFlags
 	df.register(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := df.compile(); err != nil {
+	if err := df.parse(fs, args); err != nil {
 		return err
 	}
 	w := bufio.NewWriter(stdout)
@@ -442,14 +444,11 @@ func runRecode(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var df decodeFlags
 	df.register(fs)
 	proto := fs.Int("p", pickle.DefaultProtocol, "protocol to write, 0 to 5")
-	if err := parse(fs, args); err != nil {
+	if err := df.parse(fs, args); err != nil {
 		return err
 	}
 	if *proto < 0 || *proto > pickle.HighestProtocol {
 		return usageError{fmt.Sprintf("-p %d: want a protocol from 0 to %d", *proto, pickle.HighestProtocol)}
-	}
-	if err := df.compile(); err != nil {
-		return err
 	}
 	w := bufio.NewWriter(stdout)
 	enc := pickle.NewEncoder(w, pickle.Protocol(*proto))
