@@ -128,6 +128,8 @@ func identityKey(v any) any {
 			return tupleID{&x[0], len(x)}
 		}
 		return nil
+	case nil, bool, int64, float64, string, []byte:
+		return nil // the scalars, without the table lookup
 	}
 	if hasIdentity(v) {
 		return v
