@@ -97,8 +97,14 @@ func (m *machine) resolveGlobal(module, name string) (any, error) {
 	}
 	if err != nil {
 		if m.obs != nil && m.obs.scanning {
-			// Python has imported the module before it fails.
+			// Python has imported the module before it fails; a loader
+			// with its own find_class may not fail at all, so the scanner
+			// notes the error and reads on.
 			m.obs.global(m, Global{module, name}, findingRefused)
+			if m.obs.failed == nil {
+				m.obs.failed = &DecodeError{Offset: m.opStart, Op: opName(m.opCode), Err: err}
+			}
+			return Global{module, name}, nil
 		}
 		return nil, err
 	}

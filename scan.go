@@ -236,6 +236,9 @@ func scanPickle(data []byte, start int64, rd reading, cfg *config, sink *traceSi
 	if err != nil {
 		p.Error = err.Error()
 	} else {
+		if obs.failed != nil {
+			p.Error = obs.failed.Error()
+		}
 		if src.frameEnd > end {
 			p.Notes = append(p.Notes, Finding{Offset: end - 1, Op: "STOP", Name: fmt.Sprintf("frame ending at offset %d", src.frameEnd),
 				Verdict: Suspicious, Reason: fmt.Sprintf("the frame runs %d bytes past STOP: the pure-Python unpickler (and the C one "+
@@ -342,11 +345,14 @@ const (
 // machine meets.
 type observer struct {
 	scanning bool // keep going past refused globals, persistent ids, buffers
-	cfg      *config
-	globals  []Finding
-	calls    []Finding
-	pending  []int // indices in globals admitted on probation
-	leaked   bool  // one of them was used for something else
+	// failed is the first error the scanner read past: a global name
+	// CPython's own find_class refuses, which a loader's may accept.
+	failed  error
+	cfg     *config
+	globals []Finding
+	calls   []Finding
+	pending []int // indices in globals admitted on probation
+	leaked  bool  // one of them was used for something else
 	// callees are the globals called, by index in calls.
 	callees map[int]Global
 	// trace, when set, records every opcode read (scan_regions.go);
@@ -356,7 +362,7 @@ type observer struct {
 }
 
 func (o *observer) reset() {
-	o.globals, o.calls, o.pending, o.leaked, o.callees = nil, nil, nil, false, nil
+	o.globals, o.calls, o.pending, o.leaked, o.callees, o.failed = nil, nil, nil, false, nil, nil
 }
 
 func (o *observer) global(m *machine, g Global, st findingStatus) {
