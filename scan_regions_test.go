@@ -101,18 +101,17 @@ func checkRegions(t *testing.T, data []byte, rep *ScanReport) {
 		}
 		return false
 	}
+	indexes := make([]traceIndex, len(traces))
+	for i, tr := range traces {
+		indexes[i] = indexTrace(tr)
+	}
 	for i, ti := range traces {
-		for j, tj := range traces {
+		for j := range traces {
 			if i == j {
 				continue
 			}
 			for _, r := range ti {
-				same, overlaps := false, false
-				for _, q := range tj {
-					same = same || q == r
-					overlaps = overlaps || q.start < r.end && r.start < q.end
-				}
-				if same || !overlaps {
+				if indexes[j].has[r] || !indexes[j].overlaps(r) {
 					continue
 				}
 				for _, rd := range []string{readings[i].name, readings[j].name} {
@@ -124,6 +123,39 @@ func checkRegions(t *testing.T, data []byte, rep *ScanReport) {
 			}
 		}
 	}
+}
+
+// traceIndex answers, in logarithmic time, whether a trace holds an opcode
+// read and whether any of its reads overlaps a byte range: checkRegions
+// asks it for every read of every other trace, and fuzzed streams have tens
+// of thousands of them.
+type traceIndex struct {
+	has    map[opRead]bool
+	starts []int64 // the reads' starts, sorted
+	maxEnd []int64 // maxEnd[k]: the largest end among the first k+1 reads
+}
+
+func indexTrace(tr []opRead) traceIndex {
+	sorted := slices.Clone(tr)
+	slices.SortFunc(sorted, func(a, b opRead) int { return int(a.start - b.start) })
+	ix := traceIndex{has: make(map[opRead]bool, len(tr))}
+	for k, q := range sorted {
+		ix.has[q] = true
+		ix.starts = append(ix.starts, q.start)
+		end := q.end
+		if k > 0 {
+			end = max(end, ix.maxEnd[k-1])
+		}
+		ix.maxEnd = append(ix.maxEnd, end)
+	}
+	return ix
+}
+
+// overlaps reports whether a read q with q.start < r.end and r.start < q.end
+// exists.
+func (ix traceIndex) overlaps(r opRead) bool {
+	n, _ := slices.BinarySearch(ix.starts, r.end) // reads starting before r.end
+	return n > 0 && ix.maxEnd[n-1] > r.start
 }
 
 // TestScanRegionsProperty: for random streams of pickles and frames, every
