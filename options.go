@@ -61,6 +61,7 @@ type config struct {
 	buffers        [][]byte
 	buffersSet     bool
 	extensions     map[int32]Global
+	extensionCodes map[Global]int32 // extensions, the other way round
 	maxDepth       int
 	maxMemo        int
 	maxStack       int
@@ -94,7 +95,7 @@ type config struct {
 	// Which maps this config may write to. A config copied from compiled
 	// Options shares its maps; the first option to change one copies it
 	// (owned), so that a list of k options costs O(k), not O(k^2).
-	ownAllow, ownByName, ownByType, ownExtensions bool
+	ownAllow, ownByName, ownByType, ownExtensions, ownExtensionCodes bool
 }
 
 func newConfig(opts []Option) (*config, error) {
@@ -136,7 +137,7 @@ func applyAll(c *config, opts []Option) {
 // layer returns a copy of c to apply more options to, leaving c as it is.
 func (c *config) layer() *config {
 	l := *c
-	l.ownAllow, l.ownByName, l.ownByType, l.ownExtensions = false, false, false, false
+	l.ownAllow, l.ownByName, l.ownByType, l.ownExtensions, l.ownExtensionCodes = false, false, false, false, false
 	return &l
 }
 
@@ -283,6 +284,7 @@ func Extension(code int32, module, name string) Option {
 			return
 		}
 		owned(&c.extensions, &c.ownExtensions)[code] = g
+		owned(&c.extensionCodes, &c.ownExtensionCodes)[g] = code
 	})
 }
 
@@ -342,12 +344,8 @@ func BufferCallback(fn func(b *PickleBuffer) (inBand bool)) Option {
 
 // extensionCode returns the extension code registered for g.
 func (c *config) extensionCode(g Global) (int32, bool) {
-	for code, eg := range c.extensions {
-		if eg == g {
-			return code, true
-		}
-	}
-	return 0, false
+	code, ok := c.extensionCodes[g]
+	return code, ok
 }
 
 // DisallowUnknownFields makes decoding into a struct fail when the dict or
