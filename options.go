@@ -202,12 +202,12 @@ func AllowAllGlobals() Option {
 // Encoding selects how Python 2 8-bit strings (the STRING, BINSTRING and
 // SHORT_BINSTRING opcodes) decode, as Python's pickle.load(encoding=...) does:
 // "ASCII" (the default: a string with bytes above 0x7f is an error), "latin1"
-// (each byte is one code point), "utf-8", or "bytes" (they decode as []byte).
-// Any name CPython gives these codecs ("latin-1", "cp819", "UTF8", ...) will
-// do.
+// (each byte is one code point), "utf-8", or "bytes" (they decode as []byte;
+// spelled exactly so, as CPython compares it). Any name CPython gives the
+// three codecs ("latin-1", "cp819", "UTF8", ...) will do.
 func Encoding(name string) Option {
 	return optionFunc(func(c *config) {
-		if strings.ToLower(name) == "bytes" {
+		if name == "bytes" { // exactly, as CPython compares it: "BYTES" is an unknown codec there
 			c.encoding = encBytes
 			return
 		}

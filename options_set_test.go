@@ -35,6 +35,7 @@ func TestNewOptionsRejects(t *testing.T) {
 		{"stack zero", []Option{MaxStack(0)}, `MaxStack(0)`},
 		{"digits zero", []Option{MaxIntDigits(0)}, `MaxIntDigits(0)`},
 		{"unknown encoding", []Option{Encoding("koi8-r")}, `Encoding("koi8-r")`},
+		{"bytes spelled otherwise", []Option{Encoding("BYTES")}, `Encoding("BYTES")`},
 		{"extension code zero", []Option{Extension(0, "a", "B")}, `Extension(0, "a", "B")`},
 		{"extension code reused", []Option{Extension(5, "a", "B"), Extension(5, "a", "C")}, `Extension(5, "a", "C"): code 5 already stands for a.B`},
 		{"extension global recoded", []Option{Extension(5, "a", "B"), Extension(6, "a", "B")}, `Extension(6, "a", "B"): a.B already has code 5`},
