@@ -23,6 +23,10 @@ func (e *encoder) saveOther(v any) error {
 		return e.saveComplex(x)
 	case *ByteArray:
 		return e.saveByteArray(x)
+	case ByteArray:
+		// A value, not shared with anything: a copy of it has an address
+		// of its own for the memo entry CPython writes.
+		return e.saveByteArray(&x)
 	case BytesKey:
 		return e.saveBytes([]byte(x))
 	case *Set:

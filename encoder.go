@@ -32,6 +32,7 @@ import (
 //	complex64, complex128           complex
 //	string                          str (valid UTF-8, or an error)
 //	[]byte                          bytes; a nil slice is None
+//	ByteArray, *ByteArray           bytearray; nil is None
 //	other slices, arrays            list; a nil slice is None
 //	map                             dict, keys in sorted order; nil is None
 //	map[T]struct{}                  set of the keys, in sorted order

@@ -361,3 +361,39 @@ func TestEncodeExtensionCodes(t *testing.T) {
 		assert.Equal(t, g, back)
 	}
 }
+
+// TestMarshalByteArrayValue: a ByteArray value, alone, in an interface or a
+// struct field, is a bytearray as a *ByteArray is, written as CPython writes
+// bytearray(b'ab') at every protocol; a nil one is None.
+func TestMarshalByteArrayValue(t *testing.T) {
+	var reqs []map[string]any
+	for p := 0; p <= HighestProtocol; p++ {
+		reqs = append(reqs, map[string]any{"op": "dumps", "expr": "[bytearray(b'ab')]", "protocol": p})
+	}
+	type holder struct {
+		B ByteArray `pickle:"b"`
+	}
+	for p, r := range crossCheck(t, "3", reqs) {
+		require.Nil(t, r["error"])
+		want, err := hex.DecodeString(r["data"].(string))
+		require.NoError(t, err)
+		for _, v := range []any{[]any{ByteArray("ab")}, []ByteArray{ByteArray("ab")}} {
+			got, err := Marshal(v, Protocol(p))
+			require.NoError(t, err)
+			assert.Equal(t, want, got, "%T at protocol %d", v, p)
+		}
+		var back holder
+		data, err := Marshal(holder{ByteArray("ab")}, Protocol(p))
+		require.NoError(t, err)
+		var v any
+		require.NoError(t, Unmarshal(data, &v))
+		assert.Equal(t, "{'b': bytearray(b'ab')}", Repr(v), "protocol %d", p)
+		require.NoError(t, Unmarshal(data, &back))
+		assert.Equal(t, ByteArray("ab"), back.B)
+	}
+	data, err := Marshal(holder{}, Protocol(5))
+	require.NoError(t, err)
+	var v any
+	require.NoError(t, Unmarshal(data, &v))
+	assert.Equal(t, "{'b': None}", Repr(v))
+}

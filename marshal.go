@@ -129,6 +129,10 @@ func (e *encoder) saveValueAs(rv reflect.Value, key any) error {
 			return nil
 		}
 		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			if rv.Type() == reflect.TypeFor[ByteArray]() {
+				ba := ByteArray(rv.Bytes())
+				return e.saveByteArray(&ba)
+			}
 			return e.saveBytes(rv.Bytes())
 		}
 		return e.saveSequence(rv, key)
