@@ -130,7 +130,7 @@ func (m *machine) noteRawCut(start int64, what string, err error) {
 
 func (m *machine) sideFile(name string) ([]byte, *config, error) {
 	if m.cfg.sideDir == "" {
-		return nil, nil, unsupported("the array is in the file %q next to this one: read it with ReadFile, which knows the directory", name)
+		return nil, nil, &SideFileError{Name: name}
 	}
 	// joblib writes base names; a path could reach any file.
 	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\`) || filepath.IsAbs(name) {

@@ -84,6 +84,20 @@ func (e *LimitError) Error() string {
 
 func (e *LimitError) Unwrap() error { return ErrLimit }
 
+// SideFileError reports an array that joblib before 0.10 kept in a file of
+// its own beside the pickle (NDArrayWrapper, ZNDArrayWrapper), read from
+// bytes that came with no directory: ReadFile, given the pickle's path,
+// reads such files. It wraps ErrUnsupported.
+type SideFileError struct {
+	Name string // the array file's base name, as the pickle gives it
+}
+
+func (e *SideFileError) Error() string {
+	return fmt.Sprintf("the array is in the file %q next to this one: read it with ReadFile, which knows the directory", e.Name)
+}
+
+func (e *SideFileError) Unwrap() error { return ErrUnsupported }
+
 // kindError is a message that wraps a sentinel without repeating its text.
 type kindError struct {
 	kind error

@@ -284,6 +284,9 @@ func TestJoblibOldFormatFiles(t *testing.T) {
 		err = ReadContainer(bytes.NewReader(data), int64(len(data)), &v)
 		require.ErrorIs(t, err, ErrUnsupported, name)
 		assert.Contains(t, err.Error(), "read it with ReadFile", name)
+		var side *SideFileError
+		require.ErrorAs(t, err, &side, name)
+		assert.Regexp(t, `^old(_z)?\.pkl_01\.npy(\.z)?$`, side.Name)
 	}
 	for _, file := range []string{"../old.pkl_01.npy", "/etc/passwd", "..", ""} {
 		d := NewDict(2)

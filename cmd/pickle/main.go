@@ -221,7 +221,8 @@ func eachValue(fs *flag.FlagSet, stdin io.Reader, w io.Writer, df decodeFlags, f
 			return fn(v)
 		})
 	})
-	if err != nil && !started && in.f != nil && errors.Is(err, pickle.ErrUnsupported) && strings.Contains(err.Error(), "read it with ReadFile") {
+	var side *pickle.SideFileError
+	if err != nil && !started && in.f != nil && errors.As(err, &side) {
 		// joblib's format before 0.10 keeps each array in a file beside
 		// the pickle: ReadFile knows the directory.
 		var v any
