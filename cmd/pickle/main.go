@@ -3,7 +3,7 @@
 //	pickle dis FILE                                 disassemble, as python3 -m pickletools
 //	pickle show [-allow-all] [-persistent-ids] [-encoding E] FILE
 //	                                                print the value in Python notation
-//	pickle json [-allow-all] [-persistent-ids] [-encoding E] FILE
+//	pickle json [-nan error|null|string] [-allow-all] [-persistent-ids] [-encoding E] FILE
 //	                                                print the value as JSON, one line a pickle
 //	pickle recode -p N [-allow-all] [-persistent-ids] [-encoding E] FILE
 //	                                                write it again at protocol N, to stdout
@@ -26,7 +26,9 @@
 // any size are numbers; an object is {"__class__": "module.Name", ...its
 // attributes, or "__state__"}, with "__args__" when its class was called
 // with arguments; a class or function is its "module.Name". NaN and the
-// infinities have no JSON spelling: such a value is an error.
+// infinities have no JSON spelling: such a value is an error, unless -nan
+// null writes them as null (as pandas' to_json does) or -nan string as the
+// strings "NaN", "Infinity" and "-Infinity".
 //
 // Every command takes -max-decompressed BYTES, the bound on what a
 // decompressor may produce (pickle.MaxDecompressedSize). show, json and
@@ -62,7 +64,7 @@ import (
 const usage = `usage:
   pickle dis FILE
   pickle show [-allow-all] [-persistent-ids] [-encoding E] FILE
-  pickle json [-allow-all] [-persistent-ids] [-encoding E] FILE
+  pickle json [-nan error|null|string] [-allow-all] [-persistent-ids] [-encoding E] FILE
   pickle recode -p N [-allow-all] [-persistent-ids] [-encoding E] FILE
   pickle scan [-json] [-allow GLOBAL]... [-persistent-ids] FILE...
 
@@ -420,6 +422,9 @@ func runJSON(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("json", stderr)
 	var df decodeFlags
 	df.register(fs)
+	nan := nanFlag{name: "error"}
+	fs.Var(&nan, "nan", "what NaN and infinite floats become: error (encoding/json's rule), null (as pandas' to_json), "+
+		`or string ("NaN", "Infinity", "-Infinity")`)
 	if err := df.parse(fs, args); err != nil {
 		return err
 	}
@@ -427,7 +432,15 @@ func runJSON(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	write := func(v any) error {
-		if err := enc.Encode(pickle.Plain(v)); err != nil {
+		p := pickle.Plain(v)
+		if nan.replace != nil {
+			p = replaceNonFinite(p, nan.replace)
+		}
+		if err := enc.Encode(p); err != nil {
+			var ue *json.UnsupportedValueError
+			if nan.replace == nil && errors.As(err, &ue) && (ue.Str == "NaN" || strings.HasSuffix(ue.Str, "Inf")) {
+				return fmt.Errorf("pickle: the value has no JSON form: %w (rerun with -nan null or -nan string)", err)
+			}
 			return fmt.Errorf("pickle: the value has no JSON form: %w", err)
 		}
 		return nil
