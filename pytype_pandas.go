@@ -23,6 +23,7 @@ var (
 	globalNDArrayBacked      = Global{"pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked"}
 	globalCategorical        = Global{"pandas.core.arrays.categorical", "Categorical"}
 	globalCategoricalDtype   = Global{"pandas.core.dtypes.dtypes", "CategoricalDtype"}
+	globalDatetimeTZDtype    = Global{"pandas.core.dtypes.dtypes", "DatetimeTZDtype"}
 	globalDatetimeArray      = Global{"pandas.core.arrays.datetimes", "DatetimeArray"}
 	globalTimedeltaArray     = Global{"pandas.core.arrays.timedeltas", "TimedeltaArray"}
 	globalPandasTimestamp    = Global{"pandas._libs.tslibs.timestamps", "_unpickle_timestamp"}
@@ -140,6 +141,17 @@ func init() {
 		byValue: true,
 	})
 	registerType(&pyType{
+		name:    "pandas.DatetimeTZDtype",
+		ctors:   []ctor{{global: globalDatetimeTZDtype, build: buildDatetimeTZDtype, notPlain: pandasClassNotPlain}},
+		allowed: true,
+		goTypes: []reflect.Type{reflect.TypeFor[*DatetimeTZDtype]()},
+		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*DatetimeTZDtype).reduceAt()
+		},
+		hashKey: unhashable("DatetimeTZDtype"),
+	})
+	registerType(&pyType{
 		name: "pandas.arrays.DatetimeArray",
 		ctors: []ctor{
 			{global: globalDatetimeArray, notPlain: pandasClassNotPlain},
@@ -148,6 +160,10 @@ func init() {
 		allowed: true,
 		goTypes: []reflect.Type{reflect.TypeFor[*DatetimeArray]()},
 		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*DatetimeArray).reduceAt()
+		},
+		plain:   pandasPlain(false),
 		hashKey: unhashable("DatetimeArray"),
 	})
 	// A Timestamp and a Timedelta equal and hash as the datetime and

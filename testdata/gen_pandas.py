@@ -18,13 +18,17 @@ Timestamp's or Timedelta's nanoseconds. Values are spelled by value(): None
 a list.
 """
 import base64
+import datetime
 import json
 import os
 import pickle
 import sys
+import zoneinfo
 
+import dateutil.tz
 import numpy as np
 import pandas as pd
+import pytz
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, 'pandas')
@@ -42,12 +46,18 @@ def value(v):
     if isinstance(v, str):
         return v
     if isinstance(v, pd.Timestamp):
-        return {'ns': v.value}
+        return dict({'ns': v.value}, **offset(v))
     if isinstance(v, pd.Timedelta):
         return {'duration_ns': v.value}
     if isinstance(v, tuple):
         return [value(x) for x in v]
     raise TypeError('no JSON spelling for %r' % (v,))
+
+
+def offset(ts):
+    """A tz-aware time's UTC offset in seconds, where it is not 0."""
+    off = ts.utcoffset()
+    return {'offset': int(off.total_seconds())} if off else {}
 
 
 def values(seq):
@@ -87,7 +97,7 @@ def expect(obj):
     if obj is pd.NaT:
         return {'kind': 'NaT'}
     if isinstance(obj, pd.Timestamp):
-        return {'kind': 'Timestamp', 'ns': obj.value, 'naive': obj.tz is None}
+        return dict({'kind': 'Timestamp', 'ns': obj.value, 'naive': obj.tz is None}, **offset(obj))
     if isinstance(obj, pd.Timedelta):
         return {'kind': 'Timedelta', 'ns': obj.value}
     raise TypeError(type(obj))
@@ -134,6 +144,28 @@ def cases():
     yield 'timestamp_old', pd.Timestamp('1900-03-04')
     yield 'timedelta', pd.Timedelta(days=-1, nanoseconds=5)
     yield 'nat', pd.NaT
+    # Time zone aware columns, one per kind of tzinfo pandas 1.5 keeps: a
+    # winter and a summer time, and NaT.
+    times = pd.to_datetime(['2020-01-02 03:04:05.000000006', '2020-07-01 12:00', None])
+    yield 'frame_tz', pd.DataFrame({
+        'utc': times.tz_localize('UTC'),  # pytz.utc
+        'berlin': times.tz_localize('Europe/Berlin'),  # pytz's zone
+        'fixed': times.tz_localize(pytz.FixedOffset(-120)),
+        'tokyo': times.tz_localize(zoneinfo.ZoneInfo('Asia/Tokyo')),
+        'paris': times.tz_localize(dateutil.tz.gettz('Europe/Paris')),  # dateutil's tzfile
+        'dutc': times.tz_localize(dateutil.tz.tzutc()),
+        'doff': times.tz_localize(dateutil.tz.tzoffset(None, 3600)),
+        'dname': times.tz_localize(dateutil.tz.tzoffset('BRT', -10800)),
+        'pyutc': times.tz_localize(datetime.timezone.utc),
+        'pyoff': times.tz_localize(datetime.timezone(datetime.timedelta(hours=5, minutes=30))),
+        'pyname': times.tz_localize(datetime.timezone(datetime.timedelta(hours=-3), 'BRT')),
+        'naive': times,
+    })
+    yield 'series_tz', pd.Series(times.tz_localize(zoneinfo.ZoneInfo('Europe/Berlin')), name='at')
+    yield 'index_datetime_tz', pd.DatetimeIndex(['2021-03-28 00:30', '2021-03-28 01:30', None], tz='America/New_York', name='d')
+    yield 'frame_tz_index', pd.DataFrame({'v': [1.5, 2.5]}, index=pd.DatetimeIndex(['2022-10-30 00:30', '2022-10-30 01:30'], tz='UTC'))
+    yield 'timestamp_tz', pd.Timestamp('2020-06-01 12:00', tz='Europe/Berlin')
+    yield 'timestamp_zoneinfo', pd.Timestamp('2020-12-01 12:00', tz=zoneinfo.ZoneInfo('Asia/Kolkata'))
 
 
 def write_example():
