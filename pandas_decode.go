@@ -397,6 +397,9 @@ func callNDArrayBacked(args Tuple, kind CallKind) (any, bool, error) {
 		return nil, false, nil
 	}
 	cls, _ := args[0].(Global)
+	if checksum, ok := args[1].(int64); !ok || !ndarrayBackedChecksums[checksum] {
+		return nil, true, malformed("pandas %s pickled with checksum %s, which NDArrayBacked's unpickler refuses", cls, Repr(args[1]))
+	}
 	var v stateBuilder
 	switch {
 	case cls == globalCategorical:

@@ -15,8 +15,15 @@ import (
 
 // ndarrayBackedChecksum is the checksum pandas 1.5's pickles pass
 // __pyx_unpickle_NDArrayBacked (Cython's hash of the class's fields), which
-// that function checks before anything else.
+// that function checks before anything else: the first 7 hex digits of
+// the md5 of its member names, "_dtype _ndarray". Cython 3, which builds
+// pandas 2.1 and later, accepts the md5, sha256 and sha1 ones, and writes
+// the first of its list.
 const ndarrayBackedChecksum = 223698104
+
+// ndarrayBackedChecksums are the checksums Cython 3 accepts: md5, sha256
+// and sha1 (TestNDArrayBackedChecksums derives them).
+var ndarrayBackedChecksums = map[int64]bool{ndarrayBackedChecksum: true, 82904607: true, 191083838: true}
 
 // pandasFlags is NDFrame's state beside its block manager.
 func pandasFrameState(mgr *Object, typ string, metadata []any) (*Dict, error) {
@@ -94,8 +101,10 @@ func (df *DataFrame) rowIndex() (*Index, error) {
 	return &Index{Type: "RangeIndex", Stop: int64(n), Step: 1}, nil
 }
 
-// labelIndex is an Index of labels: int64 labels (what pandas 1.5 calls an
-// Int64Index), or objects (none, too, as pandas' empty Index).
+// labelIndex is an Index of labels: int64 labels, or objects (none, too,
+// as pandas' empty Index). Int labels are written as the class Index, which
+// pandas 1.5 makes an Int64Index of and pandas 2, which has no Int64Index,
+// an Index of int64.
 func labelIndex(labels []any) (*Index, error) {
 	if len(labels) == 0 {
 		return &Index{Type: "Index", Values: objectArray(labels)}, nil
@@ -109,7 +118,7 @@ func labelIndex(labels []any) (*Index, error) {
 		ints[i] = x
 	}
 	a, err := NewNDArray(ints)
-	return &Index{Type: "Int64Index", Values: a}, err
+	return &Index{Type: "Index", Values: a}, err
 }
 
 // objectArray is a 1-d object array of vals.

@@ -19,6 +19,8 @@ a list.
 """
 import base64
 import datetime
+import hashlib
+import io
 import json
 import os
 import pickle
@@ -168,6 +170,100 @@ def cases():
     yield 'timestamp_zoneinfo', pd.Timestamp('2020-12-01 12:00', tz=zoneinfo.ZoneInfo('Asia/Kolkata'))
 
 
+# pandas 2.x forms. No pandas 2 is installed here, so these pickles are
+# written by pandas 1.5 through Pandas2Pickler, which swaps in, for the
+# objects below, the reduce tuples pandas 2.x returns for them, as read in
+# pandas 2.x's sources; pickle.py writes every byte. Where pandas 2 writes
+# as 1.5 does (BlockManager.__reduce__ and Block.__reduce__ in
+# _libs/internals.pyx, SingleBlockManager.__getstate__ in
+# core/internals/managers.py, _new_Index and RangeIndex, Categorical), no
+# case is needed.
+#
+# - Index.__reduce__ (core/indexes/base.py) is (_new_Index, (type(self),
+#   {"data": ..., "name": ...})), and pandas 2.0 removed Int64Index,
+#   UInt64Index and Float64Index: a numeric index is an Index.
+# - Timestamp.__reduce__ (_libs/tslibs/timestamps.pyx) is
+#   (_unpickle_timestamp, (self._value, None, self.tzinfo, self._creso)) and
+#   Timedelta.__reduce__ (timedeltas.pyx) is (_timedelta_unpickle,
+#   (self._value, self._creso)): the value counts units of the resolution,
+#   NPY_FR_s = 7 to NPY_FR_ns = 10. pandas 1.5 loads these equal (checked).
+# - pandas 2 keeps datetime64 columns in seconds, milliseconds and
+#   microseconds: NDArrayBacked's Cython pickle (_libs/arrays.pyx has no
+#   __reduce__) of a DatetimeArray whose dtype and values are M8[s].
+# - Cython 3, which builds pandas 2.1 and later, checks the checksum
+#   against md5, sha256 and sha1 of the member names ("_dtype _ndarray")
+#   and writes the first of its list: the sha256 and sha1 ones are written
+#   here too.
+CYTHON3_CHECKSUMS = {
+    algo: int(getattr(hashlib, algo)(b'_dtype _ndarray').hexdigest()[:7], 16)
+    for algo in ('sha256', 'sha1')}
+
+
+class Pandas2Pickler(pickle._Pickler):
+    """pickle.py's Pickler, reducing as pandas 2.x does (see above): unit is
+    the resolution Timestamps, Timedeltas and datetime arrays are written
+    in ('s', 'ms', 'us' or 'ns'); checksum the NDArrayBacked checksum."""
+
+    RESO = {'s': 7, 'ms': 8, 'us': 9, 'ns': 10}
+
+    def __init__(self, file, protocol, unit='ns', checksum=None):
+        super().__init__(file, protocol)
+        self.unit, self.checksum = unit, checksum
+
+    def reducer_override(self, obj):
+        per = {'s': 10**9, 'ms': 10**6, 'us': 10**3, 'ns': 1}[self.unit]
+        if type(obj).__name__ in ('Int64Index', 'UInt64Index', 'Float64Index'):
+            new_index = obj.__reduce__()[0]
+            return new_index, (pd.Index, {'data': obj._data, 'name': obj.name})
+        if isinstance(obj, pd.Timestamp) and obj is not pd.NaT:
+            fn, args = obj.__reduce__()
+            return fn, (obj.value // per, None, obj.tz, self.RESO[self.unit])
+        if isinstance(obj, pd.Timedelta) and obj is not pd.NaT:
+            fn, args = obj.__reduce__()
+            return fn, (obj.value // per, self.RESO[self.unit])
+        if isinstance(obj, (pd.arrays.DatetimeArray, pd.Categorical)):
+            fn, (cls, checksum, none), (dtype, data, attrs) = obj.__reduce_ex__(self.proto)
+            if isinstance(obj, pd.arrays.DatetimeArray) and self.unit != 'ns':
+                data = data.astype('M8[%s]' % self.unit)
+                dtype = data.dtype if obj.tz is None else pd.DatetimeTZDtype(self.unit, obj.tz)
+            return fn, (cls, self.checksum or checksum, none), (dtype, data, attrs)
+        return NotImplemented
+
+
+def pandas2_cases():
+    """(name, object pandas 1.5 holds, Pandas2Pickler's options, dtypes
+    pandas 2 gives the columns where 1.5's differ)."""
+    times = pd.to_datetime(['2020-01-02 03:04:05', None, '1969-12-31 23:59:59'])
+    yield 'pandas2_index_int64', pd.Index([5, -7], name='n'), {}, None
+    yield 'pandas2_index_float64', pd.Index([0.5, float('nan')]), {}, None
+    yield 'pandas2_frame_int_labels', pd.DataFrame({'v': [1.5, 2.5]}, index=pd.Index([10, 20])), {}, None
+    for unit in ('s', 'ms', 'us'):
+        yield 'pandas2_timestamp_' + unit, pd.Timestamp('2020-01-02 03:04:05'), {'unit': unit}, None
+        yield 'pandas2_timestamp_tz_' + unit, pd.Timestamp('1969-07-20 20:17:40', tz='UTC'), {'unit': unit}, None
+        yield 'pandas2_timedelta_' + unit, pd.Timedelta(days=-1, seconds=5), {'unit': unit}, None
+        yield 'pandas2_frame_datetime_' + unit, pd.DataFrame({'t': times, 'tz': times.tz_localize('Asia/Tokyo')}), \
+            {'unit': unit}, ['datetime64[%s]' % unit, 'datetime64[%s, Asia/Tokyo]' % unit]
+        yield 'pandas2_series_datetime_' + unit, pd.Series(times, name='t'), {'unit': unit}, ['datetime64[%s]' % unit]
+    for algo, checksum in sorted(CYTHON3_CHECKSUMS.items()):
+        yield 'pandas2_checksum_' + algo, pd.DataFrame({
+            'c': pd.Categorical(['x', None, 'y']), 't': times}), {'checksum': checksum}, None
+
+
+def pandas2_expect(want):
+    """want, as pandas 2 names the index classes: Index for the numeric
+    ones it removed."""
+    for ix in (want, want.get('index')):
+        if isinstance(ix, dict) and ix.get('type') in ('Int64Index', 'UInt64Index', 'Float64Index'):
+            ix['type'] = 'Index'
+    return want
+
+
+def pandas2_pickle(obj, proto, options):
+    f = io.BytesIO()
+    Pandas2Pickler(f, proto, **options).dump(obj)
+    return f.getvalue()
+
+
 def write_example():
     """frame.pkl: a small query result, for the README's example."""
     df = pd.DataFrame({
@@ -196,6 +292,21 @@ def main():
             else:
                 assert back == obj, name
             out['cases'].append({'name': name, 'proto': proto,
+                                 'pickle': base64.b64encode(data).decode(),
+                                 'expect': want})
+    for name, obj, options, dtypes in pandas2_cases():
+        want = pandas2_expect(expect(obj))
+        if dtypes is not None:
+            want['dtypes' if 'dtypes' in want else 'dtype'] = dtypes if 'dtypes' in want else dtypes[0]
+        for proto in (2, 3, 4, 5):
+            data = pandas2_pickle(obj, proto, options)
+            if dtypes is None:
+                # pandas 1.5 reads these forms too: what it loads equals
+                # what was pickled.
+                back = pickle.loads(data)
+                assert obj.equals(back) if hasattr(obj, 'equals') else back == obj, name
+                assert type(back) is type(obj), name
+            out['cases'].append({'name': name, 'proto': proto, 'pandas2': True, 'pandas15_loads': dtypes is None,
                                  'pickle': base64.b64encode(data).decode(),
                                  'expect': want})
     if sys.argv[1:] == ['--stdout']:
