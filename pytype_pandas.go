@@ -65,6 +65,7 @@ func init() {
 		name:    "pandas.DataFrame",
 		ctors:   []ctor{{global: globalDataFrame, build: buildDataFrame, notPlain: pandasClassNotPlain}},
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[*DataFrame]()},
 		byValue: true,
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
@@ -77,6 +78,7 @@ func init() {
 		name:    "pandas.Series",
 		ctors:   []ctor{{global: globalSeries, build: buildSeries, notPlain: pandasClassNotPlain}},
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[*Series]()},
 		byValue: true,
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
@@ -110,6 +112,7 @@ func init() {
 		name:    "pandas.Index",
 		ctors:   indexCtors,
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[*Index]()},
 		byValue: true,
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
@@ -125,6 +128,7 @@ func init() {
 			{global: globalCategorical, notPlain: pandasClassNotPlain},
 		},
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[*Categorical]()},
 		byValue: true,
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
@@ -172,6 +176,7 @@ func init() {
 		name:    "pandas.Timestamp",
 		ctors:   []ctor{{global: globalPandasTimestamp, call: callPandasTimestamp}},
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[Timestamp]()},
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
 			return v.(Timestamp).reduceAt()
@@ -186,6 +191,7 @@ func init() {
 		name:    "pandas.Timedelta",
 		ctors:   []ctor{{global: globalPandasTimedelta, call: callPandasTimedelta}},
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[Timedelta]()},
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
 			return v.(Timedelta).reduceAt()

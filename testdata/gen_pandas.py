@@ -12,7 +12,8 @@ Each case has a name, the protocol, the pickle (base64) and what it holds,
 spelled for JSON by expect(): a DataFrame's column names, dtypes, values
 and index; a Series' name, dtype, values and index; an Index's class, name
 and labels; a Categorical's values, categories and ordered flag; a
-Timestamp's or Timedelta's nanoseconds. Values are spelled by value(): None
+Timestamp's or Timedelta's nanoseconds; beside it, what repr() prints
+(pandas_repr_test.go). Values are spelled by value(): None
 (and NaT, and a categorical's missing value) is null, a float is
 {"float": repr}, a time is {"ns": nanoseconds since the epoch}, a tuple is
 a list.
@@ -146,6 +147,9 @@ def cases():
     yield 'timestamp_old', pd.Timestamp('1900-03-04')
     yield 'timedelta', pd.Timedelta(days=-1, nanoseconds=5)
     yield 'nat', pd.NaT
+    # Beyond display.max_rows: repr shows the first and last 5 rows.
+    yield 'frame_long', pd.DataFrame({'i': np.arange(75) - 30, 'x': np.arange(75) / 8})
+    yield 'series_long', pd.Series(np.arange(61) * 1e5, name='big')
     # Time zone aware columns, one per kind of tzinfo pandas 1.5 keeps: a
     # winter and a summer time, and NaT.
     times = pd.to_datetime(['2020-01-02 03:04:05.000000006', '2020-07-01 12:00', None])
@@ -265,7 +269,8 @@ def pandas2_pickle(obj, proto, options):
 
 
 def write_example():
-    """frame.pkl: a small query result, for the README's example."""
+    """frame.pkl: a small query result, for the README's example, and
+    frame.txt, what pandas prints for it."""
     df = pd.DataFrame({
         'user': ['ann', 'bob', None],
         'score': [0.5, float('nan'), 2.0],
@@ -274,6 +279,9 @@ def write_example():
     })
     with open(os.path.join(OUT, 'frame.pkl'), 'wb') as f:
         pickle.dump(df, f, 4)
+    # What print(df) shows: cmd/pickle's show prints the same.
+    with open(os.path.join(OUT, 'frame.txt'), 'w') as f:
+        print(df, file=f)
 
 
 def main():
@@ -293,7 +301,7 @@ def main():
                 assert back == obj, name
             out['cases'].append({'name': name, 'proto': proto,
                                  'pickle': base64.b64encode(data).decode(),
-                                 'expect': want})
+                                 'expect': want, 'repr': repr(obj)})
     for name, obj, options, dtypes in pandas2_cases():
         want = pandas2_expect(expect(obj))
         if dtypes is not None:
