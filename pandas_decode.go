@@ -266,9 +266,10 @@ func blockColumn(values any, k, ncols, n int) (any, error) {
 			return nil, malformed("pandas block of %d columns and %d rows has values of shape %v", ncols, n, x.Shape)
 		}
 		return arrayRow(x, k), nil
-	case *Categorical:
-		if ncols != 1 || x.Codes == nil || x.Codes.Len() != n {
-			return nil, malformed("pandas categorical block does not hold one column of %d rows", n)
+	case *Categorical, *MaskedArray, *StringArray:
+		// pandas' 1-d extension arrays: one column each.
+		if k, err := valuesLen(x); ncols != 1 || err != nil || k != n {
+			return nil, malformed("pandas %s block does not hold one column of %d rows", typeName(x), n)
 		}
 		return x, nil
 	}
@@ -406,6 +407,8 @@ func callNDArrayBacked(args Tuple, kind CallKind) (any, bool, error) {
 		v = &Categorical{}
 	case datetimeArrayClasses[cls]:
 		v = &DatetimeArray{}
+	case cls == globalStringArray:
+		v = &StringArray{}
 	default:
 		return nil, false, nil
 	}

@@ -58,7 +58,15 @@ func formatPandasValues(values any, rows []int) (pandasCells, error) {
 				vals[i] = math.NaN()
 			}
 		}
-		return pandasCells{cells: formatObjects(vals, "NaN")}, nil
+		return pandasCells{cells: formatObjects(vals, "None")}, nil
+	case *MaskedArray:
+		return pandasCells{cells: formatObjects(vals, "<NA>"), numeric: true}, nil
+	case *StringArray:
+		missing := "<NA>"
+		if x.Dtype.NaN {
+			missing = "NaN"
+		}
+		return pandasCells{cells: formatObjects(vals, missing)}, nil
 	case *DatetimeArray:
 		if _, aware := x.Dtype.(*DatetimeTZDtype); aware {
 			return pandasCells{cells: formatAwareTimes(vals)}, nil
@@ -78,13 +86,13 @@ func formatPandasValues(values any, rows []int) (pandasCells, error) {
 		case 'f':
 			return pandasCells{cells: formatFloats(vals), numeric: true}, nil
 		case 'b':
-			return pandasCells{cells: formatObjects(vals, "NaN"), numeric: true}, nil
+			return pandasCells{cells: formatObjects(vals, "None"), numeric: true}, nil
 		case 'M':
 			return pandasCells{cells: formatNaiveTimes(vals)}, nil
 		case 'm':
 			return pandasCells{cells: formatDurations(vals)}, nil
 		case 'O':
-			return pandasCells{cells: formatObjects(vals, "NaN")}, nil
+			return pandasCells{cells: formatObjects(vals, "None")}, nil
 		}
 	}
 	return pandasCells{}, fmt.Errorf("pickle: pandas values of dtype %s have no repr here: %w", DtypeName(values), ErrUnsupported)
@@ -194,13 +202,17 @@ func trimFloatZeros(out []string) []string {
 }
 
 // formatObjects is GenericArrayFormatter with a leading space: str() of
-// each value, None as "None", NaN as naRep, floats as "% .6f" trimmed.
-func formatObjects(vals []any, naRep string) []string {
+// each value, nil as nilRep, NaN as "NaN", floats as "% .6f" trimmed.
+func formatObjects(vals []any, nilRep string) []string {
 	out := make([]string, len(vals))
 	for i, v := range vals {
+		if v == nil {
+			out[i] = " " + nilRep
+			continue
+		}
 		if f, ok := floatOf(v); ok {
 			if math.IsNaN(f) {
-				out[i] = " " + naRep
+				out[i] = " NaN"
 				continue
 			}
 			out[i] = trimFloatZeros([]string{pySignSpace(pyFormatFloat(f, 'f', 6))})[0]

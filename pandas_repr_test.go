@@ -37,5 +37,5 @@ func TestPandasRepr(t *testing.T) {
 			matched++
 		}
 	}
-	require.Equal(t, 28, matched)
+	require.Equal(t, 30, matched)
 }

@@ -49,6 +49,10 @@ func valuesLen(v any) (int, error) {
 		return x.Codes.Len(), nil
 	case *DatetimeArray:
 		return x.Values.Len(), nil
+	case *MaskedArray:
+		return x.Values.Len(), nil
+	case *StringArray:
+		return x.Values.Len(), nil
 	}
 	return 0, fmt.Errorf("pickle: pandas values are a %s, not an array: %w", typeName(v), ErrUnsupported)
 }
@@ -114,6 +118,10 @@ func ValuesOf(values any) ([]any, error) {
 		return x.Values()
 	case *DatetimeArray:
 		return x.times()
+	case *MaskedArray:
+		return x.values()
+	case *StringArray:
+		return x.values()
 	case *Categorical:
 		cats, err := x.Categories.Labels()
 		if err != nil {
@@ -372,6 +380,10 @@ func DtypeName(values any) string {
 	switch x := values.(type) {
 	case *Categorical:
 		return "category"
+	case *MaskedArray:
+		return x.dtypeName()
+	case *StringArray:
+		return x.Dtype.String()
 	case *DatetimeArray:
 		if tz, ok := x.Dtype.(*DatetimeTZDtype); ok {
 			return tz.String()

@@ -31,6 +31,28 @@ var (
 	globalNaT                = Global{"pandas._libs.tslibs.nattype", "__nat_unpickle"}
 )
 
+// pandas' nullable arrays and their dtypes (pandas_extension.go).
+var (
+	globalIntegerArray  = Global{"pandas.core.arrays.integer", "IntegerArray"}
+	globalFloatingArray = Global{"pandas.core.arrays.floating", "FloatingArray"}
+	globalBooleanArray  = Global{"pandas.core.arrays.boolean", "BooleanArray"}
+	globalBooleanDtype  = Global{"pandas.core.arrays.boolean", "BooleanDtype"}
+	// maskedDtypes are the dtypes a masked array's __dict__ may cache
+	// under "_dtype" (BooleanArray's always does): bare instances, kept
+	// symbolic; the values' dtype says the same.
+	maskedDtypes = []Global{
+		globalBooleanDtype,
+		{"pandas.core.arrays.integer", "Int8Dtype"}, {"pandas.core.arrays.integer", "Int16Dtype"},
+		{"pandas.core.arrays.integer", "Int32Dtype"}, {"pandas.core.arrays.integer", "Int64Dtype"},
+		{"pandas.core.arrays.integer", "UInt8Dtype"}, {"pandas.core.arrays.integer", "UInt16Dtype"},
+		{"pandas.core.arrays.integer", "UInt32Dtype"}, {"pandas.core.arrays.integer", "UInt64Dtype"},
+		{"pandas.core.arrays.floating", "Float32Dtype"}, {"pandas.core.arrays.floating", "Float64Dtype"},
+	}
+	globalStringArray = Global{"pandas.core.arrays.string_", "StringArray"}
+	globalStringDtype = Global{"pandas.core.arrays.string_", "StringDtype"}
+	globalPandasNA    = Global{"pandas._libs.missing", "NA"}
+)
+
 // indexClassList are the index classes _new_Index is given; Index.Type is
 // the class's name.
 var indexClassList = []Global{
@@ -143,6 +165,60 @@ func init() {
 		allowed: true,
 		goTypes: []reflect.Type{reflect.TypeFor[*CategoricalDtype]()},
 		byValue: true,
+	})
+	registerType(&pyType{
+		name: "pandas.arrays.MaskedArray",
+		ctors: []ctor{
+			{global: globalIntegerArray, build: buildMaskedArray, notPlain: pandasClassNotPlain},
+			{global: globalFloatingArray, build: buildMaskedArray, notPlain: pandasClassNotPlain},
+			{global: globalBooleanArray, build: buildMaskedArray, notPlain: pandasClassNotPlain},
+		},
+		allowed: true,
+		goTypes: []reflect.Type{reflect.TypeFor[*MaskedArray]()},
+		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*MaskedArray).reduceAt()
+		},
+		plain:   pandasPlain(false),
+		hashKey: unhashable("MaskedArray"),
+	})
+	registerType(&pyType{
+		name:    "pandas.arrays.StringArray",
+		ctors:   []ctor{{global: globalStringArray, notPlain: pandasClassNotPlain}},
+		allowed: true,
+		goTypes: []reflect.Type{reflect.TypeFor[*StringArray]()},
+		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*StringArray).reduceAt()
+		},
+		plain:   pandasPlain(false),
+		hashKey: unhashable("StringArray"),
+	})
+	registerType(&pyType{
+		name:    "pandas.StringDtype",
+		ctors:   []ctor{{global: globalStringDtype, call: callStringDtype, build: buildStringDtype}},
+		allowed: true,
+		goTypes: []reflect.Type{reflect.TypeFor[*StringDtype]()},
+		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*StringDtype).reduceAt()
+		},
+	})
+	// A masked array's state may name its dtype (maskedDtypes); pandas.NA
+	// is a missing value in a StringArray's objects.
+	var maskedDtypeCtors []ctor
+	for _, g := range maskedDtypes {
+		maskedDtypeCtors = append(maskedDtypeCtors, ctor{global: g, notPlain: pandasClassNotPlain})
+	}
+	registerType(&pyType{
+		name:    "pandas.BaseMaskedDtype",
+		ctors:   maskedDtypeCtors,
+		allowed: true,
+	})
+	registerType(&pyType{
+		name:    "pandas.NA",
+		ctors:   []ctor{{global: globalPandasNA, notPlain: pandasClassNotPlain}},
+		allowed: true,
 	})
 	registerType(&pyType{
 		name:    "pandas.DatetimeTZDtype",

@@ -38,7 +38,7 @@ OUT = os.path.join(HERE, 'pandas')
 
 
 def value(v):
-    if v is None or v is pd.NaT:
+    if v is None or v is pd.NaT or v is pd.NA:
         return None
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
@@ -147,6 +147,16 @@ def cases():
     yield 'timestamp_old', pd.Timestamp('1900-03-04')
     yield 'timedelta', pd.Timedelta(days=-1, nanoseconds=5)
     yield 'nat', pd.NaT
+    # pandas' nullable arrays: masked (Int64, UInt8, Float64, boolean) and
+    # StringArray (string), missing values pandas.NA.
+    yield 'frame_nullable', pd.DataFrame({
+        'i': pd.array([1, None, -3], dtype='Int64'),
+        'u': pd.array([0, 255, None], dtype='UInt8'),
+        'f': pd.array([0.5, None, 2.25], dtype='Float64'),
+        'b': pd.array([True, None, False], dtype='boolean'),
+        's': pd.array(['x', None, 'zz'], dtype='string'),
+    })
+    yield 'series_string', pd.Series(['a', None, 'c'], dtype='string', name='s')
     # Beyond display.max_rows: repr shows the first and last 5 rows.
     yield 'frame_long', pd.DataFrame({'i': np.arange(75) - 30, 'x': np.arange(75) / 8})
     yield 'series_long', pd.Series(np.arange(61) * 1e5, name='big')
@@ -194,6 +204,10 @@ def cases():
 # - pandas 2 keeps datetime64 columns in seconds, milliseconds and
 #   microseconds: NDArrayBacked's Cython pickle (_libs/arrays.pyx has no
 #   __reduce__) of a DatetimeArray whose dtype and values are M8[s].
+# - StringDtype.__reduce__ (core/arrays/string_.py, pandas 2.3 on) is
+#   (StringDtype, (self.storage, self.na_value)): na_value pandas.NA for
+#   "string", NaN for pandas 3's default "str", whose StringArray holds NaN
+#   where values are missing.
 # - Cython 3, which builds pandas 2.1 and later, checks the checksum
 #   against md5, sha256 and sha1 of the member names ("_dtype _ndarray")
 #   and writes the first of its list: the sha256 and sha1 ones are written
@@ -206,13 +220,14 @@ CYTHON3_CHECKSUMS = {
 class Pandas2Pickler(pickle._Pickler):
     """pickle.py's Pickler, reducing as pandas 2.x does (see above): unit is
     the resolution Timestamps, Timedeltas and datetime arrays are written
-    in ('s', 'ms', 'us' or 'ns'); checksum the NDArrayBacked checksum."""
+    in ('s', 'ms', 'us' or 'ns'); checksum the NDArrayBacked checksum;
+    string_na, when given, StringDtype's na_value."""
 
     RESO = {'s': 7, 'ms': 8, 'us': 9, 'ns': 10}
 
-    def __init__(self, file, protocol, unit='ns', checksum=None):
+    def __init__(self, file, protocol, unit='ns', checksum=None, string_na=None):
         super().__init__(file, protocol)
-        self.unit, self.checksum = unit, checksum
+        self.unit, self.checksum, self.string_na = unit, checksum, string_na
 
     def reducer_override(self, obj):
         per = {'s': 10**9, 'ms': 10**6, 'us': 10**3, 'ns': 1}[self.unit]
@@ -225,6 +240,13 @@ class Pandas2Pickler(pickle._Pickler):
         if isinstance(obj, pd.Timedelta) and obj is not pd.NaT:
             fn, args = obj.__reduce__()
             return fn, (obj.value // per, self.RESO[self.unit])
+        if isinstance(obj, pd.StringDtype) and self.string_na is not None:
+            return pd.StringDtype, ('python', self.string_na)
+        if isinstance(obj, pd.arrays.StringArray) and self.string_na is not pd.NA:
+            fn, args, (dtype, data, attrs) = obj.__reduce_ex__(self.proto)
+            data = data.copy()
+            data[pd.isna(data)] = self.string_na
+            return fn, args, (dtype, data, attrs)
         if isinstance(obj, (pd.arrays.DatetimeArray, pd.Categorical)):
             fn, (cls, checksum, none), (dtype, data, attrs) = obj.__reduce_ex__(self.proto)
             if isinstance(obj, pd.arrays.DatetimeArray) and self.unit != 'ns':
@@ -248,6 +270,9 @@ def pandas2_cases():
         yield 'pandas2_frame_datetime_' + unit, pd.DataFrame({'t': times, 'tz': times.tz_localize('Asia/Tokyo')}), \
             {'unit': unit}, ['datetime64[%s]' % unit, 'datetime64[%s, Asia/Tokyo]' % unit]
         yield 'pandas2_series_datetime_' + unit, pd.Series(times, name='t'), {'unit': unit}, ['datetime64[%s]' % unit]
+    strings = pd.Series(['a', None, 'c'], dtype='string', name='s')
+    yield 'pandas2_string', strings, {'string_na': pd.NA}, ['string']
+    yield 'pandas3_str', strings, {'string_na': float('nan')}, ['str']
     for algo, checksum in sorted(CYTHON3_CHECKSUMS.items()):
         yield 'pandas2_checksum_' + algo, pd.DataFrame({
             'c': pd.Categorical(['x', None, 'y']), 't': times}), {'checksum': checksum}, None
