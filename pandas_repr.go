@@ -544,37 +544,94 @@ func (df *DataFrame) dataFrameRepr() (string, error) {
 		return fmt.Sprintf("Empty DataFrame\nColumns: [%s]\nIndex: [%s]", strings.Join(names, ", "), strings.Join(labels, ", ")), nil
 	}
 	rows := rowsShown(n)
-	cols, named, err := indexBlock(index, rows, 1)
+	levels, named, err := indexBlock(index, rows, 1)
 	if err != nil {
 		return "", err
 	}
-	for j, c := range df.Columns {
-		cells, err := formatPandasValues(c.Values, rows)
-		if err != nil {
+	// The index is one column of the table, as pandas adjoins it.
+	indexCol := textColumn{lines: adjoin(1, levels...)}
+	columns := func(keep []int) ([]textColumn, error) {
+		cols := []textColumn{indexCol}
+		for _, j := range keep {
+			cells, err := formatPandasValues(df.Columns[j].Values, rows)
+			if err != nil {
+				return nil, err
+			}
+			header := names[j]
+			if cells.numeric {
+				header = " " + header
+			}
+			lines := []string{header}
+			if named {
+				lines = append(lines, "")
+			}
+			cols = append(cols, textColumn{lines: append(lines, cells.cells...), right: true})
+		}
+		return cols, nil
+	}
+	keep := make([]int, len(df.Columns))
+	for j := range keep {
+		keep[j] = j
+	}
+	cols, err := columns(keep)
+	if err != nil {
+		return "", err
+	}
+	cut := 0
+	if fitted := fittedColumns(cols); fitted < len(df.Columns) {
+		// As pandas fits a frame to 80 columns: the first and last
+		// fitted/2 columns, and " ..." between them.
+		cut = fitted / 2
+		keep = append(keep[:cut:cut], keep[len(keep)-cut:]...)
+		if cols, err = columns(keep); err != nil {
 			return "", err
 		}
-		header := names[j]
-		if cells.numeric {
-			header = " " + header
+		dots := make([]string, len(cols[0].lines))
+		for i := range dots {
+			dots[i] = " ..."
 		}
-		lines := []string{header}
-		if named {
-			lines = append(lines, "")
-		}
-		cols = append(cols, textColumn{lines: append(lines, cells.cells...), right: true})
+		cols = slices.Insert(cols, 1+cut, textColumn{lines: dots, right: true})
 	}
 	if rows != nil {
 		at := len(cols[0].lines) - len(rows)/2
 		for j := range cols {
-			right := j >= len(cols)-len(df.Columns)
+			right := j > 0
 			cols[j].lines = insertDots(cols[j].lines, at, func(dots string, width int) string { return justify(dots, width, right) })
 		}
 	}
 	out := strings.Join(adjoin(1, cols...), "\n")
-	if n > reprMaxRows {
+	if rows != nil || cut > 0 {
 		out += fmt.Sprintf("\n\n[%d rows x %d columns]", n, len(df.Columns))
 	}
 	return out, nil
+}
+
+// reprWidth is display.width, and the terminal width pandas assumes
+// without a terminal.
+const reprWidth = 80
+
+// fittedColumns is pandas' _fit_strcols_to_terminal_width: how many data
+// columns fit in reprWidth, dropping the middle column (by Python's
+// round) until the rest fit, and at least 2.
+func fittedColumns(cols []textColumn) int {
+	widths := make([]int, len(cols))
+	total := -1
+	for i, c := range cols {
+		for _, l := range c.lines {
+			widths[i] = max(widths[i], pyLen(l))
+		}
+		total += widths[i] + 1
+	}
+	over := total - reprWidth + 1
+	for over > 0 && len(widths) > 1 {
+		mid := len(widths) / 2
+		if len(widths)%2 == 1 && mid%2 == 1 {
+			mid++ // round(n / 2) rounds a half to even
+		}
+		over -= widths[mid] + 1
+		widths = slices.Delete(widths, mid, mid+1)
+	}
+	return max(len(widths)-1, 2)
 }
 
 // seriesRepr is repr(s): its rows, then its name, length (when cut) and

@@ -160,6 +160,8 @@ def cases():
     # Beyond display.max_rows: repr shows the first and last 5 rows.
     yield 'frame_long', pd.DataFrame({'i': np.arange(75) - 30, 'x': np.arange(75) / 8})
     yield 'series_long', pd.Series(np.arange(61) * 1e5, name='big')
+    # Wider than display.width too: repr keeps the first and last columns.
+    yield 'frame_wide', pd.DataFrame({'c%d' % j: np.arange(70) * j for j in range(25)})
     # Time zone aware columns, one per kind of tzinfo pandas 1.5 keeps: a
     # winter and a summer time, and NaT.
     times = pd.to_datetime(['2020-01-02 03:04:05.000000006', '2020-07-01 12:00', None])
