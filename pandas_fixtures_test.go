@@ -209,5 +209,5 @@ func TestPandasRoundTrip(t *testing.T) {
 		require.Equal(t, roundJSON(t, c.Expect), roundJSON(t, pandasExpectOf(t, back)), "%s at protocol %d", c.Name, c.Proto)
 		n++
 	}
-	require.Equal(t, 220, n)
+	require.Equal(t, 228, n)
 }

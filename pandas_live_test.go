@@ -44,7 +44,7 @@ func TestPandasLiveWrite(t *testing.T) {
 		cases = append(cases, map[string]string{"name": fmt.Sprintf("%s/%d", c.Name, c.Proto),
 			"pickle": base64.StdEncoding.EncodeToString(data), "want": c.Pickle})
 	}
-	require.Len(t, cases, 188) // 47 values at 4 protocols, pandas 2.x forms 1.5 reads among them
+	require.Len(t, cases, 196) // 49 values at 4 protocols, pandas 2.x forms 1.5 reads among them
 
 	mustColumn := func(name any, values any) Column {
 		c, err := NewColumn(name, values)

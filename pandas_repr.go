@@ -11,14 +11,15 @@ import (
 )
 
 // This file prints pandas' values as pandas 1.5's repr does with its
-// default display options: a DataFrame or Series as the table to_string
-// gives (pandas/io/formats/format.py: values formatted per dtype, floats to
-// a common number of decimals, numeric columns right-aligned under a
-// header with a leading space, labels left-aligned, more than 60 rows cut
-// to the first and last 5), an Index, Categorical, Timestamp or Timedelta
-// as its constructor call. What it does not follow (frames wider than 80
-// columns, which pandas cuts to fit; long Index reprs, which pandas wraps)
-// prints in full on one line.
+// default display options and no terminal (80 columns): a DataFrame or
+// Series as the table to_string gives (pandas/io/formats/format.py and
+// string.py: values formatted per dtype, floats to a common number of
+// decimals, numeric columns right-aligned under a header with a leading
+// space, labels left-aligned, more than 60 rows cut to the first and last
+// 5, a frame wider than 80 columns to its first and last columns), an
+// Index as format_object_summary wraps it (printing.py), a Categorical,
+// Timestamp or Timedelta as its repr. TestPandasRepr holds it to what
+// pandas printed for every fixture.
 
 // reprMaxRows and reprMinRows are display.max_rows and display.min_rows.
 const (
@@ -720,11 +721,11 @@ func (c *Categorical) categoricalRepr() (string, error) {
 func (ix *Index) indexRepr() (string, error) {
 	name := ""
 	if ix.Name != nil {
-		name = ", name=" + Repr(ix.Name)
+		name = "name=" + Repr(ix.Name)
 	}
 	switch ix.Type {
 	case "RangeIndex":
-		return fmt.Sprintf("RangeIndex(start=%d, stop=%d, step=%d%s)", ix.Start, ix.Stop, ix.Step, name), nil
+		return fmt.Sprintf("RangeIndex(%s)", joinAttrs(fmt.Sprintf("start=%d, stop=%d, step=%d", ix.Start, ix.Stop, ix.Step), name)), nil
 	case "MultiIndex":
 		return ix.multiIndexRepr()
 	}
@@ -733,19 +734,25 @@ func (ix *Index) indexRepr() (string, error) {
 		return "", err
 	}
 	items := make([]string, len(vals))
-	var attrs string
+	for i, v := range vals {
+		items[i] = labelRepr(v)
+	}
+	// pandas justifies the labels but strings' (and categories of them).
+	justified := true
+	length := ""
+	if len(items) > reprMaxSeqItems {
+		length = fmt.Sprintf("length=%d", len(items))
+	}
+	attrs := []string{"dtype='" + DtypeName(ix.Values) + "'", name, length}
 	switch x := ix.Values.(type) {
 	case *Categorical:
 		cats, err := x.Categories.Labels()
 		if err != nil {
 			return "", err
 		}
-		for i, v := range vals {
-			items[i] = labelRepr(v)
-		}
 		l := List(cats)
-		return fmt.Sprintf("CategoricalIndex([%s], categories=%s, ordered=%s, dtype='category'%s)",
-			strings.Join(items, ", "), Repr(&l), Repr(x.Ordered), name), nil
+		justified = DtypeName(x.Categories.Values) != "object"
+		attrs = []string{"categories=" + Repr(&l), "ordered=" + Repr(x.Ordered), "dtype='category'", name, length}
 	case *DatetimeArray, *NDArray:
 		if k := DtypeName(x); strings.HasPrefix(k, "datetime64") || strings.HasPrefix(k, "timedelta64") {
 			cells, err := formatPandasValues(x, nil)
@@ -755,14 +762,96 @@ func (ix *Index) indexRepr() (string, error) {
 			for i, c := range cells.cells {
 				items[i] = Repr(c)
 			}
-			attrs = ", freq=None"
-			break
-		}
-		for i, v := range vals {
-			items[i] = labelRepr(v)
+			attrs = append(attrs, "freq=None")
+		} else if DtypeName(x) == "object" {
+			justified = !allStrings(vals)
 		}
 	}
-	return fmt.Sprintf("%s([%s], dtype='%s'%s%s)", ix.Type, strings.Join(items, ", "), DtypeName(ix.Values), name, attrs), nil
+	return ix.Type + "(" + formatObjectSummary(ix.Type, items, justified) + joinAttrs(attrs...) + ")", nil
+}
+
+// joinAttrs joins the attributes that are not empty with ", ".
+func joinAttrs(attrs ...string) string {
+	return strings.Join(slices.DeleteFunc(attrs, func(a string) bool { return a == "" }), ", ")
+}
+
+func allStrings(vals []any) bool {
+	for _, v := range vals {
+		if _, ok := v.(string); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// reprMaxSeqItems is display.max_seq_items.
+const reprMaxSeqItems = 100
+
+// formatObjectSummary is pandas' format_object_summary for an Index of
+// items (already repr'd) named name: "[a, b], " on one line, or wrapped at
+// reprWidth under the opening bracket, the attributes then on a line of
+// their own; beyond reprMaxSeqItems, the first and last 10 around "...".
+func formatObjectSummary(name string, items []string, justified bool) string {
+	space1 := "\n" + strings.Repeat(" ", len(name)+1)
+	space2 := "\n" + strings.Repeat(" ", len(name)+2)
+	n := len(items)
+	switch n {
+	case 0:
+		return "[], "
+	case 1:
+		return "[" + items[0] + "], "
+	case 2:
+		return "[" + items[0] + ", " + items[1] + "], "
+	}
+	var head, tail []string
+	truncated := n > reprMaxSeqItems
+	if truncated {
+		head, tail = items[:10], items[n-10:]
+	} else {
+		tail = items
+	}
+	if justified && (truncated || pyLen(strings.Join(head, ", ")) >= reprWidth || pyLen(strings.Join(tail, ", ")) >= reprWidth) {
+		width := 0
+		for _, x := range append(append([]string{}, head...), tail...) {
+			width = max(width, pyLen(x))
+		}
+		head, tail = rjustAll(head, width), rjustAll(tail, width)
+	}
+	var summary strings.Builder
+	line := space2
+	extend := func(value string, width int) {
+		if pyLen(strings.TrimRight(line, " "))+pyLen(strings.TrimRight(value, " ")) >= width {
+			summary.WriteString(strings.TrimRight(line, " "))
+			line = space2
+		}
+		line += value
+	}
+	for _, h := range head {
+		extend(h+", ", reprWidth)
+	}
+	if truncated {
+		summary.WriteString(strings.TrimRight(line, " ") + space2 + "...")
+		line = space2
+	}
+	for _, t := range tail[:len(tail)-1] {
+		extend(t+", ", reprWidth)
+	}
+	extend(tail[len(tail)-1], reprWidth-2)
+	out := summary.String() + line + "],"
+	if pyLen(out) > reprWidth {
+		out += space1
+	} else {
+		out += " "
+	}
+	return "[" + out[len(space2):]
+}
+
+func rjustAll(xs []string, width int) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = justify(x, width, true)
+	}
+	return out
 }
 
 // multiIndexRepr is repr(MultiIndex): a label tuple a line, then the

@@ -160,6 +160,9 @@ def cases():
     # Beyond display.max_rows: repr shows the first and last 5 rows.
     yield 'frame_long', pd.DataFrame({'i': np.arange(75) - 30, 'x': np.arange(75) / 8})
     yield 'series_long', pd.Series(np.arange(61) * 1e5, name='big')
+    # Index reprs wrapped at display.width, and cut beyond max_seq_items.
+    yield 'index_wrapped', pd.Index(['label%d' % i for i in range(12)], name='w')
+    yield 'index_long', pd.Index(np.arange(150) * 7)
     # Wider than display.width too: repr keeps the first and last columns.
     yield 'frame_wide', pd.DataFrame({'c%d' % j: np.arange(70) * j for j in range(25)})
     # Time zone aware columns, one per kind of tzinfo pandas 1.5 keeps: a
