@@ -247,6 +247,14 @@ func sliceIndices(args Tuple, n int) ([]int, error) {
 // arrays hold one column).
 func blockColumn(values any, k, ncols, n int) (any, error) {
 	if d, ok := values.(*DatetimeArray); ok {
+		if tz, ok := d.Dtype.(*DatetimeTZDtype); ok {
+			// The zone is the column's: keep it beside the values.
+			col, err := blockColumn(d.Values, k, ncols, n)
+			if err != nil {
+				return nil, err
+			}
+			return &DatetimeArray{Values: col.(*NDArray), Dtype: tz}, nil
+		}
 		values = d.Values
 	}
 	switch x := values.(type) {
@@ -258,9 +266,10 @@ func blockColumn(values any, k, ncols, n int) (any, error) {
 			return nil, malformed("pandas block of %d columns and %d rows has values of shape %v", ncols, n, x.Shape)
 		}
 		return arrayRow(x, k), nil
-	case *Categorical:
-		if ncols != 1 || x.Codes == nil || x.Codes.Len() != n {
-			return nil, malformed("pandas categorical block does not hold one column of %d rows", n)
+	case *Categorical, *MaskedArray, *StringArray:
+		// pandas' 1-d extension arrays: one column each.
+		if k, err := valuesLen(x); ncols != 1 || err != nil || k != n {
+			return nil, malformed("pandas %s block does not hold one column of %d rows", typeName(x), n)
 		}
 		return x, nil
 	}
@@ -316,12 +325,18 @@ func callNewIndex(args Tuple, kind CallKind) (any, bool, error) {
 			return nil, true, malformed("pandas %s state has no data", cls.Name)
 		}
 		if dt, ok := data.(*DatetimeArray); ok {
-			data = dt.Values
+			if _, aware := dt.Dtype.(*DatetimeTZDtype); !aware {
+				data = dt.Values
+			}
 		}
 		switch x := data.(type) {
 		case *NDArray:
 			if len(x.Shape) != 1 {
 				return nil, true, malformed("pandas %s data has shape %v, not 1-d", cls.Name, x.Shape)
+			}
+		case *DatetimeArray:
+			if len(x.Values.Shape) != 1 {
+				return nil, true, malformed("pandas %s data has shape %v, not 1-d", cls.Name, x.Values.Shape)
 			}
 		case *Categorical:
 		default:
@@ -383,12 +398,17 @@ func callNDArrayBacked(args Tuple, kind CallKind) (any, bool, error) {
 		return nil, false, nil
 	}
 	cls, _ := args[0].(Global)
+	if checksum, ok := args[1].(int64); !ok || !ndarrayBackedChecksums[checksum] {
+		return nil, true, malformed("pandas %s pickled with checksum %s, which NDArrayBacked's unpickler refuses", cls, Repr(args[1]))
+	}
 	var v stateBuilder
 	switch {
 	case cls == globalCategorical:
 		v = &Categorical{}
 	case datetimeArrayClasses[cls]:
 		v = &DatetimeArray{}
+	case cls == globalStringArray:
+		v = &StringArray{}
 	default:
 		return nil, false, nil
 	}
@@ -457,6 +477,9 @@ func (d *DatetimeArray) buildState(state any) error {
 	if data.Dtype.Kind != 'M' && data.Dtype.Kind != 'm' {
 		return malformed("pandas datetime array holds %s values", data.Dtype)
 	}
+	if tz, ok := dtype.(*DatetimeTZDtype); ok && (data.Dtype.Kind != 'M' || data.Dtype.Unit != tz.Unit) {
+		return malformed("pandas datetime array of dtype %s holds %s values", tz, data.Dtype)
+	}
 	d.Values, d.Dtype = data, dtype
 	if attrs != nil {
 		d.Freq, _ = attrs.Get("_freq")
@@ -475,6 +498,23 @@ func buildCategoricalDtype(state any) (any, bool, error) {
 	o, _ := ordered.(bool) // None (unordered) in old pickles
 	_ = ok2
 	return &CategoricalDtype{Categories: ix, Ordered: o}, true, nil
+}
+
+// buildDatetimeTZDtype applies DatetimeTZDtype's state dict: {"unit":
+// "ns", "tz": tzinfo}. A tz this package has no Go value for leaves the
+// dtype symbolic, and the column refused.
+func buildDatetimeTZDtype(state any) (any, bool, error) {
+	unit, ok1 := dictLookup(state, "unit")
+	tz, ok2 := dictLookup(state, "tz")
+	u, ok3 := unit.(string)
+	if !ok1 || !ok2 || !ok3 || unitNanos[u] == 0 {
+		return nil, true, malformed("pandas DatetimeTZDtype state has unit %s", Repr(unit))
+	}
+	switch tz.(type) {
+	case *Tzinfo, *time.Location:
+		return &DatetimeTZDtype{Unit: u, TZ: tz}, true, nil
+	}
+	return nil, false, nil
 }
 
 // numpyUnits are the units of NPY_DATETIMEUNIT that pandas' resolutions
@@ -514,6 +554,10 @@ func callPandasTimestamp(args Tuple, kind CallKind) (any, bool, error) {
 		return Timestamp{t.In(Naive)}, true, nil
 	case *time.Location:
 		return Timestamp{t.In(tz)}, true, nil
+	case *Tzinfo:
+		if tz.Location != nil {
+			return Timestamp{t.In(tz.Location)}, true, nil
+		}
 	}
 	return nil, false, nil
 }

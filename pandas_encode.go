@@ -15,8 +15,15 @@ import (
 
 // ndarrayBackedChecksum is the checksum pandas 1.5's pickles pass
 // __pyx_unpickle_NDArrayBacked (Cython's hash of the class's fields), which
-// that function checks before anything else.
+// that function checks before anything else: the first 7 hex digits of
+// the md5 of its member names, "_dtype _ndarray". Cython 3, which builds
+// pandas 2.1 and later, accepts the md5, sha256 and sha1 ones, and writes
+// the first of its list.
 const ndarrayBackedChecksum = 223698104
+
+// ndarrayBackedChecksums are the checksums Cython 3 accepts: md5, sha256
+// and sha1 (TestNDArrayBackedChecksums derives them).
+var ndarrayBackedChecksums = map[int64]bool{ndarrayBackedChecksum: true, 82904607: true, 191083838: true}
 
 // pandasFlags is NDFrame's state beside its block manager.
 func pandasFrameState(mgr *Object, typ string, metadata []any) (*Dict, error) {
@@ -94,8 +101,10 @@ func (df *DataFrame) rowIndex() (*Index, error) {
 	return &Index{Type: "RangeIndex", Stop: int64(n), Step: 1}, nil
 }
 
-// labelIndex is an Index of labels: int64 labels (what pandas 1.5 calls an
-// Int64Index), or objects (none, too, as pandas' empty Index).
+// labelIndex is an Index of labels: int64 labels, or objects (none, too,
+// as pandas' empty Index). Int labels are written as the class Index, which
+// pandas 1.5 makes an Int64Index of and pandas 2, which has no Int64Index,
+// an Index of int64.
 func labelIndex(labels []any) (*Index, error) {
 	if len(labels) == 0 {
 		return &Index{Type: "Index", Values: objectArray(labels)}, nil
@@ -109,7 +118,7 @@ func labelIndex(labels []any) (*Index, error) {
 		ints[i] = x
 	}
 	a, err := NewNDArray(ints)
-	return &Index{Type: "Int64Index", Values: a}, err
+	return &Index{Type: "Index", Values: a}, err
 }
 
 // objectArray is a 1-d object array of vals.
@@ -119,19 +128,22 @@ func objectArray(vals []any) *NDArray {
 
 // columnBlock is _unpickle_block(values, placement, ndim) for one column of
 // n values; a numpy column is a (1, n) array in a DataFrame.
-func columnBlock(values any, j, n, ndim int) (*Object, error) {
+func columnBlock(values any, j, n, ndim int) (o *Object, err error) {
 	if k, err := valuesLen(values); err != nil || k != n {
 		return nil, fmt.Errorf("pickle: pandas values are a %s of %d items for %d rows: %w", typeName(values), k, n, ErrUnsupported)
 	}
-	if a, ok := values.(*NDArray); ok {
-		if len(a.Shape) != 1 {
-			return nil, fmt.Errorf("pickle: pandas column of shape %v, not 1-d: %w", a.Shape, ErrUnsupported)
+	switch a := values.(type) {
+	case *NDArray:
+		if values, err = blockShape(a, n, ndim); err != nil {
+			return nil, err
 		}
-		if ndim == 2 {
-			b := *a
-			b.Shape = []int{1, n}
-			values = &b
+	case *DatetimeArray:
+		// pandas 1.5 keeps a time zone aware column as a 2-d DatetimeArray.
+		d := *a
+		if d.Values, err = blockShape(a.Values, n, ndim); err != nil {
+			return nil, err
 		}
+		values = &d
 	}
 	// A DataFrame's block holds column j; a Series' holds its n rows.
 	stop := int64(j + 1)
@@ -140,6 +152,55 @@ func columnBlock(values any, j, n, ndim int) (*Object, error) {
 	}
 	slice := &Object{Class: globalSlice, Kind: CallReduce, Args: Tuple{int64(j), stop, int64(1)}}
 	return &Object{Class: globalUnpickleBlock, Kind: CallReduce, Args: Tuple{values, slice, int64(ndim)}}, nil
+}
+
+// blockShape is a 1-d array as a block of ndim dimensions holds it: (1, n)
+// in a DataFrame's.
+func blockShape(a *NDArray, n, ndim int) (*NDArray, error) {
+	if len(a.Shape) != 1 {
+		return nil, fmt.Errorf("pickle: pandas column of shape %v, not 1-d: %w", a.Shape, ErrUnsupported)
+	}
+	if ndim == 1 {
+		return a, nil
+	}
+	b := *a
+	b.Shape = []int{1, n}
+	return &b, nil
+}
+
+// reduceAt: a DatetimeArray or TimedeltaArray is NDArrayBacked's unpickler
+// and BUILD of (dtype, values, {"_freq": freq}), as pandas 1.5 writes one.
+func (d *DatetimeArray) reduceAt() (*Object, any, error) {
+	if d.Values == nil || d.Values.Dtype.Kind != 'M' && d.Values.Dtype.Kind != 'm' {
+		return nil, nil, unsupported("pandas datetime array without datetime64 or timedelta64 values")
+	}
+	cls := globalDatetimeArray
+	if d.Values.Dtype.Kind == 'm' {
+		cls = globalTimedeltaArray
+	}
+	dtype := d.Dtype
+	if dtype == nil {
+		dt := d.Values.Dtype
+		dtype = &dt
+	}
+	attrs, err := dictFromItems([]DictItem{{Key: "_freq", Value: d.Freq}})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &Object{
+		Class: globalNDArrayBacked, Kind: CallReduce, Args: Tuple{cls, int64(ndarrayBackedChecksum), nil},
+		State: Tuple{dtype, d.Values, attrs}, HasState: true,
+	}, d, nil
+}
+
+// reduceAt: a DatetimeTZDtype is its class's NEWOBJ and BUILD of {"unit",
+// "tz"}.
+func (d *DatetimeTZDtype) reduceAt() (*Object, any, error) {
+	state, err := dictFromItems([]DictItem{{Key: "unit", Value: d.Unit}, {Key: "tz", Value: d.TZ}})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &Object{Class: globalDatetimeTZDtype, Kind: CallNewObj, Args: Tuple{}, State: state, HasState: true}, d, nil
 }
 
 // reduceAt: a Series is Series.__new__ and BUILD of its state, around a
@@ -220,7 +281,8 @@ func (c *Categorical) reduceAt() (*Object, any, error) {
 }
 
 // reduceAt: a Timestamp is _unpickle_timestamp(nanoseconds, None, tz, 10),
-// tz None when naive (10 is pandas' nanosecond resolution).
+// tz None when naive, a datetime.timezone when fixed, a zoneinfo.ZoneInfo
+// otherwise (10 is pandas' nanosecond resolution).
 func (t Timestamp) reduceAt() (*Object, any, error) {
 	ns := t.UnixNano()
 	if !time.Unix(0, ns).Equal(t.Time) {
@@ -229,6 +291,11 @@ func (t Timestamp) reduceAt() (*Object, any, error) {
 	var tz any
 	if loc := t.Location(); loc != Naive {
 		tz = loc
+		if _, _, fixed := fixedZone(loc); !fixed {
+			// A zone of the IANA database: zoneinfo's, which pandas
+			// reads, rather than datetime.timezone's fixed offset.
+			tz = zoneInfoOf(loc.String())
+		}
 	}
 	return &Object{Class: globalPandasTimestamp, Kind: CallReduce, Args: Tuple{ns, nil, tz, int64(10)}}, nil, nil
 }

@@ -38,6 +38,24 @@ func TestPandasHostile(t *testing.T) {
 	}
 	frameState, err := dictFromItems([]DictItem{{Key: "_typ", Value: "dataframe"}})
 	require.NoError(t, err)
+	newObj := func(class Global, items ...DictItem) *Object {
+		d, err := dictFromItems(items)
+		require.NoError(t, err)
+		return &Object{Class: class, Kind: CallNewObj, Args: Tuple{}, State: d, HasState: true}
+	}
+	mask := func(vals ...bool) *NDArray {
+		a, err := NewNDArray(vals)
+		require.NoError(t, err)
+		return a
+	}
+	datetimes, err := NewNDArray([]int64{1, 2})
+	require.NoError(t, err)
+	datetimes.Dtype = Dtype{Kind: 'M', Order: '<', Size: 8, Unit: "ns", Count: 1}
+	tzArray := func(unit string) *Object {
+		dtype := newObj(globalDatetimeTZDtype, DictItem{Key: "unit", Value: unit}, DictItem{Key: "tz", Value: &Tzinfo{Class: "pytz.UTC"}})
+		return &Object{Class: globalNDArrayBacked, Kind: CallReduce, Args: Tuple{globalDatetimeArray, int64(ndarrayBackedChecksum), nil},
+			State: Tuple{dtype, datetimes, NewDict(0)}, HasState: true}
+	}
 	tests := []struct {
 		name  string
 		value any
@@ -53,6 +71,11 @@ func TestPandasHostile(t *testing.T) {
 		{"values longer than the index", series(i8(1, 2, 3), rangeIndex(0, 2, 1), Tuple{int64(0), int64(2), int64(1)}), new(any), ErrMalformed, "shape [3]"},
 		{"DataFrame without a block manager", &Object{Class: globalDataFrame, Kind: CallNewObj, Args: Tuple{}, State: frameState, HasState: true}, new(any), ErrUnsupported, "block manager"},
 		{"Timestamp at an unknown resolution", &Object{Class: globalPandasTimestamp, Kind: CallReduce, Args: Tuple{int64(1), nil, nil, int64(3)}}, new(any), ErrMalformed, "resolution"},
+		{"masked array shorter mask", newObj(globalIntegerArray, DictItem{Key: "_data", Value: i8(1, 2)}, DictItem{Key: "_mask", Value: mask(false)}), new(any), ErrMalformed, "mask"},
+		{"masked array of objects", newObj(globalIntegerArray, DictItem{Key: "_data", Value: objects}, DictItem{Key: "_mask", Value: mask(false, true)}), new(any), ErrMalformed, "mask"},
+		{"DatetimeTZDtype without a unit", tzArray("parsecs"), new(any), ErrMalformed, "unit"},
+		{"tz-aware values in another unit", tzArray("s"), new(any), ErrMalformed, "holds <M8[ns] values"},
+		{"NDArrayBacked checksum Cython refuses", &Object{Class: globalNDArrayBacked, Kind: CallReduce, Args: Tuple{globalCategorical, int64(12345), nil}}, new(any), ErrMalformed, "checksum"},
 		{"Timedelta beyond a Duration", &Object{Class: globalPandasTimedelta, Kind: CallReduce, Args: Tuple{int64(1) << 62, int64(7)}}, new(any), ErrMalformed, "time.Duration"},
 	}
 	for _, tc := range tests {

@@ -81,10 +81,22 @@ type CategoricalDtype struct {
 type DatetimeArray struct {
 	Values *NDArray
 	// Dtype is the array's dtype as pandas pickled it: a *Dtype, or a
-	// symbolic DatetimeTZDtype for a time zone aware array.
+	// *DatetimeTZDtype for a time zone aware array.
 	Dtype any
 	// Freq is the frequency pandas kept, or nil.
 	Freq any
+}
+
+// DatetimeTZDtype is pandas' dtype of time zone aware times:
+// datetime64[Unit, TZ]. A column of this dtype is a *DatetimeArray whose
+// Values hold the instants as UTC datetime64 (what pandas stores);
+// ValuesOf gives them in the zone's Location.
+type DatetimeTZDtype struct {
+	// Unit is numpy's unit of the values: "ns" in pandas 1.
+	Unit string
+	// TZ is the Python tzinfo: a *Tzinfo (pytz, zoneinfo, dateutil), or a
+	// *time.Location for a datetime.timezone.
+	TZ any
 }
 
 // Timestamp is a pandas.Timestamp: a time.Time to the nanosecond, whose

@@ -47,6 +47,12 @@ func valuesLen(v any) (int, error) {
 		return x.Len(), nil
 	case *Categorical:
 		return x.Codes.Len(), nil
+	case *DatetimeArray:
+		return x.Values.Len(), nil
+	case *MaskedArray:
+		return x.Values.Len(), nil
+	case *StringArray:
+		return x.Values.Len(), nil
 	}
 	return 0, fmt.Errorf("pickle: pandas values are a %s, not an array: %w", typeName(v), ErrUnsupported)
 }
@@ -111,7 +117,11 @@ func ValuesOf(values any) ([]any, error) {
 	case *NDArray:
 		return x.Values()
 	case *DatetimeArray:
-		return x.Values.Values()
+		return x.times()
+	case *MaskedArray:
+		return x.values()
+	case *StringArray:
+		return x.values()
 	case *Categorical:
 		cats, err := x.Categories.Labels()
 		if err != nil {
@@ -220,9 +230,10 @@ func (df *DataFrame) cells() (int, error) {
 	return n * len(df.Columns), err
 }
 
-func (s *Series) cells() (int, error)      { return valuesLen(s.Values) }
-func (ix *Index) cells() (int, error)      { return ix.Len() }
-func (c *Categorical) cells() (int, error) { return valuesLen(c) }
+func (s *Series) cells() (int, error)        { return valuesLen(s.Values) }
+func (ix *Index) cells() (int, error)        { return ix.Len() }
+func (c *Categorical) cells() (int, error)   { return valuesLen(c) }
+func (d *DatetimeArray) cells() (int, error) { return valuesLen(d) }
 
 // convertPandas stores a pandas value into a slice, array or map, a
 // Timestamp into a time.Time and a Timedelta into a time.Duration;
@@ -285,6 +296,55 @@ func (c *Categorical) unmarshalView(asMap bool) (any, error) {
 	return view(asMap, "a Categorical is a list of values", func() ([]any, error) { return ValuesOf(c) }, nil)
 }
 
+// unmarshalView: a DatetimeArray is a list of its times.
+func (d *DatetimeArray) unmarshalView(asMap bool) (any, error) {
+	return view(asMap, "a DatetimeArray is a list of times", d.times, nil)
+}
+
+// times returns the array's values; a time zone aware array's in its
+// zone's Location (UTC where Go has none).
+func (d *DatetimeArray) times() ([]any, error) {
+	vals, err := d.Values.Values()
+	tz, aware := d.Dtype.(*DatetimeTZDtype)
+	if err != nil || !aware {
+		return vals, err
+	}
+	loc := tz.Location()
+	for i, v := range vals {
+		if t, ok := v.(time.Time); ok {
+			vals[i] = t.In(loc)
+		}
+	}
+	return vals, nil
+}
+
+// Location is the Go zone of the dtype's tz: time.UTC where Go has none
+// (see Tzinfo.Location).
+func (d *DatetimeTZDtype) Location() *time.Location {
+	switch tz := d.TZ.(type) {
+	case *time.Location:
+		return tz
+	case *Tzinfo:
+		if tz.Location != nil {
+			return tz.Location
+		}
+	}
+	return time.UTC
+}
+
+// String is str(dtype) in pandas: "datetime64[ns, UTC]",
+// "datetime64[ns, Europe/Berlin]".
+func (d *DatetimeTZDtype) String() string {
+	var tz string
+	switch x := d.TZ.(type) {
+	case *time.Location:
+		tz = pyTimezoneName(x)
+	case *Tzinfo:
+		tz = x.String()
+	}
+	return "datetime64[" + d.Unit + ", " + tz + "]"
+}
+
 // view returns list's items as a *List, or dict's as a *Dict when asMap;
 // without a dict, asMap is an error that says why (notMap).
 func view(asMap bool, notMap string, list func() ([]any, error), dict func() ([]DictItem, error)) (any, error) {
@@ -320,7 +380,14 @@ func DtypeName(values any) string {
 	switch x := values.(type) {
 	case *Categorical:
 		return "category"
+	case *MaskedArray:
+		return x.dtypeName()
+	case *StringArray:
+		return x.Dtype.String()
 	case *DatetimeArray:
+		if tz, ok := x.Dtype.(*DatetimeTZDtype); ok {
+			return tz.String()
+		}
 		return DtypeName(x.Values)
 	case *NDArray:
 		d := x.Dtype

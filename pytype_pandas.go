@@ -23,11 +23,34 @@ var (
 	globalNDArrayBacked      = Global{"pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked"}
 	globalCategorical        = Global{"pandas.core.arrays.categorical", "Categorical"}
 	globalCategoricalDtype   = Global{"pandas.core.dtypes.dtypes", "CategoricalDtype"}
+	globalDatetimeTZDtype    = Global{"pandas.core.dtypes.dtypes", "DatetimeTZDtype"}
 	globalDatetimeArray      = Global{"pandas.core.arrays.datetimes", "DatetimeArray"}
 	globalTimedeltaArray     = Global{"pandas.core.arrays.timedeltas", "TimedeltaArray"}
 	globalPandasTimestamp    = Global{"pandas._libs.tslibs.timestamps", "_unpickle_timestamp"}
 	globalPandasTimedelta    = Global{"pandas._libs.tslibs.timedeltas", "_timedelta_unpickle"}
 	globalNaT                = Global{"pandas._libs.tslibs.nattype", "__nat_unpickle"}
+)
+
+// pandas' nullable arrays and their dtypes (pandas_extension.go).
+var (
+	globalIntegerArray  = Global{"pandas.core.arrays.integer", "IntegerArray"}
+	globalFloatingArray = Global{"pandas.core.arrays.floating", "FloatingArray"}
+	globalBooleanArray  = Global{"pandas.core.arrays.boolean", "BooleanArray"}
+	globalBooleanDtype  = Global{"pandas.core.arrays.boolean", "BooleanDtype"}
+	// maskedDtypes are the dtypes a masked array's __dict__ may cache
+	// under "_dtype" (BooleanArray's always does): bare instances, kept
+	// symbolic; the values' dtype says the same.
+	maskedDtypes = []Global{
+		globalBooleanDtype,
+		{"pandas.core.arrays.integer", "Int8Dtype"}, {"pandas.core.arrays.integer", "Int16Dtype"},
+		{"pandas.core.arrays.integer", "Int32Dtype"}, {"pandas.core.arrays.integer", "Int64Dtype"},
+		{"pandas.core.arrays.integer", "UInt8Dtype"}, {"pandas.core.arrays.integer", "UInt16Dtype"},
+		{"pandas.core.arrays.integer", "UInt32Dtype"}, {"pandas.core.arrays.integer", "UInt64Dtype"},
+		{"pandas.core.arrays.floating", "Float32Dtype"}, {"pandas.core.arrays.floating", "Float64Dtype"},
+	}
+	globalStringArray = Global{"pandas.core.arrays.string_", "StringArray"}
+	globalStringDtype = Global{"pandas.core.arrays.string_", "StringDtype"}
+	globalPandasNA    = Global{"pandas._libs.missing", "NA"}
 )
 
 // indexClassList are the index classes _new_Index is given; Index.Type is
@@ -64,6 +87,7 @@ func init() {
 		name:    "pandas.DataFrame",
 		ctors:   []ctor{{global: globalDataFrame, build: buildDataFrame, notPlain: pandasClassNotPlain}},
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[*DataFrame]()},
 		byValue: true,
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
@@ -76,6 +100,7 @@ func init() {
 		name:    "pandas.Series",
 		ctors:   []ctor{{global: globalSeries, build: buildSeries, notPlain: pandasClassNotPlain}},
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[*Series]()},
 		byValue: true,
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
@@ -109,6 +134,7 @@ func init() {
 		name:    "pandas.Index",
 		ctors:   indexCtors,
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[*Index]()},
 		byValue: true,
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
@@ -124,6 +150,7 @@ func init() {
 			{global: globalCategorical, notPlain: pandasClassNotPlain},
 		},
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[*Categorical]()},
 		byValue: true,
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
@@ -140,6 +167,71 @@ func init() {
 		byValue: true,
 	})
 	registerType(&pyType{
+		name: "pandas.arrays.MaskedArray",
+		ctors: []ctor{
+			{global: globalIntegerArray, build: buildMaskedArray, notPlain: pandasClassNotPlain},
+			{global: globalFloatingArray, build: buildMaskedArray, notPlain: pandasClassNotPlain},
+			{global: globalBooleanArray, build: buildMaskedArray, notPlain: pandasClassNotPlain},
+		},
+		allowed: true,
+		goTypes: []reflect.Type{reflect.TypeFor[*MaskedArray]()},
+		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*MaskedArray).reduceAt()
+		},
+		plain:   pandasPlain(false),
+		hashKey: unhashable("MaskedArray"),
+	})
+	registerType(&pyType{
+		name:    "pandas.arrays.StringArray",
+		ctors:   []ctor{{global: globalStringArray, notPlain: pandasClassNotPlain}},
+		allowed: true,
+		goTypes: []reflect.Type{reflect.TypeFor[*StringArray]()},
+		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*StringArray).reduceAt()
+		},
+		plain:   pandasPlain(false),
+		hashKey: unhashable("StringArray"),
+	})
+	registerType(&pyType{
+		name:    "pandas.StringDtype",
+		ctors:   []ctor{{global: globalStringDtype, call: callStringDtype, build: buildStringDtype}},
+		allowed: true,
+		goTypes: []reflect.Type{reflect.TypeFor[*StringDtype]()},
+		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*StringDtype).reduceAt()
+		},
+	})
+	// A masked array's state may name its dtype (maskedDtypes); pandas.NA
+	// is a missing value in a StringArray's objects.
+	var maskedDtypeCtors []ctor
+	for _, g := range maskedDtypes {
+		maskedDtypeCtors = append(maskedDtypeCtors, ctor{global: g, notPlain: pandasClassNotPlain})
+	}
+	registerType(&pyType{
+		name:    "pandas.BaseMaskedDtype",
+		ctors:   maskedDtypeCtors,
+		allowed: true,
+	})
+	registerType(&pyType{
+		name:    "pandas.NA",
+		ctors:   []ctor{{global: globalPandasNA, notPlain: pandasClassNotPlain}},
+		allowed: true,
+	})
+	registerType(&pyType{
+		name:    "pandas.DatetimeTZDtype",
+		ctors:   []ctor{{global: globalDatetimeTZDtype, build: buildDatetimeTZDtype, notPlain: pandasClassNotPlain}},
+		allowed: true,
+		goTypes: []reflect.Type{reflect.TypeFor[*DatetimeTZDtype]()},
+		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*DatetimeTZDtype).reduceAt()
+		},
+		hashKey: unhashable("DatetimeTZDtype"),
+	})
+	registerType(&pyType{
 		name: "pandas.arrays.DatetimeArray",
 		ctors: []ctor{
 			{global: globalDatetimeArray, notPlain: pandasClassNotPlain},
@@ -148,6 +240,10 @@ func init() {
 		allowed: true,
 		goTypes: []reflect.Type{reflect.TypeFor[*DatetimeArray]()},
 		byValue: true,
+		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
+			return v.(*DatetimeArray).reduceAt()
+		},
+		plain:   pandasPlain(false),
 		hashKey: unhashable("DatetimeArray"),
 	})
 	// A Timestamp and a Timedelta equal and hash as the datetime and
@@ -156,6 +252,7 @@ func init() {
 		name:    "pandas.Timestamp",
 		ctors:   []ctor{{global: globalPandasTimestamp, call: callPandasTimestamp}},
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[Timestamp]()},
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
 			return v.(Timestamp).reduceAt()
@@ -170,6 +267,7 @@ func init() {
 		name:    "pandas.Timedelta",
 		ctors:   []ctor{{global: globalPandasTimedelta, call: callPandasTimedelta}},
 		allowed: true,
+		repr:    pandasRepr,
 		goTypes: []reflect.Type{reflect.TypeFor[Timedelta]()},
 		reduce: func(v any, _ int, _ bool) (*Object, any, error) {
 			return v.(Timedelta).reduceAt()

@@ -109,6 +109,16 @@ NO_SAMPLES = {
     "pandas.Timedelta": "see pandas.DataFrame",
     "pandas.NaT": "see pandas.DataFrame",
     "pandas.core.internals.managers.BlockManager": "see pandas.DataFrame",
+    "pandas.DatetimeTZDtype": "see pandas.DataFrame (frame_tz, series_tz, index_datetime_tz)",
+    "pandas.arrays.MaskedArray": "see pandas.DataFrame (frame_nullable)",
+    "pandas.arrays.StringArray": "see pandas.DataFrame (frame_nullable, series_string)",
+    "pandas.StringDtype": "see pandas.DataFrame (frame_nullable, series_string)",
+    "pandas.BaseMaskedDtype": "see pandas.DataFrame (frame_nullable)",
+    "pandas.NA": "see pandas.DataFrame (series_string)",
+    "tzinfo": "pytz's, zoneinfo's and dateutil's zones, sampled inside pandas' tz-aware "
+              "values by testdata/gen_pandas.py (frame_tz has each kind); Marshal writes "
+              "zoneinfo's getattr(ZoneInfo, '_unpickle') as one global, not byte for byte",
+    "dateutil.tz._ttinfo": "exists only in a dateutil tzfile's state; see tzinfo",
 }
 
 

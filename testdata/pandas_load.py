@@ -6,12 +6,14 @@ name to "ok" or what differs.
 
 CASES is a JSON list of {name, pickle (base64, what Go wrote), and either
 want (base64, a pickle pandas wrote) or want_expr (a Python expression
-building the value, with pd, np and nan in scope)}.
+building the value, with pd, np, nan, datetime and zoneinfo in scope)}.
 """
 import base64
+import datetime
 import json
 import pickle
 import sys
+import zoneinfo
 
 import numpy as np
 import pandas as pd
@@ -45,7 +47,8 @@ def main():
             if 'want' in case:
                 want = pickle.loads(base64.b64decode(case['want']))
             else:
-                want = eval(case['want_expr'], {'pd': pd, 'np': np, 'nan': float('nan')})
+                want = eval(case['want_expr'], {'pd': pd, 'np': np, 'nan': float('nan'),
+                                                 'datetime': datetime, 'zoneinfo': zoneinfo})
             out[case['name']] = differs(got, want) or 'ok'
         except Exception as e:  # reported per case, as the test wants
             out[case['name']] = 'error: %r' % (e,)
