@@ -1,6 +1,6 @@
 """Times CPython's pickle.loads and pickle.dumps on corpus files.
 
-    python3 bench/pytime.py [-reps N] [-budget SECONDS] DIR FILE...
+    python3 bench/pytime.py [-reps N] [-budget SECONDS] [-gc off] [-no-tracemalloc] DIR FILE...
 
 For each file, read into memory first: loads, then dumps of what loads
 returned (at the file's protocol), each up to REPS times with the cyclic
@@ -12,6 +12,11 @@ whole object graph alive costs more than most dumps runs, and dumps makes no
 cyclic garbage); the previous run's result is freed outside the timed region.
 Then, once, tracemalloc measures the object graph loads builds (the memory
 still traced after loads returns) and the peak during loads.
+
+-gc off measures with the collector off only, and -no-tracemalloc leaves out
+the memory: what runbench asks for when it runs this again with CPython's
+freed memory kept in the process (PYTHONMALLOC=malloc and glibc's malloc
+settings, in its environment).
 
 Prints one JSON object per file on stdout.
 """
@@ -41,10 +46,16 @@ def timed(fn, reps, budget, collect_each):
 
 
 def main(argv):
-    reps, budget = 7, 1e9
-    while argv[:1] in (['-reps'], ['-budget']):
+    reps, budget, modes, memory = 7, 1e9, ('off', 'on'), True
+    while argv[:1] in (['-reps'], ['-budget'], ['-gc'], ['-no-tracemalloc']):
+        if argv[0] == '-no-tracemalloc':
+            memory = False
+            argv = argv[1:]
+            continue
         if argv[0] == '-reps':
             reps = int(argv[1])
+        elif argv[0] == '-gc':
+            modes = tuple(argv[1].split(','))
         else:
             budget = float(argv[1])
         argv = argv[2:]
@@ -56,18 +67,21 @@ def main(argv):
         res = {'file': name, 'size': len(data), 'reps': reps,
                'python': sys.version.split()[0]}
         # loads first, with nothing else alive; then dumps of one result.
-        for mode in ('off', 'on'):
+        for mode in modes:
             (gc.disable if mode == 'off' else gc.enable)()
             res[f'loads_gc_{mode}_ns'], res[f'loads_gc_{mode}_all'] = timed(
                 lambda: pickle.loads(data), reps, budget, True)
         obj = pickle.loads(data)
-        for mode in ('off', 'on'):
+        for mode in modes:
             (gc.disable if mode == 'off' else gc.enable)()
             res[f'dumps_gc_{mode}_ns'], res[f'dumps_gc_{mode}_all'] = timed(
                 lambda: pickle.dumps(obj, protocol=proto), reps, budget, False)
         gc.enable()
         del obj
         gc.collect()
+        if not memory:
+            print(json.dumps(res), flush=True)
+            continue
         tracemalloc.start()
         obj = pickle.loads(data)
         current, peak = tracemalloc.get_traced_memory()
