@@ -47,10 +47,12 @@ type pyResult struct {
 	Python       string  `json:"python"`
 	LoadsOff     float64 `json:"loads_gc_off_ns"`
 	LoadsOffAll  []int64 `json:"loads_gc_off_all"`
+	LoadsOffFlt  []int64 `json:"loads_gc_off_faults"` // minor page faults of each run
 	LoadsOn      float64 `json:"loads_gc_on_ns"`
 	LoadsOnAll   []int64 `json:"loads_gc_on_all"`
 	DumpsOff     float64 `json:"dumps_gc_off_ns"`
 	DumpsOffAll  []int64 `json:"dumps_gc_off_all"`
+	DumpsOffFlt  []int64 `json:"dumps_gc_off_faults"`
 	DumpsOn      float64 `json:"dumps_gc_on_ns"`
 	DumpsOnAll   []int64 `json:"dumps_gc_on_all"`
 	GraphBytes   int64   `json:"graph_bytes"`
@@ -179,7 +181,8 @@ func main() {
 			return
 		}
 		fr.PyKept = r
-		logf("  %-16s loads %7.1f MB/s, dumps %7.1f MB/s (gc off, memory kept)", r.File, mbps(r.Size, int64(r.LoadsOff)), mbps(r.Size, int64(r.DumpsOff)))
+		logf("  %-16s loads %7.1f MB/s, dumps %7.1f MB/s (gc off, memory kept); page faults a loads %s, kept %s", r.File, mbps(r.Size, int64(r.LoadsOff)), mbps(r.Size, int64(r.DumpsOff)),
+			faultsOf(fr.Py), faultsOf(r))
 	}
 	if err := runPython(py, *corpusDir, pyFiles, *reps, keptMemoryEnv, gotKept, "-gc", "off", "-no-tracemalloc"); err != nil {
 		fatalf("%v", err)
@@ -358,6 +361,14 @@ func ensureCorpus(py, dir string, logf func(string, ...any)) (*manifest, error) 
 		return nil, fmt.Errorf("corpus still unusable after generating it: %s", why)
 	}
 	return m, nil
+}
+
+// faultsOf is the median of the page faults of r's loads runs (gc off).
+func faultsOf(r *pyResult) string {
+	if r == nil || len(r.LoadsOffFlt) == 0 {
+		return "—"
+	}
+	return humanCount(uint64(median(r.LoadsOffFlt)))
 }
 
 // runPython runs pytime.py over the files, with env added to this process's
