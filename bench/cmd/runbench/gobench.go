@@ -40,9 +40,9 @@ func goResults(f corpusFile, data []byte, reps, peerReps int, logf func(string, 
 	add := func(r result) {
 		out = append(out, r)
 		if r.Err != "" {
-			logf("    %-22s FAILED: %s", r.Impl, short(r.Err, 200))
+			logf("    %-28s FAILED: %s", r.Impl, short(r.Err, 200))
 		} else {
-			logf("    %-22s %9.1f MB/s  (%d runs)", r.Impl, mbps(len(data), r.Ns), len(r.Runs))
+			logf("    %-28s %9.1f MB/s  (%d runs)", r.Impl, mbps(len(data), r.Ns), len(r.Runs))
 		}
 	}
 	proto := f.Protocol
