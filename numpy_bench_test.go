@@ -32,6 +32,20 @@ func BenchmarkNumpyFloat64(b *testing.B) {
 				}
 			}
 		})
+		b.Run(name+"/into_reused_float64s", func(b *testing.B) {
+			// The slice of the run before: Unmarshal reuses its memory.
+			var out []float64
+			if err := Unmarshal(data, &out); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(a.Data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := Unmarshal(data, &out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(name+"/into_ndarray", func(b *testing.B) {
 			b.SetBytes(int64(len(a.Data)))
 			b.ReportAllocs()
@@ -48,6 +62,30 @@ func BenchmarkNumpyFloat64(b *testing.B) {
 			for b.Loop() {
 				var out *NDArray
 				if err := Unmarshal(data, &out, ShareInput()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// From a []float64: NewNDArray copies it, then Marshal; a view is
+		// copied by Marshal alone.
+		b.Run(name+"/encode_float64s_new", func(b *testing.B) {
+			b.SetBytes(int64(len(a.Data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				na, err := NewNDArray(vals)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Marshal(na, Protocol(proto)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/encode_float64s_view", func(b *testing.B) {
+			b.SetBytes(int64(len(a.Data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Marshal(NDArrayView(vals), Protocol(proto)); err != nil {
 					b.Fatal(err)
 				}
 			}

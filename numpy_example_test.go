@@ -46,3 +46,26 @@ func ExampleNewNDArray() {
 	fmt.Println(back.Dtype, back.Shape, len(data))
 	// Output: <f8 [2 3] 176
 }
+
+// A []float64 written for numpy without copying it first: the array views
+// the slice, so a change to the slice shows in it.
+func ExampleNDArrayView() {
+	xs := []float64{1.5, 2.5, 3.5}
+	a := pickle.NDArrayView(xs)
+	xs[0] = -1
+	fmt.Println(a.Dtype, a.Shape)
+	fmt.Println(a.Float64s())
+	data, err := pickle.Marshal(a, pickle.Protocol(5))
+	if err != nil {
+		panic(err)
+	}
+	var back []float64
+	if err := pickle.Unmarshal(data, &back); err != nil {
+		panic(err)
+	}
+	fmt.Println(back)
+	// Output:
+	// <f8 [3]
+	// [-1 2.5 3.5] <nil>
+	// [-1 2.5 3.5]
+}

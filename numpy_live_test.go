@@ -46,6 +46,11 @@ func TestNumpyLiveLoad(t *testing.T) {
 		require.NoError(t, err, name)
 		arrays[name] = a
 	}
+	// Views of Go slices, which Marshal writes without NewNDArray's copy.
+	arrays["view_f64"] = NDArrayView([]float64{1.5, -0.0, 1e308})
+	arrays["view_i32"] = NDArrayView([]int32{-1 << 31, 7})
+	arrays["view_bools"] = NDArrayView([]bool{false, true})
+	arrays["view_c64"] = NDArrayView([]complex64{1 - 2i})
 	// Decoded ones: Fortran order, big-endian, objects, scalars.
 	for _, fc := range []struct{ file, name string }{
 		{"f8.json", ">_2d_f_p2"}, {"i2.json", "<_3d_f_p5"}, {"O.json", "<_2d_f_p2"},

@@ -54,7 +54,7 @@ func (u *unmarshaler) fillDim(a *NDArray, dim, start int, memOf func(int) int, d
 			return &UnmarshalTypeError{Value: typeName(a), Type: t,
 				Err: fmt.Errorf("the array expands beyond the typed decoding budget: %w", ErrLimit)}
 		}
-		dst.Set(reflect.MakeSlice(t, n, n))
+		setLenZeroed(dst, n)
 	case reflect.Array:
 		if t.Len() != n {
 			return u.mismatch(a, dst, fmt.Errorf("%d items for an array of %d", n, t.Len()))
@@ -130,15 +130,15 @@ func (u *unmarshaler) fillFast(a *NDArray, start, n int, dst reflect.Value) (ok 
 	var v any
 	switch k := t.Elem().Kind(); {
 	case k == reflect.Float64 && a.Dtype.Kind == 'f' && size == 8 && !a.Dtype.BigEndian():
-		v = littleFloat64s(data) // the commonest array of all, inlined
+		v = littleFloat64s(reusedOrNew[float64](dst, n), data) // the commonest array of all, inlined
 	case k == reflect.Float64 && a.Dtype.Kind == 'f' && size == 8:
-		v = decodeWords(data, true, math.Float64frombits)
+		v = decodeWords(reusedOrNew[float64](dst, n), data, true, math.Float64frombits)
 	case k == reflect.Float32 && a.Dtype.Kind == 'f' && size == 4:
-		v = decodeWords(data, a.Dtype.BigEndian(), math.Float32frombits)
+		v = decodeWords(reusedOrNew[float32](dst, n), data, a.Dtype.BigEndian(), math.Float32frombits)
 	case k == reflect.Int64 && a.Dtype.Kind == 'i' && size == 8:
-		v = decodeWords(data, a.Dtype.BigEndian(), func(w uint64) int64 { return int64(w) })
+		v = decodeWords(reusedOrNew[int64](dst, n), data, a.Dtype.BigEndian(), func(w uint64) int64 { return int64(w) })
 	case k == reflect.Int32 && a.Dtype.Kind == 'i' && size == 4:
-		v = decodeWords(data, a.Dtype.BigEndian(), func(w uint32) int32 { return int32(w) })
+		v = decodeWords(reusedOrNew[int32](dst, n), data, a.Dtype.BigEndian(), func(w uint32) int32 { return int32(w) })
 	default:
 		return false, nil
 	}
@@ -146,9 +146,19 @@ func (u *unmarshaler) fillFast(a *NDArray, start, n int, dst reflect.Value) (ok 
 	return true, nil
 }
 
-// littleFloat64s decodes little-endian float64s.
-func littleFloat64s(data []byte) []float64 {
-	out := make([]float64, len(data)/8)
+// reusedOrNew returns the []T in dst with length n: its own backing array
+// when that holds n elements, as encoding/json reuses a slice, else a new
+// one. The caller overwrites every element.
+func reusedOrNew[T any](dst reflect.Value, n int) []T {
+	if dst.Cap() >= n && dst.Cap() > 0 {
+		return dst.Slice(0, n).Interface().([]T)
+	}
+	return make([]T, n)
+}
+
+// littleFloat64s decodes little-endian float64s into out, which has room
+// for them all.
+func littleFloat64s(out []float64, data []byte) []float64 {
 	for i := range out {
 		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
 	}
@@ -156,11 +166,10 @@ func littleFloat64s(data []byte) []float64 {
 }
 
 // decodeWords decodes data as words of W's size in the byte order given,
-// each turned into a T: one pass, one allocation.
-func decodeWords[W uint32 | uint64, T any](data []byte, bigEndian bool, conv func(W) T) []T {
+// each turned into a T, into out, which has room for them all: one pass.
+func decodeWords[W uint32 | uint64, T any](out []T, data []byte, bigEndian bool, conv func(W) T) []T {
 	var w W
 	size := int(reflect.TypeOf(w).Size())
-	out := make([]T, len(data)/size)
 	switch {
 	case size == 8 && bigEndian:
 		for i := range out {

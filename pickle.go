@@ -192,7 +192,10 @@ const (
 //	string               str (and a Python 2 str decoded as text), or a
 //	                     Decimal's text
 //	[]byte               bytes, bytearray
-//	slice, array         list, tuple, set, frozenset, deque
+//	slice, array         list, tuple, set, frozenset, deque; a numpy
+//	                     array. A slice with the capacity for all the
+//	                     items is reused, as encoding/json reuses one: its
+//	                     length set, its elements zeroed, then filled
 //	map                  dict, OrderedDict, defaultdict, Counter; None is a
 //	                     nil map. Keys converted (str, int, bool, float, and
 //	                     tuples into array or struct keys); in a key of

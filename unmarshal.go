@@ -402,13 +402,12 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 		if !ok {
 			return u.mismatch(src, dst, nil)
 		}
-		s := reflect.MakeSlice(t, len(items), len(items))
+		setLenZeroed(dst, len(items))
 		for i, it := range items {
-			if err := u.convert(it, s.Index(i)); err != nil {
+			if err := u.convert(it, dst.Index(i)); err != nil {
 				return u.atIndex(err, i)
 			}
 		}
-		dst.Set(s)
 		return nil
 	case reflect.Array:
 		items, ok := sequenceItems(src)
@@ -798,4 +797,17 @@ func (u *unmarshaler) replaceValues(d *Dict) error {
 		d.items[i].Value = nv
 	}
 	return nil
+}
+
+// setLenZeroed makes the slice dst hold n zero elements: in its own backing
+// array when that has room for them, as encoding/json reuses a slice, else
+// in a new one. Unlike encoding/json, the reused elements are zeroed first,
+// so that what is decoded into them is what a new slice would get.
+func setLenZeroed(dst reflect.Value, n int) {
+	if dst.Cap() >= n && dst.Cap() > 0 {
+		dst.SetLen(n)
+		dst.Clear()
+		return
+	}
+	dst.Set(reflect.MakeSlice(dst.Type(), n, n))
 }

@@ -47,10 +47,12 @@ type pyResult struct {
 	Python       string  `json:"python"`
 	LoadsOff     float64 `json:"loads_gc_off_ns"`
 	LoadsOffAll  []int64 `json:"loads_gc_off_all"`
+	LoadsOffFlt  []int64 `json:"loads_gc_off_faults"` // minor page faults of each run
 	LoadsOn      float64 `json:"loads_gc_on_ns"`
 	LoadsOnAll   []int64 `json:"loads_gc_on_all"`
 	DumpsOff     float64 `json:"dumps_gc_off_ns"`
 	DumpsOffAll  []int64 `json:"dumps_gc_off_all"`
+	DumpsOffFlt  []int64 `json:"dumps_gc_off_faults"`
 	DumpsOn      float64 `json:"dumps_gc_on_ns"`
 	DumpsOnAll   []int64 `json:"dumps_gc_on_all"`
 	GraphBytes   int64   `json:"graph_bytes"`
@@ -60,10 +62,11 @@ type pyResult struct {
 
 // fileResults is everything measured on one corpus file.
 type fileResults struct {
-	File corpusFile
-	Py   *pyResult
-	Go   []result
-	Mem  []memResult
+	File   corpusFile
+	Py     *pyResult
+	PyKept *pyResult // gc off only, with keptMemoryEnv
+	Go     []result
+	Mem    []memResult
 }
 
 func main() {
@@ -161,13 +164,40 @@ func main() {
 			mbps(r.Size, int64(r.LoadsOff)), mbps(r.Size, int64(r.LoadsOn)), mbps(r.Size, int64(r.DumpsOff)), mbps(r.Size, int64(r.DumpsOn)))
 	}
 	pyFiles := files[:len(files)-len(npFiles)]
-	if err := runPython(py, *corpusDir, pyFiles, *reps, gotPy); err != nil {
+	if err := runPython(py, *corpusDir, pyFiles, *reps, nil, gotPy); err != nil {
 		fatalf("%v", err)
 	}
 	if len(npFiles) > 0 {
-		if err := runPython(*numpyPy, *corpusDir, npFiles, *reps, gotPy); err != nil {
+		if err := runPython(*numpyPy, *corpusDir, npFiles, *reps, nil, gotPy); err != nil {
 			fatalf("%v", err)
 		}
+	}
+	// Again with the memory CPython frees kept in its process, as Go's heap
+	// keeps its own: gc off only, and no tracemalloc, to keep the run short.
+	logf("CPython with its freed memory kept (%s): loads and dumps, gc off", strings.Join(keptMemoryEnv, " "))
+	gotKept := func(r *pyResult) {
+		fr := byName[r.File]
+		if fr == nil {
+			return
+		}
+		fr.PyKept = r
+		logf("  %-16s loads %7.1f MB/s, dumps %7.1f MB/s (gc off, memory kept); page faults a loads %s, kept %s", r.File, mbps(r.Size, int64(r.LoadsOff)), mbps(r.Size, int64(r.DumpsOff)),
+			faultsOf(fr.Py), faultsOf(r))
+	}
+	if err := runPython(py, *corpusDir, pyFiles, *reps, keptMemoryEnv, gotKept, "-gc", "off", "-no-tracemalloc"); err != nil {
+		fatalf("%v", err)
+	}
+	if len(npFiles) > 0 {
+		if err := runPython(*numpyPy, *corpusDir, npFiles, *reps, keptMemoryEnv, gotKept, "-gc", "off", "-no-tracemalloc"); err != nil {
+			fatalf("%v", err)
+		}
+	}
+	logf("the cost of touching fresh memory: zeroing %s in Go and in CPython, %d runs each", human(touchBytes), touchReps)
+	touch := measureTouch(py, "pytouch.py")
+	if touch.Err != "" {
+		logf("  FAILED: %s", touch.Err)
+	} else {
+		logf("  Go %.0f MB/s fresh, %.0f warm; CPython %.0f MB/s fresh, %.0f with memory kept", mbps(touchBytes, touch.GoFresh), mbps(touchBytes, touch.GoWarm), mbps(touchBytes, touch.PyFresh), mbps(touchBytes, touch.PyKept))
 	}
 
 	logf("Go: up to %d runs per measurement (og-rek and gopickle: %d), fewer (at least %d) past %v in all", *reps, *peerReps, minReps, budget)
@@ -207,6 +237,7 @@ func main() {
 		OtherCore: otherCores,
 		Append:    appendRes,
 		Torch:     torchRes,
+		Touch:     touch,
 	}
 	tables := rep.tables()
 	fmt.Print(tables)
@@ -332,13 +363,24 @@ func ensureCorpus(py, dir string, logf func(string, ...any)) (*manifest, error) 
 	return m, nil
 }
 
-// runPython runs pytime.py over the files, handing each result to got.
-func runPython(py, dir string, files []corpusFile, reps int, got func(*pyResult)) error {
-	args := []string{"pytime.py", "-reps", strconv.Itoa(reps), "-budget", strconv.FormatFloat(budget.Seconds(), 'f', -1, 64), dir}
+// faultsOf is the median of the page faults of r's loads runs (gc off).
+func faultsOf(r *pyResult) string {
+	if r == nil || len(r.LoadsOffFlt) == 0 {
+		return "—"
+	}
+	return humanCount(uint64(median(r.LoadsOffFlt)))
+}
+
+// runPython runs pytime.py over the files, with env added to this process's
+// environment and flags before the files, handing each result to got.
+func runPython(py, dir string, files []corpusFile, reps int, env []string, got func(*pyResult), flags ...string) error {
+	args := []string{"pytime.py", "-reps", strconv.Itoa(reps), "-budget", strconv.FormatFloat(budget.Seconds(), 'f', -1, 64)}
+	args = append(append(args, flags...), dir)
 	for _, f := range files {
 		args = append(args, f.File)
 	}
 	cmd := exec.Command(py, args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -69,8 +69,9 @@ var typedTargets = map[string]struct {
 	"nested":  {"Node (recursive struct)", func() any { return new(Node) }, nil},
 	"intkeys": {"struct{map[int64]float64; map[XY]string}", func() any { return new(IntKeys) }, nil},
 	// A []float64 marshals as a list: back to a numpy array, it goes
-	// through NewNDArray, as a Go program writing for numpy would.
-	"numpy": {"[]float64", func() any { return new([]float64) }, func(v any) (any, error) { return pickle.NewNDArray(v) }},
+	// through NDArrayView, which a Go program writing for numpy would use
+	// (NewNDArray would copy the floats first).
+	"numpy": {"[]float64", func() any { return new([]float64) }, func(v any) (any, error) { return pickle.NDArrayView(v.([]float64)), nil }},
 }
 
 // deref returns what the pointer p points to, for Marshal.

@@ -16,20 +16,23 @@ func (rep *report) svg() string {
 			p4 = append(p4, fr)
 		}
 	}
+	// Labels are short: a panel's legend is one line of at most the width.
 	type series struct {
 		impl, label, color string
 	}
 	decode := []series{
-		{implCPyLoads, "CPython loads (gc off)", "#4c72b0"},
-		{implCPyLoadsG, "CPython loads (gc on)", "#a6bddb"},
+		{implCPyLoads, "CPython gc off", "#4c72b0"},
+		{implCPyLoadsK, "CPython gc off, kept", "#27406b"},
+		{implCPyLoadsG, "CPython gc on", "#a6bddb"},
 		{implAny, "pickle → any", "#dd8452"},
 		{implTyped, "pickle → typed", "#f2b880"},
 		{implOgrek, "og-rek", "#55a868"},
 		{implGopickle, "gopickle", "#8172b3"},
 	}
 	encode := []series{
-		{implCPyDumps, "CPython dumps (gc off)", "#4c72b0"},
-		{implCPyDumpsG, "CPython dumps (gc on)", "#a6bddb"},
+		{implCPyDumps, "CPython gc off", "#4c72b0"},
+		{implCPyDumpsK, "CPython gc off, kept", "#27406b"},
+		{implCPyDumpsG, "CPython gc on", "#a6bddb"},
 		{implEncAny, "pickle ← any", "#dd8452"},
 		{implEncTyped, "pickle ← typed", "#f2b880"},
 		{implOgrekEnc, "og-rek ← any", "#55a868"},
