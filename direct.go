@@ -104,7 +104,10 @@ type dcont struct {
 	// inPlace: ptr is the spare capacity of the list being filled that
 	// this struct is an item of; see newContainer.
 	inPlace bool
-	ext     *dext // maps, and long lists
+	// taken: the items of the batch above the topmost mark stored
+	// already (direct_struct.go); only SETITEMS may pop that mark.
+	taken int
+	ext   *dext // maps, and long lists
 	// hdr holds a list's slice while it is filled (ptr points here): it is
 	// copied where it is stored, so it needs no allocation of its own.
 	hdr sliceHeader
@@ -281,6 +284,14 @@ type direct struct {
 	carves   [2]carveChunk // short lists' backing arrays
 	pointees [2]carveChunk // what pointers to scalars point at
 	conts    contChunks
+	// fillStruct's memo stores to do, and the items of a value it reads
+	// (direct_struct.go).
+	pend    [scratchItems + 2]pendingMemo
+	npend   int
+	scratch [scratchItems]dval
+	// taken counts the items fillStruct took that the general path would
+	// still hold on its stack, for MaxStack.
+	taken int
 }
 
 var directs = sync.Pool{New: func() any { return new(direct) }}
@@ -311,7 +322,7 @@ func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer
 	d := directs.Get().(*direct)
 	d.src, d.cfg = newBytesSource(data), cfg
 	d.stack, d.marks = d.stack[:0], d.marks[:0]
-	d.memoN, d.hashWork = 0, 0
+	d.memoN, d.hashWork, d.taken = 0, 0, 0
 	pos, err := d.run(root, dst)
 	clear(d.stack[:cap(d.stack)])
 	d.memo.Reset(64)
@@ -454,7 +465,11 @@ func (d *direct) hot(code byte) (ok, done bool) {
 		}
 	case opMemoize:
 		return d.memoPut(uint64(d.memoN)), true
-	case opMark, opEmptyDict, opEmptyList, opSetItems, opAppends, opNone, opNewTrue, opNewFalse, opTuple2, opTuple3:
+	case opMark:
+		return d.exec(code, nil) && d.enterStruct(), true
+	case opSetItems, opAppends, opTuple2, opTuple3:
+		return d.exec(code, nil) && d.resumeStruct(), true
+	case opEmptyDict, opEmptyList, opNone, opNewTrue, opNewFalse:
 		return d.exec(code, nil), true
 	}
 	return false, false
@@ -469,6 +484,11 @@ func (d *direct) exec(code byte, a *argument) bool {
 		return d.src.startFrame(uint64(a.n)) == nil
 	case opMark:
 		if len(d.marks) >= d.cfg.maxDepth {
+			return false
+		}
+		if f := d.fence(); f > 0 && f == len(d.stack) && d.stack[f-1].kind == dvCont && d.stack[f-1].cont().taken > 0 {
+			// The general path's stack top is a value fillStruct took,
+			// not the dict this mark would seem to be above.
 			return false
 		}
 		d.marks = append(d.marks, len(d.stack))
@@ -618,8 +638,11 @@ func (d *direct) exec(code byte, a *argument) bool {
 		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont {
 			return false
 		}
+		c := d.stack[f-1].cont()
+		d.taken -= c.taken
+		c.taken = 0
 		items, _ := d.popMark()
-		return d.setItems(d.stack[f-1].cont(), items)
+		return d.setItems(c, items)
 	}
 	// Python 2 str, sets, globals, calls, BUILD, persistent ids, buffers,
 	// DUP, extension codes: the general path's.
@@ -634,7 +657,7 @@ func (d *direct) fence() int {
 }
 
 func (d *direct) push(v dval) bool {
-	if len(d.stack) >= d.cfg.maxStack {
+	if len(d.stack)+d.taken >= d.cfg.maxStack {
 		return false
 	}
 	d.stack = append(d.stack, v)
@@ -642,12 +665,16 @@ func (d *direct) push(v dval) bool {
 }
 
 // popMark pops the topmost mark and returns the items above it, which stay
-// valid until the next push.
+// valid until the next push. It refuses a mark whose batch was partly
+// stored already (dcont.taken).
 func (d *direct) popMark() ([]dval, bool) {
 	if len(d.marks) == 0 {
 		return nil, false
 	}
 	f := d.marks[len(d.marks)-1]
+	if f > 0 && d.stack[f-1].kind == dvCont && d.stack[f-1].cont().taken > 0 {
+		return nil, false
+	}
 	d.marks = d.marks[:len(d.marks)-1]
 	items := d.stack[f:]
 	d.stack = d.stack[:f]
@@ -655,8 +682,16 @@ func (d *direct) popMark() ([]dval, bool) {
 }
 
 func (d *direct) memoPut(i uint64) bool {
-	if len(d.stack) == 0 || len(d.stack) <= d.fence() || i > uint64(len(d.src.buf)) {
-		return false // an empty stack, or a sparse index: the general path's
+	if len(d.stack) == 0 || len(d.stack) <= d.fence() {
+		return false // an empty stack: the general path's
+	}
+	return d.memoSet(i, &d.stack[len(d.stack)-1])
+}
+
+// memoSet stores v in memo slot i.
+func (d *direct) memoSet(i uint64, v *dval) bool {
+	if i > uint64(len(d.src.buf)) {
+		return false // a sparse index: the general path's
 	}
 	slot := d.memo.Slot(i)
 	if slot.kind == dvEmpty {
@@ -665,7 +700,7 @@ func (d *direct) memoPut(i uint64) bool {
 			return false
 		}
 	}
-	*slot = d.stack[len(d.stack)-1]
+	*slot = *v
 	return true
 }
 
