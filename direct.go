@@ -108,6 +108,10 @@ type dcont struct {
 	// already (direct_struct.go); only SETITEMS may pop that mark.
 	taken int
 	ext   *dext // maps, and long lists
+	// start is where the list began in the input, and estimated says its
+	// length was estimated once already (direct_estimate.go).
+	start     int64
+	estimated bool
 	// hdr holds a list's slice while it is filled (ptr points here): it is
 	// copied where it is stored, so it needs no allocation of its own.
 	hdr sliceHeader
@@ -784,6 +788,7 @@ func (d *direct) newContainer(dict bool) *dcont {
 	}
 	c := d.conts.next()
 	c.plan = p
+	c.start = d.src.offset()
 	if p.kind == dkStruct && slotPlan == p && batch != nil && batch.plan.kind == dkSlice {
 		// An item of a batch of a list of structs: built where APPENDS
 		// will put it, if the list has room there. It may be stored
@@ -874,7 +879,7 @@ func (d *direct) appendItems(c *dcont, items []dval) bool {
 		}
 		if scalarElems(p.elem) {
 			if hdr.cap-hdr.len < len(items) {
-				c.makeRoom(len(items))
+				c.makeRoom(len(items), d.src)
 			}
 			if hdr.cap-hdr.len >= len(items) && storeScalars(p.elem, unsafe.Add(hdr.data, uintptr(hdr.len)*p.elem.size), items) {
 				hdr.len += len(items)
@@ -884,7 +889,7 @@ func (d *direct) appendItems(c *dcont, items []dval) bool {
 		size := p.elem.size
 		for i := range items {
 			if hdr.len == hdr.cap {
-				c.makeRoom(len(items) - i)
+				c.makeRoom(len(items)-i, d.src)
 			}
 			if !d.store(&items[i], p.elem, unsafe.Add(hdr.data, uintptr(hdr.len)*size), c, false) {
 				return false
@@ -958,12 +963,15 @@ func storeScalars(elem *directPlan, dst unsafe.Pointer, items []dval) bool {
 var sliceChunkBytes uintptr = 1 << 20
 
 // makeRoom makes room in a full slice being filled for at least one of the
-// n items to come.
-func (c *dcont) makeRoom(n int) {
+// n items to come, read from src.
+func (c *dcont) makeRoom(n int, src *source) {
 	p := c.plan
 	hdr := (*sliceHeader)(c.ptr)
 	if uintptr(hdr.cap)*p.elem.size < sliceChunkBytes {
 		reflect.NewAt(p.t, c.ptr).Elem().Grow(n)
+		return
+	}
+	if c.ext == nil && !c.estimated && c.growToEstimate(n, src) {
 		return
 	}
 	if c.ext == nil {
@@ -977,6 +985,9 @@ func (c *dcont) makeRoom(n int) {
 // slice returns the list filled: its one chunk, or its chunks joined.
 func (c *dcont) slice() unsafe.Pointer {
 	if c.ext == nil || len(c.ext.full) == 0 {
+		if c.estimated {
+			c.trimEstimate()
+		}
 		return c.ptr
 	}
 	p, x := c.plan, c.ext
