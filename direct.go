@@ -277,7 +277,7 @@ type direct struct {
 	cfg      *config
 	stack    []dval
 	marks    []int
-	memo     alloc.Pages[dval]
+	memo     alloc.Pages[memoEntry]
 	memoN    int
 	hashWork int64
 	arg      argument
@@ -690,37 +690,6 @@ func (d *direct) memoPut(i uint64) bool {
 		return false // an empty stack: the general path's
 	}
 	return d.memoSet(i, &d.stack[len(d.stack)-1])
-}
-
-// memoSet stores v in memo slot i.
-func (d *direct) memoSet(i uint64, v *dval) bool {
-	if i > uint64(len(d.src.buf)) {
-		return false // a sparse index: the general path's
-	}
-	slot := d.memo.Slot(i)
-	if slot.kind == dvEmpty {
-		d.memoN++
-		if d.memoN > d.cfg.maxMemo {
-			return false
-		}
-	}
-	*slot = *v
-	return true
-}
-
-// memoGet pushes a memoized scalar. The general path shares what is
-// referenced twice where it can (a list, dict or tuple into pointers; bytes
-// into []byte; a big int into *big.Int), so those are left to it.
-func (d *direct) memoGet(i uint64) bool {
-	slot, ok := d.memo.Get(i)
-	if !ok {
-		return false
-	}
-	switch slot.kind {
-	case dvNone, dvBool, dvInt, dvFloat, dvStr:
-		return d.push(*slot)
-	}
-	return false
 }
 
 // slot returns the plan of the value that what is pushed next most likely

@@ -107,19 +107,6 @@ func (d *direct) scalarAt(buf []byte, pos int) (v dval, next int, ok bool) {
 	return dval{}, pos, false
 }
 
-// memoScalar is what memoGet would push from slot i, if a scalar.
-func (d *direct) memoScalar(i uint64, next int) (dval, int, bool) {
-	slot, ok := d.memo.Get(i)
-	if !ok {
-		return dval{}, 0, false
-	}
-	switch slot.kind {
-	case dvNone, dvBool, dvInt, dvFloat, dvStr:
-		return *slot, next, true
-	}
-	return dval{}, 0, false
-}
-
 // strAt reads a str of n UTF-8 bytes at buf[at:].
 func (d *direct) strAt(buf []byte, at, n int) (dval, int, bool) {
 	end := at + n
