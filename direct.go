@@ -448,6 +448,11 @@ func (d *direct) hot(code byte) (ok, done bool) {
 			src.pos += 8
 			return d.push(dval{kind: dvFloat, n: int64(binary.BigEndian.Uint64(buf[pos:]))}), true
 		}
+	case opLong1:
+		if v, end, ok := long1At(buf, pos); ok {
+			src.pos = end
+			return d.push(v), true
+		}
 	case opShortBinUnicode:
 		if pos < len(buf) {
 			end := pos + 1 + int(buf[pos])

@@ -97,6 +97,8 @@ func (d *direct) scalarAt(buf []byte, pos int) (v dval, next int, ok bool) {
 		if arg+8 <= len(buf) {
 			return dval{kind: dvFloat, n: int64(binary.BigEndian.Uint64(buf[arg:]))}, arg + 8, true
 		}
+	case opLong1:
+		return long1At(buf, arg)
 	case opNone:
 		return dval{kind: dvNone}, arg, true
 	case opNewTrue:
@@ -105,6 +107,20 @@ func (d *direct) scalarAt(buf []byte, pos int) (v dval, next int, ok bool) {
 		return dval{kind: dvBool}, arg, true
 	}
 	return dval{}, pos, false
+}
+
+// long1At reads the argument of a LONG1 at buf[at:] that fits an int64 (up
+// to eight bytes); ok is false for a longer one, a big int.
+func long1At(buf []byte, at int) (v dval, next int, ok bool) {
+	if at >= len(buf) || buf[at] > 8 {
+		return dval{}, 0, false
+	}
+	end := at + 1 + int(buf[at])
+	if end > len(buf) {
+		return dval{}, 0, false
+	}
+	n, _ := decodeLong(buf[at+1 : end])
+	return dval{kind: dvInt, n: n}, end, true
 }
 
 // strAt reads a str of n UTF-8 bytes at buf[at:].
@@ -368,7 +384,7 @@ func skipScalar(buf []byte, pos int) (int, bool) {
 		n = 5
 	case opBinFloat:
 		n = 9
-	case opShortBinUnicode:
+	case opShortBinUnicode, opLong1:
 		if pos+1 < len(buf) {
 			n = 2 + int(buf[pos+1])
 		}
