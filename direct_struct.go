@@ -317,8 +317,14 @@ func (d *direct) valueAt(buf []byte, pos int, fp *directPlan) (dval, int, bool) 
 		v, at, ok := d.scalarAt(buf, pos)
 		return v, d.memoAfter(buf, at, pendValue), ok
 	}
+	if fp.kind == dkStruct && !fp.fields.tuple || fp.kind == dkMap {
+		return dval{}, 0, false // a dict, for the opcode loop
+	}
 	switch buf[pos] {
 	case opEmptyList:
+		if fp.kind != dkSlice || !scalarElems(fp.elem) {
+			return dval{}, 0, false // a list the opcode loop fills
+		}
 		return d.scalarListAt(buf, pos+1)
 	case opEmptyTuple:
 		return d.tupleAt(buf, pos, 0)
