@@ -112,6 +112,10 @@ type dcont struct {
 	// length was estimated once already (direct_estimate.go).
 	start     int64
 	estimated bool
+	// dirty: the spare capacity of this list from dirty on is zero, as
+	// it was allocated; below it, structs were built in place. reflect's
+	// Grow keeps the old spare capacity and zeroes past it.
+	dirty int
 	// hdr holds a list's slice while it is filled (ptr points here): it is
 	// copied where it is stored, so it needs no allocation of its own.
 	hdr sliceHeader
@@ -770,7 +774,12 @@ func (d *direct) newContainer(dict bool) *dcont {
 		hdr := (*sliceHeader)(batch.ptr)
 		if at := hdr.len + pos; at < hdr.cap {
 			c.ptr = unsafe.Add(hdr.data, uintptr(at)*p.size)
-			reflect.NewAt(p.t, c.ptr).Elem().SetZero()
+			if at < batch.dirty {
+				// A struct given up on (POP) was built here.
+				reflect.NewAt(p.t, c.ptr).Elem().SetZero()
+			} else {
+				batch.dirty = at + 1
+			}
 			c.inPlace = true
 			c.h = 1
 			return c
@@ -954,6 +963,7 @@ func (c *dcont) makeRoom(n int, src *source) {
 	c.ext.full = append(c.ext.full, *hdr)
 	c.ext.fullLen += hdr.len
 	reflect.NewAt(p.t, c.ptr).Elem().Set(reflect.MakeSlice(p.t, 0, hdr.cap))
+	c.dirty = 0
 }
 
 // slice returns the list filled: its one chunk, or its chunks joined.

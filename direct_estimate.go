@@ -41,6 +41,7 @@ func (c *dcont) growToEstimate(n int, src *source) bool {
 	grown := reflect.MakeSlice(p.t, hdr.len, want)
 	reflect.Copy(grown, reflect.NewAt(p.t, c.ptr).Elem())
 	reflect.NewAt(p.t, c.ptr).Elem().Set(grown)
+	c.dirty = hdr.len
 	return true
 }
 

@@ -80,6 +80,21 @@ func TestFillStructMatchesGeneral(t *testing.T) {
 	}
 }
 
+// A struct built in a list's spare capacity and then popped leaves its
+// fields there; the next one built in that place starts from zero.
+func TestDirectInPlaceStructReused(t *testing.T) {
+	type ab struct {
+		A int64  `pickle:"a"`
+		B string `pickle:"b"`
+	}
+	for _, popped := range []string{"}(\x8c\x01aK\x07u0", "}(\x8c\x01aK\x07u0}(\x8c\x01aK\x08u0"} {
+		// A first batch of 1000 grows the list with room to spare.
+		data := "\x80\x04](" + strings.Repeat("}(\x8c\x01aK\x01u", 1000) + "e(" +
+			popped + "}(\x8c\x01b\x8c\x01xu}(\x8c\x01b\x8c\x01yue."
+		require.True(t, compareDirect(t, []byte(data), reflect.TypeFor[[]ab](), nil), "the direct decoder gave up")
+	}
+}
+
 // A record's pairs are taken as they are read, and SETITEMS still charges
 // the hash work of their keys: the limit is reached where the general
 // path reaches it.
