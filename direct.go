@@ -104,7 +104,18 @@ type dcont struct {
 	// inPlace: ptr is the spare capacity of the list being filled that
 	// this struct is an item of; see newContainer.
 	inPlace bool
-	ext     *dext // maps, and long lists
+	// taken: the items of the batch above the topmost mark stored
+	// already (direct_struct.go); only SETITEMS may pop that mark.
+	taken int
+	ext   *dext // maps, and long lists
+	// start is where the list began in the input, and estimated says its
+	// length was estimated once already (direct_estimate.go).
+	start     int64
+	estimated bool
+	// dirty: the spare capacity of this list from dirty on is zero, as
+	// it was allocated; below it, structs were built in place. reflect's
+	// Grow keeps the old spare capacity and zeroes past it.
+	dirty int
 	// hdr holds a list's slice while it is filled (ptr points here): it is
 	// copied where it is stored, so it needs no allocation of its own.
 	hdr sliceHeader
@@ -132,15 +143,23 @@ type dext struct {
 }
 
 // contChunks hands out dconts from chunks; the first chunk is kept, cleared,
-// for the next pickle, so that a small pickle allocates none.
+// for the next pickle, so that a small pickle allocates none. A dcont
+// stored into its place is handed out again (release): a list of 200k
+// records would otherwise leave 400k dconts, 30 MB, to the collector.
 type contChunks struct {
 	chunks [][]dcont
 	used   int // of the last chunk
+	free   []*dcont
 }
 
 const contChunkLen = 64
 
 func (cc *contChunks) next() *dcont {
+	if n := len(cc.free); n > 0 {
+		c := cc.free[n-1]
+		cc.free = cc.free[:n-1]
+		return c
+	}
 	if len(cc.chunks) == 0 || cc.used == contChunkLen {
 		cc.chunks = append(cc.chunks, make([]dcont, contChunkLen))
 		cc.used = 0
@@ -149,8 +168,19 @@ func (cc *contChunks) next() *dcont {
 	return &cc.chunks[len(cc.chunks)-1][cc.used-1]
 }
 
+// release takes back a dcont whose value was stored where it belongs.
+// Only one place ever holds a dcont (a stack slot, or a tuple's item that
+// was one): memo GETs of containers and DUP are left to the general path,
+// and the memo's copy is only ever read for its kind.
+func (cc *contChunks) release(c *dcont) {
+	*c = dcont{}
+	cc.free = append(cc.free, c)
+}
+
 // reset drops what the dconts point at, keeping the first chunk.
 func (cc *contChunks) reset() {
+	clear(cc.free)
+	cc.free = cc.free[:0]
 	if len(cc.chunks) == 0 {
 		return
 	}
@@ -251,7 +281,7 @@ type direct struct {
 	cfg      *config
 	stack    []dval
 	marks    []int
-	memo     alloc.Pages[dval]
+	memo     alloc.Pages[memoEntry]
 	memoN    int
 	hashWork int64
 	arg      argument
@@ -262,6 +292,14 @@ type direct struct {
 	carves   [2]carveChunk // short lists' backing arrays
 	pointees [2]carveChunk // what pointers to scalars point at
 	conts    contChunks
+	// fillStruct's memo stores to do, and the items of a value it reads
+	// (direct_struct.go).
+	pend    [scratchItems + 2]pendingMemo
+	npend   int
+	scratch [scratchItems]dval
+	// taken counts the items fillStruct took that the general path would
+	// still hold on its stack, for MaxStack.
+	taken int
 }
 
 var directs = sync.Pool{New: func() any { return new(direct) }}
@@ -292,7 +330,7 @@ func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer
 	d := directs.Get().(*direct)
 	d.src, d.cfg = newBytesSource(data), cfg
 	d.stack, d.marks = d.stack[:0], d.marks[:0]
-	d.memoN, d.hashWork = 0, 0
+	d.memoN, d.hashWork, d.taken = 0, 0, 0
 	pos, err := d.run(root, dst)
 	clear(d.stack[:cap(d.stack)])
 	d.memo.Reset(64)
@@ -414,6 +452,11 @@ func (d *direct) hot(code byte) (ok, done bool) {
 			src.pos += 8
 			return d.push(dval{kind: dvFloat, n: int64(binary.BigEndian.Uint64(buf[pos:]))}), true
 		}
+	case opLong1:
+		if v, end, ok := long1At(buf, pos); ok {
+			src.pos = end
+			return d.push(v), true
+		}
 	case opShortBinUnicode:
 		if pos < len(buf) {
 			end := pos + 1 + int(buf[pos])
@@ -435,7 +478,11 @@ func (d *direct) hot(code byte) (ok, done bool) {
 		}
 	case opMemoize:
 		return d.memoPut(uint64(d.memoN)), true
-	case opMark, opEmptyDict, opEmptyList, opSetItems, opAppends, opNone, opNewTrue, opNewFalse, opTuple2, opTuple3:
+	case opMark:
+		return d.exec(code, nil) && d.enterStruct(), true
+	case opSetItems, opAppends, opTuple2, opTuple3:
+		return d.exec(code, nil) && d.resumeStruct(), true
+	case opEmptyDict, opEmptyList, opNone, opNewTrue, opNewFalse:
 		return d.exec(code, nil), true
 	}
 	return false, false
@@ -450,6 +497,11 @@ func (d *direct) exec(code byte, a *argument) bool {
 		return d.src.startFrame(uint64(a.n)) == nil
 	case opMark:
 		if len(d.marks) >= d.cfg.maxDepth {
+			return false
+		}
+		if f := d.fence(); f > 0 && f == len(d.stack) && d.stack[f-1].kind == dvCont && d.stack[f-1].cont().taken > 0 {
+			// The general path's stack top is a value fillStruct took,
+			// not the dict this mark would seem to be above.
 			return false
 		}
 		d.marks = append(d.marks, len(d.stack))
@@ -599,8 +651,11 @@ func (d *direct) exec(code byte, a *argument) bool {
 		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont {
 			return false
 		}
+		c := d.stack[f-1].cont()
+		d.taken -= c.taken
+		c.taken = 0
 		items, _ := d.popMark()
-		return d.setItems(d.stack[f-1].cont(), items)
+		return d.setItems(c, items)
 	}
 	// Python 2 str, sets, globals, calls, BUILD, persistent ids, buffers,
 	// DUP, extension codes: the general path's.
@@ -615,7 +670,7 @@ func (d *direct) fence() int {
 }
 
 func (d *direct) push(v dval) bool {
-	if len(d.stack) >= d.cfg.maxStack {
+	if len(d.stack)+d.taken >= d.cfg.maxStack {
 		return false
 	}
 	d.stack = append(d.stack, v)
@@ -623,12 +678,16 @@ func (d *direct) push(v dval) bool {
 }
 
 // popMark pops the topmost mark and returns the items above it, which stay
-// valid until the next push.
+// valid until the next push. It refuses a mark whose batch was partly
+// stored already (dcont.taken).
 func (d *direct) popMark() ([]dval, bool) {
 	if len(d.marks) == 0 {
 		return nil, false
 	}
 	f := d.marks[len(d.marks)-1]
+	if f > 0 && d.stack[f-1].kind == dvCont && d.stack[f-1].cont().taken > 0 {
+		return nil, false
+	}
 	d.marks = d.marks[:len(d.marks)-1]
 	items := d.stack[f:]
 	d.stack = d.stack[:f]
@@ -636,33 +695,10 @@ func (d *direct) popMark() ([]dval, bool) {
 }
 
 func (d *direct) memoPut(i uint64) bool {
-	if len(d.stack) == 0 || len(d.stack) <= d.fence() || i > uint64(len(d.src.buf)) {
-		return false // an empty stack, or a sparse index: the general path's
+	if len(d.stack) == 0 || len(d.stack) <= d.fence() {
+		return false // an empty stack: the general path's
 	}
-	slot := d.memo.Slot(i)
-	if slot.kind == dvEmpty {
-		d.memoN++
-		if d.memoN > d.cfg.maxMemo {
-			return false
-		}
-	}
-	*slot = d.stack[len(d.stack)-1]
-	return true
-}
-
-// memoGet pushes a memoized scalar. The general path shares what is
-// referenced twice where it can (a list, dict or tuple into pointers; bytes
-// into []byte; a big int into *big.Int), so those are left to it.
-func (d *direct) memoGet(i uint64) bool {
-	slot, ok := d.memo.Get(i)
-	if !ok {
-		return false
-	}
-	switch slot.kind {
-	case dvNone, dvBool, dvInt, dvFloat, dvStr:
-		return d.push(*slot)
-	}
-	return false
+	return d.memoSet(i, &d.stack[len(d.stack)-1])
 }
 
 // slot returns the plan of the value that what is pushed next most likely
@@ -730,6 +766,7 @@ func (d *direct) newContainer(dict bool) *dcont {
 	}
 	c := d.conts.next()
 	c.plan = p
+	c.start = d.src.offset()
 	if p.kind == dkStruct && slotPlan == p && batch != nil && batch.plan.kind == dkSlice {
 		// An item of a batch of a list of structs: built where APPENDS
 		// will put it, if the list has room there. It may be stored
@@ -737,7 +774,12 @@ func (d *direct) newContainer(dict bool) *dcont {
 		hdr := (*sliceHeader)(batch.ptr)
 		if at := hdr.len + pos; at < hdr.cap {
 			c.ptr = unsafe.Add(hdr.data, uintptr(at)*p.size)
-			reflect.NewAt(p.t, c.ptr).Elem().SetZero()
+			if at < batch.dirty {
+				// A struct given up on (POP) was built here.
+				reflect.NewAt(p.t, c.ptr).Elem().SetZero()
+			} else {
+				batch.dirty = at + 1
+			}
 			c.inPlace = true
 			c.h = 1
 			return c
@@ -820,7 +862,7 @@ func (d *direct) appendItems(c *dcont, items []dval) bool {
 		}
 		if scalarElems(p.elem) {
 			if hdr.cap-hdr.len < len(items) {
-				c.makeRoom(len(items))
+				c.makeRoom(len(items), d.src)
 			}
 			if hdr.cap-hdr.len >= len(items) && storeScalars(p.elem, unsafe.Add(hdr.data, uintptr(hdr.len)*p.elem.size), items) {
 				hdr.len += len(items)
@@ -830,7 +872,7 @@ func (d *direct) appendItems(c *dcont, items []dval) bool {
 		size := p.elem.size
 		for i := range items {
 			if hdr.len == hdr.cap {
-				c.makeRoom(len(items) - i)
+				c.makeRoom(len(items)-i, d.src)
 			}
 			if !d.store(&items[i], p.elem, unsafe.Add(hdr.data, uintptr(hdr.len)*size), c, false) {
 				return false
@@ -904,12 +946,15 @@ func storeScalars(elem *directPlan, dst unsafe.Pointer, items []dval) bool {
 var sliceChunkBytes uintptr = 1 << 20
 
 // makeRoom makes room in a full slice being filled for at least one of the
-// n items to come.
-func (c *dcont) makeRoom(n int) {
+// n items to come, read from src.
+func (c *dcont) makeRoom(n int, src *source) {
 	p := c.plan
 	hdr := (*sliceHeader)(c.ptr)
 	if uintptr(hdr.cap)*p.elem.size < sliceChunkBytes {
 		reflect.NewAt(p.t, c.ptr).Elem().Grow(n)
+		return
+	}
+	if c.ext == nil && !c.estimated && c.growToEstimate(n, src) {
 		return
 	}
 	if c.ext == nil {
@@ -918,11 +963,15 @@ func (c *dcont) makeRoom(n int) {
 	c.ext.full = append(c.ext.full, *hdr)
 	c.ext.fullLen += hdr.len
 	reflect.NewAt(p.t, c.ptr).Elem().Set(reflect.MakeSlice(p.t, 0, hdr.cap))
+	c.dirty = 0
 }
 
 // slice returns the list filled: its one chunk, or its chunks joined.
 func (c *dcont) slice() unsafe.Pointer {
 	if c.ext == nil || len(c.ext.full) == 0 {
+		if c.estimated {
+			c.trimEstimate()
+		}
 		return c.ptr
 	}
 	p, x := c.plan, c.ext

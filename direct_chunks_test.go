@@ -15,9 +15,10 @@ import (
 // runs in the race detector's short run, where checkptr checks the unsafe
 // of makeRoom and slice.
 func TestDirectListChunkBoundaries(t *testing.T) {
-	saved := sliceChunkBytes
+	saved, savedEstimate := sliceChunkBytes, estimateLists
 	sliceChunkBytes = 64 // eight int64s, four strings
-	t.Cleanup(func() { sliceChunkBytes = saved })
+	estimateLists = false
+	t.Cleanup(func() { sliceChunkBytes, estimateLists = saved, savedEstimate })
 
 	type pair struct {
 		A int64  `pickle:"a"`

@@ -49,6 +49,9 @@ type directPlan struct {
 	// slice is []t, for chunks of scalars that pointers point into
 	// (newPointee).
 	slice reflect.Type
+	// scalar: only a scalar, or None, is stored into the type: a bool,
+	// number, string or bytes, or a pointer to one (fillStruct).
+	scalar bool
 }
 
 // isList reports whether a Python list or tuple goes into the type.
@@ -150,6 +153,11 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*directPlan) *directPla
 	switch p.kind {
 	case dkInt, dkUint, dkFloat32, dkFloat64, dkBool, dkString:
 		p.slice = reflect.SliceOf(t)
+		p.scalar = true
+	case dkBytes, dkBigInt:
+		p.scalar = true
+	case dkPointer:
+		p.scalar = p.elem.scalar
 	}
 	return p
 }

@@ -95,6 +95,7 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 				c.slice()
 			}
 			*(*unsafe.Pointer)(dst) = c.boxed()
+			d.conts.release(c)
 			return true
 		}
 		nv := d.newPointee(p.elem)
@@ -114,6 +115,7 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 				return false
 			}
 			*(*[]byte)(dst) = *(*[]byte)(c.slice())
+			d.conts.release(c)
 			return true
 		case dvTuple:
 			items := v.items()
@@ -143,6 +145,7 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 				return false
 			}
 			typedCopy(p, dst, c.ptr)
+			d.conts.release(c)
 			return true
 		case dvTuple:
 			items := v.items()
@@ -162,6 +165,7 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 			return false
 		}
 		*(*unsafe.Pointer)(dst) = *(*unsafe.Pointer)(v.cont().ptr)
+		d.conts.release(v.cont())
 		return true
 	case dkStruct:
 		switch {
@@ -173,9 +177,14 @@ func (d *direct) store(v *dval, p *directPlan, dst unsafe.Pointer, parent *dcont
 			if c.inPlace {
 				// Built in a list's spare capacity: it may only become
 				// the item it was built as, where it already is.
-				return dst == c.ptr
+				if dst != c.ptr {
+					return false
+				}
+				d.conts.release(c)
+				return true
 			}
 			typedCopy(p, dst, c.ptr)
+			d.conts.release(c)
 			return true
 		case v.kind == dvTuple && (asKey || p.fields.tuple):
 			// A tuple key, or a tuple into a tuple struct, fills the

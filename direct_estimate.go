@@ -1,0 +1,59 @@
+package pickle
+
+import (
+	"reflect"
+)
+
+// A long list (past sliceChunkBytes) is filled in chunks that are joined
+// when it is stored: 17 MB of records were allocated twice over and copied
+// once more. When the whole pickle is in memory, the list's first chunk
+// tells how many bytes of input an item takes, and the input left tells how
+// many items may follow; the list grows once to that estimate (and a
+// sixteenth), and is filled in place. A wrong estimate costs what chunks
+// cost: a shorter list moves to chunks when the estimate runs out, and one
+// that ends far short of it is copied to its length when stored
+// (trimEstimate), so it never keeps more than an eighth to spare.
+
+// estimateLists turns the estimate off, for tests of the chunks.
+var estimateLists = true
+
+// estimateAmplification bounds the estimate: no more bytes of slice than
+// this many times the input left.
+const estimateAmplification = 4
+
+// growToEstimate grows the full list to its estimated length, once, and
+// reports whether it did.
+func (c *dcont) growToEstimate(n int, src *source) bool {
+	c.estimated = true
+	hdr := (*sliceHeader)(c.ptr)
+	read := src.offset() - c.start
+	if !estimateLists || src.r != nil || hdr.len == 0 || read <= 0 {
+		return false // a stream does not say how much of it is left
+	}
+	left := int64(len(src.buf) - src.pos)
+	more := int(left * int64(hdr.len) / read)
+	want := hdr.len + n + more + more/16
+	size := c.plan.elem.size
+	if want <= hdr.cap || uintptr(want-hdr.len)*size > estimateAmplification*uintptr(left) {
+		return false
+	}
+	p := c.plan
+	grown := reflect.MakeSlice(p.t, hdr.len, want)
+	reflect.Copy(grown, reflect.NewAt(p.t, c.ptr).Elem())
+	reflect.NewAt(p.t, c.ptr).Elem().Set(grown)
+	c.dirty = hdr.len
+	return true
+}
+
+// trimEstimate copies a list that ended more than an eighth short of its
+// estimate to its length.
+func (c *dcont) trimEstimate() {
+	hdr := (*sliceHeader)(c.ptr)
+	if hdr.cap-hdr.len <= hdr.len/8 {
+		return
+	}
+	p := c.plan
+	exact := reflect.MakeSlice(p.t, hdr.len, hdr.len)
+	reflect.Copy(exact, reflect.NewAt(p.t, c.ptr).Elem())
+	reflect.NewAt(p.t, c.ptr).Elem().Set(exact)
+}
