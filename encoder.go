@@ -33,8 +33,11 @@ import (
 //	string                          str (valid UTF-8, or an error)
 //	[]byte                          bytes; a nil slice is None
 //	other slices, arrays            list; a nil slice is None
-//	map                             dict, keys in sorted order; nil is None
-//	map[T]struct{}                  set of the keys, in sorted order
+//	map                             dict, keys in sorted order (in the
+//	                                order ranged with UnsortedMaps); nil
+//	                                is None
+//	map[T]struct{}                  set of the keys, in sorted order (or
+//	                                as ranged, as for maps)
 //	struct                          dict of its fields by tag name, or an
 //	                                instance of its registered class
 //	struct tagged `pickle:",tuple"` tuple of its fields in order; when
