@@ -119,7 +119,7 @@ const encoderKeep = 1 << 20
 func putEncoder(e *encoder) {
 	const keep = encoderKeep
 	if e.memo.len() > keep || e.strMemo.len() > keep {
-		e.memo, e.strMemo = encMemo{}, strMemo{} // clear keeps a map's size
+		e.memo, e.strMemo = encMemo{}, newStrMemo() // clear keeps a map's size
 	}
 	e.reset()
 	if cap(e.buf) > keep {
@@ -204,7 +204,7 @@ type encoder struct {
 }
 
 func newEncoder(cfg *config) *encoder {
-	return &encoder{cfg: cfg, proto: cfg.protocol, frameStart: -1}
+	return &encoder{cfg: cfg, proto: cfg.protocol, frameStart: -1, strMemo: newStrMemo()}
 }
 
 func (e *encoder) reset() {

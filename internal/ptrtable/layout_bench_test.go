@@ -143,14 +143,14 @@ var layouts = []struct {
 	make func() memoTable
 }{
 	{"table", func() memoTable { return new(Table) }},
+	{"dense", func() memoTable { return &Table{Dense: true} }},
 	{"hash", func() memoTable { return &altTable{grain: -1} }},
 	{"pairs", func() memoTable { return new(pairTable) }},
 	// By 4 KiB page, a slot a byte: Table's layout before (keys a few
 	// bytes apart in memory on cache lines of their own).
 	{"page1", func() memoTable { return &altTable{block: 12, grain: 0} }},
-	// By page, a slot per 8 bytes: short strings crowd.
-	{"page8", func() memoTable { return &altTable{block: 12, grain: 3} }},
-	// By 64-byte line of memory, as Table, a slot per 4 bytes.
+	// By 64-byte line of memory, a slot per 8 or 4 bytes.
+	{"line8", func() memoTable { return &altTable{block: 6, grain: 3} }},
 	{"line4", func() memoTable { return &altTable{block: 6, grain: 2} }},
 	{"map", func() memoTable { return goMap{} }},
 }

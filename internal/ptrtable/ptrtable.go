@@ -9,15 +9,22 @@ import (
 )
 
 // Table maps addresses to numbers, as CPython's memo table maps objects
-// to memo indices, keeping neighbours together: the objects in one 64-byte
-// line of memory take a run of eight slots (one a 8 bytes, Go's alignment
-// for anything holding a pointer), at a place in the table hashed from the
-// line. Objects made one after another, which a pickle mostly visits in
-// that order, then share cache lines of the table as they share lines of
-// memory, while lines spread over the whole table. Open addressing with
+// to memo indices, keeping neighbours together: objects in one 4 KiB page
+// of memory take neighbouring slots in address order, one slot per 8
+// bytes of the page (Go's alignment for anything holding a pointer), or
+// per 2 bytes in a Dense table, at a place in the table hashed from the
+// page. Objects made one after another, which a pickle mostly visits in
+// that order, are then looked up in cache-sized runs rather than at
+// random, while pages spread over the whole table. Open addressing with
 // linear probing, never more than half full. Its keys keep what they point
 // to alive. Its zero value is an empty table.
 type Table struct {
+	// Dense is for keys as little as 2 bytes apart, such as the bytes of
+	// short strings packed together; without it, keys closer than 8
+	// bytes crowd one another into long probe runs. Set it before the
+	// first key goes in.
+	Dense bool
+
 	keys  []unsafe.Pointer
 	vals  []uint64
 	n     int
@@ -26,14 +33,18 @@ type Table struct {
 
 func (t *Table) slot(p unsafe.Pointer) int {
 	a := uint64(uintptr(p))
-	// Runs by 4 KiB page, which this table had before, crowd into long
-	// probe sequences where short strings are packed closer than a slot
-	// apart (the decoder's arena), over a page's whole run; a line's run
-	// overflows into a neighbouring line's, hashed elsewhere: a tenth of
-	// the CPU time per new 3 to 7-byte string, and a half to a third per
-	// longer one in allocation order (layout_bench_test.go).
-	line := (a >> 6) * 0x9e3779b97f4a7c15 >> t.shift
-	return int(line+(a&63)>>3) & (len(t.keys) - 1)
+	// The fewer slots a page, the more neighbours share a cache line of
+	// the table; but keys closer than a slot apart overflow their page's
+	// run into long probe sequences. Runs by 64-byte line of memory
+	// overflow less, but put objects a line or more apart (most that are
+	// not strings) at random: they cost more in the encoder than the old
+	// slot a byte (layout_bench_test.go, and the payload benchmarks).
+	page := (a >> 12) * 0x9e3779b97f4a7c15 >> t.shift
+	grain := uint(3)
+	if t.Dense {
+		grain = 1
+	}
+	return int(page+(a&4095)>>grain) & (len(t.keys) - 1)
 }
 
 // Get returns the number stored for p.
@@ -104,7 +115,7 @@ func (t *Table) probe(p unsafe.Pointer) (int, bool) {
 func (t *Table) grow() {
 	old, oldVals := t.keys, t.vals
 	size := max(256, 2*len(old))
-	t.keys, t.vals, t.n = make([]unsafe.Pointer, size), make([]uint64, size), 0
+	t.keys, t.vals, t.n = make([]unsafe.Pointer, size), make([]uint64, size), 0 // Dense kept
 	t.shift = uint(64 - bits.Len(uint(size-1)))
 	for i, k := range old {
 		if k != nil {
