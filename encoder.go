@@ -297,6 +297,14 @@ func (e *encoder) commitFrame() {
 // opcodeBoundary runs at the start of every save: a full frame is committed,
 // and a stream encoder writes it out.
 func (e *encoder) opcodeBoundary() error {
+	// Inside an open frame with room: nearly every call, and inlined.
+	if e.frameStart >= 0 && e.framing && len(e.buf)-e.frameStart < frameHeaderSize+frameSizeTarget {
+		return nil
+	}
+	return e.opcodeBoundarySlow()
+}
+
+func (e *encoder) opcodeBoundarySlow() error {
 	if !e.framing || e.frameStart < 0 || len(e.buf)-e.frameStart-frameHeaderSize < frameSizeTarget {
 		if e.w == nil && e.frameStart < 0 && len(e.buf) >= segmentSize {
 			e.cut()
