@@ -143,12 +143,9 @@ var layouts = []struct {
 	make func() memoTable
 }{
 	{"table", func() memoTable { return new(Table) }},
-	{"dense", func() memoTable { return &Table{Dense: true} }},
+	{"dense", func() memoTable { return &Table{Dense: true} }}, // as Table was before: a slot a byte
 	{"hash", func() memoTable { return &altTable{grain: -1} }},
 	{"pairs", func() memoTable { return new(pairTable) }},
-	// By 4 KiB page, a slot a byte: Table's layout before (keys a few
-	// bytes apart in memory on cache lines of their own).
-	{"page1", func() memoTable { return &altTable{block: 12, grain: 0} }},
 	// By 64-byte line of memory, a slot per 8 or 4 bytes.
 	{"line8", func() memoTable { return &altTable{block: 6, grain: 3} }},
 	{"line4", func() memoTable { return &altTable{block: 6, grain: 2} }},
