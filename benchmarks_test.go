@@ -158,6 +158,7 @@ func BenchmarkPayloadEncodeAny(b *testing.B) {
 		b.Run(f.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(f.data)))
+			defer reportCPUTime(b)()
 			for range b.N {
 				if _, err := Marshal(v, Protocol(f.proto)); err != nil {
 					b.Fatal(err)
@@ -180,6 +181,7 @@ func BenchmarkPayloadEncodeTyped(b *testing.B) {
 		b.Run(f.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(f.data)))
+			defer reportCPUTime(b)()
 			for range b.N {
 				if _, err := Marshal(v, Protocol(f.proto)); err != nil {
 					b.Fatal(err)

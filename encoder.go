@@ -34,8 +34,11 @@ import (
 //	[]byte                          bytes; a nil slice is None
 //	ByteArray, *ByteArray           bytearray; nil is None
 //	other slices, arrays            list; a nil slice is None
-//	map                             dict, keys in sorted order; nil is None
-//	map[T]struct{}                  set of the keys, in sorted order
+//	map                             dict, keys in sorted order (in the
+//	                                order ranged with UnsortedMaps); nil
+//	                                is None
+//	map[T]struct{}                  set of the keys, in sorted order (or
+//	                                as ranged, as for maps)
 //	struct                          dict of its fields by tag name, or an
 //	                                instance of its registered class
 //	struct tagged `pickle:",tuple"` tuple of its fields in order; when
@@ -117,7 +120,7 @@ const encoderKeep = 1 << 20
 func putEncoder(e *encoder) {
 	const keep = encoderKeep
 	if e.memo.len() > keep || e.strMemo.len() > keep {
-		e.memo, e.strMemo = encMemo{}, strMemo{} // clear keeps a map's size
+		e.memo, e.strMemo = encMemo{}, newStrMemo() // clear keeps a map's size
 	}
 	e.reset()
 	if cap(e.buf) > keep {
@@ -202,7 +205,7 @@ type encoder struct {
 }
 
 func newEncoder(cfg *config) *encoder {
-	return &encoder{cfg: cfg, proto: cfg.protocol, frameStart: -1}
+	return &encoder{cfg: cfg, proto: cfg.protocol, frameStart: -1, strMemo: newStrMemo()}
 }
 
 func (e *encoder) reset() {
@@ -295,6 +298,14 @@ func (e *encoder) commitFrame() {
 // opcodeBoundary runs at the start of every save: a full frame is committed,
 // and a stream encoder writes it out.
 func (e *encoder) opcodeBoundary() error {
+	// Inside an open frame with room: nearly every call, and inlined.
+	if e.frameStart >= 0 && e.framing && len(e.buf)-e.frameStart < frameHeaderSize+frameSizeTarget {
+		return nil
+	}
+	return e.opcodeBoundarySlow()
+}
+
+func (e *encoder) opcodeBoundarySlow() error {
 	if !e.framing || e.frameStart < 0 || len(e.buf)-e.frameStart-frameHeaderSize < frameSizeTarget {
 		if e.w == nil && e.frameStart < 0 && len(e.buf) >= segmentSize {
 			e.cut()

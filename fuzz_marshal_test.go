@@ -61,15 +61,26 @@ func FuzzMarshalGo(f *testing.F) {
 		if g.unencodable {
 			t.Fatalf("Marshal wrote a func or a channel")
 		}
-		var back *gnode
-		if err := Unmarshal(out, &back); err != nil {
-			t.Fatalf("protocol %d: what Marshal wrote does not decode: %v\n%x", proto, err, out)
+		checkGraphRoundTrip(t, g.root, out, proto, "")
+		// Maps as ranged: other bytes, the same graph.
+		out, err = Marshal(g.root, Protocol(proto), UnsortedMaps())
+		if err != nil {
+			t.Fatalf("UnsortedMaps: Marshal refused what it wrote sorted: %v", err)
 		}
-		c := graphComparer{ab: map[any]any{}, ba: map[any]any{}}
-		if err := c.node(g.root, back, "root"); err != nil {
-			t.Fatalf("protocol %d: the round trip changed the graph: %v\n%x", proto, err, out)
-		}
+		checkGraphRoundTrip(t, g.root, out, proto, "UnsortedMaps: ")
 	})
+}
+
+func checkGraphRoundTrip(t *testing.T, root *gnode, out []byte, proto int, what string) {
+	t.Helper()
+	var back *gnode
+	if err := Unmarshal(out, &back); err != nil {
+		t.Fatalf("%sprotocol %d: what Marshal wrote does not decode: %v\n%x", what, proto, err, out)
+	}
+	c := graphComparer{ab: map[any]any{}, ba: map[any]any{}}
+	if err := c.node(root, back, "root"); err != nil {
+		t.Fatalf("%sprotocol %d: the round trip changed the graph: %v\n%x", what, proto, err, out)
+	}
 }
 
 type fuzzGraph struct {

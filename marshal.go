@@ -184,7 +184,7 @@ func (e *encoder) saveSequence(rv reflect.Value, key any) error {
 	})
 }
 
-// saveMap writes a map as a dict with sorted keys.
+// saveMap writes a map as a dict with sorted keys (unless UnsortedMaps).
 func (e *encoder) saveMap(rv reflect.Value, key any) error {
 	if isEmptyStruct(rv.Type().Elem()) {
 		return e.saveSetMap(rv, key)
@@ -213,11 +213,13 @@ func (e *encoder) saveSetMap(rv reflect.Value, key any) error {
 	return e.saveSetItems(pks, key)
 }
 
-// sortedMapKeys returns a map's keys in sorted order, and the Python keys
-// they become.
+// sortedMapKeys returns a map's keys in sorted order (unless UnsortedMaps),
+// and the Python keys they become.
 func (e *encoder) sortedMapKeys(rv reflect.Value) ([]reflect.Value, []any, error) {
 	keys := rv.MapKeys()
-	slices.SortFunc(keys, compareKeys)
+	if !e.cfg.unsortedMaps {
+		slices.SortFunc(keys, compareKeys)
+	}
 	pks := make([]any, len(keys))
 	for i, k := range keys {
 		pk, err := e.mapKeyValue(k)

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math"
 	"math/big"
-	"math/bits"
 	"reflect"
 	"slices"
 	"strconv"
@@ -416,7 +415,7 @@ func (e *encoder) saveOrderedMap(rv reflect.Value, key any) (bool, error) {
 		pairs := make([]intKeyAt, n)
 		k := reflect.New(kt).Elem()
 		iterate(rv, vals, k, func(i int) { pairs[i] = intKeyAt{k.Int(), i} })
-		sortIntKeys(pairs)
+		e.sortIntKeys(pairs)
 		for j, p := range pairs {
 			order[j] = p.i
 		}
@@ -453,7 +452,9 @@ func (e *encoder) saveOrderedMap(rv reflect.Value, key any) (bool, error) {
 		for i := range order {
 			order[i] = i
 		}
-		slices.SortFunc(order, less)
+		if !e.cfg.unsortedMaps {
+			slices.SortFunc(order, less)
+		}
 	}
 	e.openDict(key)
 	quick := e.quickValues(t.Elem())
@@ -470,56 +471,6 @@ func (e *encoder) saveOrderedMap(rv reflect.Value, key any) (bool, error) {
 		}
 		return nil
 	})
-}
-
-type intKeyAt struct {
-	k int64
-	i int
-}
-
-// sortIntKeys sorts pairs by key, stably: a least-significant-digit radix
-// sort, a byte at a time, of each key's distance from the smallest (so the
-// bytes above the span of the keys need no pass), with the counts of every
-// byte taken in one pass; bytes all keys share are skipped.
-func sortIntKeys(pairs []intKeyAt) {
-	if len(pairs) < 256 {
-		slices.SortStableFunc(pairs, func(a, b intKeyAt) int { return cmpOrdered(a.k, b.k) })
-		return
-	}
-	lo, hi := pairs[0].k, pairs[0].k
-	for _, p := range pairs[1:] {
-		lo, hi = min(lo, p.k), max(hi, p.k)
-	}
-	digits := (bits.Len64(uint64(hi)-uint64(lo)) + 7) / 8
-	var counts [8][256]int
-	for _, p := range pairs {
-		d := uint64(p.k) - uint64(lo)
-		for b := range digits {
-			counts[b][byte(d>>(8*b))]++
-		}
-	}
-	src, dst := pairs, make([]intKeyAt, len(pairs))
-	for b := range digits {
-		count, shift := &counts[b], uint(8*b)
-		digit := func(k int64) byte { return byte((uint64(k) - uint64(lo)) >> shift) }
-		if count[digit(src[0].k)] == len(src) {
-			continue
-		}
-		pos := 0
-		for d, c := range count {
-			count[d] = pos
-			pos += c
-		}
-		for _, p := range src {
-			d := digit(p.k)
-			dst[count[d]] = p
-			count[d]++
-		}
-		src, dst = dst, src
-	}
-	if &src[0] != &pairs[0] {
-		copy(pairs, src)
-	}
 }
 
 func cmpOrdered[T int64 | uint64](a, b T) int {
@@ -649,7 +600,7 @@ func (e *encoder) saveIntTupleKeyedMap(rv reflect.Value, key any, leaves []intLe
 		order[i] = i
 	}
 	pairs := make([]intKeyAt, n)
-	for l := L - 1; l >= 0; l-- {
+	for l := L - 1; l >= 0 && !e.cfg.unsortedMaps; l-- {
 		for j, i := range order {
 			w := raw[i*L+l]
 			if leaves[l].signed {
@@ -811,7 +762,7 @@ func saveIntKeyedMap[V any](e *encoder, m map[int64]V, key any, writeValue func(
 // saveIntKeyedPairs sorts pairs by key and writes them as a dict memoized
 // under key: each key, then its value, written by value.
 func (e *encoder) saveIntKeyedPairs(pairs []intKeyAt, key any, value func(intKeyAt) error) error {
-	sortIntKeys(pairs)
+	e.sortIntKeys(pairs)
 	e.openDict(key)
 	return e.batchItems(len(pairs), opSetItem, opSetItems, true, func(j int) error {
 		p := pairs[j]
@@ -836,7 +787,9 @@ func saveStrKeyedMap[V any](e *encoder, m map[string]V, key any, writeValue func
 	for k, v := range m {
 		entries = append(entries, entry{k, v})
 	}
-	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+	if !e.cfg.unsortedMaps {
+		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+	}
 	e.openDict(key)
 	return e.batchItems(len(entries), opSetItem, opSetItems, true, func(j int) error {
 		en := &entries[j]

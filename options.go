@@ -49,6 +49,7 @@ type config struct {
 	bufferCallback func(b *PickleBuffer) (inBand bool)
 	exactTime      bool
 	numpy2         bool // NumpyModules(2)
+	unsortedMaps   bool // UnsortedMaps
 
 	// Decoding.
 	allowAll       bool
@@ -353,6 +354,20 @@ func (c *config) extensionCode(g Global) (int32, bool) {
 // Decoder.DisallowUnknownFields does.
 func DisallowUnknownFields() Option {
 	return optionFunc(func(c *config) { c.disallowUnknownFields = true })
+}
+
+// UnsortedMaps makes Marshal and Encoder write the items of Go maps, and
+// the members of Go sets (map[T]struct{}), in the order Go ranges over
+// them, rather than sorted by key. Python is told nothing different: the
+// dict or set loaded is the same either way. What changes is the bytes:
+// Go ranges over a map in an order it chooses anew each time, so the same
+// map is then written differently from one call to the next, and a
+// pickle can no longer be compared, hashed or signed as a fingerprint of
+// its value. What it buys is the sort: for a map keyed by integers, the
+// larger part of writing it. Maps of the model (*Dict, *Set) keep their
+// own order either way.
+func UnsortedMaps() Option {
+	return optionFunc(func(c *config) { c.unsortedMaps = true })
 }
 
 // ExactTime makes Marshal fail on a time.Time or time.Duration with a

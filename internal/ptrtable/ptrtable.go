@@ -10,13 +10,20 @@ import (
 
 // Table maps addresses to numbers, as CPython's memo table maps objects
 // to memo indices, keeping neighbours together: objects in one 4 KiB page
-// of memory take neighbouring slots in address order, at a place in the
-// table hashed from the page. Objects made one after another, which a
-// pickle mostly visits in that order, are then looked up in cache-sized
-// runs rather than at random, while pages spread over the whole table. Open
-// addressing with linear probing, never more than half full. Its keys keep
-// what they point to alive. Its zero value is an empty table.
+// of memory take neighbouring slots in address order, one slot per 8
+// bytes of the page (Go's alignment for anything holding a pointer), or
+// per byte in a Dense table, at a place in the table hashed from the
+// page. Objects made one after another, which a pickle mostly visits in
+// that order, are then looked up in cache-sized runs rather than at
+// random, while pages spread over the whole table. Open addressing with
+// linear probing, never more than half full. Its keys keep what they point
+// to alive. Its zero value is an empty table.
 type Table struct {
+	// Dense is for keys closer than 8 bytes apart, such as the bytes of
+	// short strings packed together, which would otherwise crowd one
+	// another into long probe runs. Set it before the first key goes in.
+	Dense bool
+
 	keys  []unsafe.Pointer
 	vals  []uint64
 	n     int
@@ -25,10 +32,20 @@ type Table struct {
 
 func (t *Table) slot(p unsafe.Pointer) int {
 	a := uint64(uintptr(p))
-	// One slot per byte of the page: short strings, a few bytes apart,
-	// must not crowd one another into long probe runs.
+	// The fewer slots a page, the more neighbours share a cache line of
+	// the table; but keys closer than a slot apart overflow their page's
+	// run into long probe sequences. Runs by 64-byte line of memory
+	// overflow less, but put objects a line or more apart (most that are
+	// not strings) at random: they cost more in the encoder than the old
+	// slot a byte (layout_bench_test.go, and the payload benchmarks).
+	// Dense tables keep that slot a byte: a slot per 2 bytes measured no
+	// better on the payloads' strings.
 	page := (a >> 12) * 0x9e3779b97f4a7c15 >> t.shift
-	return int(page+a&4095) & (len(t.keys) - 1)
+	grain := uint(3)
+	if t.Dense {
+		grain = 0
+	}
+	return int(page+(a&4095)>>grain) & (len(t.keys) - 1)
 }
 
 // Get returns the number stored for p.
@@ -99,7 +116,7 @@ func (t *Table) probe(p unsafe.Pointer) (int, bool) {
 func (t *Table) grow() {
 	old, oldVals := t.keys, t.vals
 	size := max(256, 2*len(old))
-	t.keys, t.vals, t.n = make([]unsafe.Pointer, size), make([]uint64, size), 0
+	t.keys, t.vals, t.n = make([]unsafe.Pointer, size), make([]uint64, size), 0 // Dense kept
 	t.shift = uint(64 - bits.Len(uint(size-1)))
 	for i, k := range old {
 		if k != nil {

@@ -20,7 +20,19 @@ func TestPtrTable(t *testing.T) {
 	}
 	rand.New(rand.NewSource(1)).Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
 
-	var tab Table
+	for _, dense := range []bool{false, true} {
+		testTable(t, keys, &Table{Dense: dense})
+	}
+	// Keys two bytes apart, as Dense tables hold: the bytes of strings.
+	text := make([]byte, 20000)
+	var near []unsafe.Pointer
+	for i := 0; i < len(text); i += 2 {
+		near = append(near, unsafe.Pointer(&text[i]))
+	}
+	testTable(t, near, &Table{Dense: true})
+}
+
+func testTable(t *testing.T, keys []unsafe.Pointer, tab *Table) {
 	for round := range 2 { // the second after clear, at the grown size
 		for i, k := range keys {
 			_, ok := tab.Get(k)
