@@ -192,7 +192,7 @@ func compareDirect(t testing.TB, data []byte, typ reflect.Type, opts []Option) b
 	if (errGeneral == nil) != (errBoth == nil) || errGeneral != nil && errGeneral.Error() != errBoth.Error() {
 		t.Fatalf("into %s: general path: %v; with the direct decoder: %v", typ, errGeneral, errBoth)
 	}
-	if diff := cmp.Diff(general.Elem().Interface(), both.Elem().Interface(), equalDecoded); diff != "" {
+	if diff := cmp.Diff(general.Elem().Interface(), both.Elem().Interface(), equalDecoded, exportModel); diff != "" {
 		t.Fatalf("into %s: the direct decoder differs from the general path (-general +direct):\n%s", typ, diff)
 	}
 	cfg, err := newConfig(opts)
