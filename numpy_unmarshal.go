@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"unsafe"
 )
 
 // This file unmarshals an NDArray into Go types: a 1-d array into a slice or
@@ -157,8 +158,13 @@ func reusedOrNew[T any](dst reflect.Value, n int) []T {
 }
 
 // littleFloat64s decodes little-endian float64s into out, which has room
-// for them all.
+// for them all: on a little-endian machine the bytes are already out's
+// memory, and one copy (memmove) moves them.
 func littleFloat64s(out []float64, data []byte) []float64 {
+	if !nativeBigEndian && len(out) > 0 {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(out))), 8*len(out)), data[:8*len(out)])
+		return out
+	}
 	for i := range out {
 		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
 	}
