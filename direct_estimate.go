@@ -37,10 +37,7 @@ func (c *dcont) growToEstimate(n int, src *source) bool {
 	if want <= hdr.cap || uintptr(want-hdr.len)*size > estimateAmplification*uintptr(left) {
 		return false
 	}
-	p := c.plan
-	grown := reflect.MakeSlice(p.t, hdr.len, want)
-	reflect.Copy(grown, reflect.NewAt(p.t, c.ptr).Elem())
-	reflect.NewAt(p.t, c.ptr).Elem().Set(grown)
+	c.reallocate(want)
 	c.dirty = hdr.len
 	return true
 }
@@ -52,8 +49,14 @@ func (c *dcont) trimEstimate() {
 	if hdr.cap-hdr.len <= hdr.len/8 {
 		return
 	}
-	p := c.plan
-	exact := reflect.MakeSlice(p.t, hdr.len, hdr.len)
-	reflect.Copy(exact, reflect.NewAt(p.t, c.ptr).Elem())
-	reflect.NewAt(p.t, c.ptr).Elem().Set(exact)
+	c.reallocate(hdr.len)
+}
+
+// reallocate moves the list's items into a new backing array of the given
+// capacity.
+func (c *dcont) reallocate(capacity int) {
+	list := reflect.NewAt(c.plan.t, c.ptr).Elem()
+	moved := reflect.MakeSlice(c.plan.t, list.Len(), capacity)
+	reflect.Copy(moved, list)
+	list.Set(moved)
 }

@@ -60,25 +60,25 @@ func (d *direct) memoSet(i uint64, v *dval) bool {
 // referenced twice where it can (a list, dict or tuple into pointers; bytes
 // into []byte; a big int into *big.Int), so those are left to it.
 func (d *direct) memoGet(i uint64) bool {
-	v, _, ok := d.memoScalar(i, 0)
+	v, ok := d.memoScalar(i)
 	return ok && d.push(v)
 }
 
-// memoScalar is what memoGet would push from slot i, if a scalar, and next.
-func (d *direct) memoScalar(i uint64, next int) (dval, int, bool) {
+// memoScalar is what memoGet would push from slot i, if a scalar.
+func (d *direct) memoScalar(i uint64) (dval, bool) {
 	slot, ok := d.memo.Get(i)
 	if !ok {
-		return dval{}, 0, false
+		return dval{}, false
 	}
 	switch k := slot.kind(); k {
 	case dvNone, dvBool, dvInt, dvFloat:
-		return dval{kind: k, n: slot.n}, next, true
+		return dval{kind: k, n: slot.n}, true
 	case dvStr:
 		v := dval{kind: dvStr, n: slot.n}
 		if slot.n > 0 {
 			v.ref = slot.ref
 		}
-		return v, next, true
+		return v, true
 	}
-	return dval{}, 0, false
+	return dval{}, false
 }

@@ -67,11 +67,13 @@ func (d *direct) scalarAt(buf []byte, pos int) (v dval, next int, ok bool) {
 	switch buf[pos] {
 	case opBinGet:
 		if arg < len(buf) {
-			return d.memoScalar(uint64(buf[arg]), arg+1)
+			v, ok := d.memoScalar(uint64(buf[arg]))
+			return v, arg + 1, ok
 		}
 	case opLongBinGet:
 		if arg+4 <= len(buf) {
-			return d.memoScalar(uint64(binary.LittleEndian.Uint32(buf[arg:])), arg+4)
+			v, ok := d.memoScalar(uint64(binary.LittleEndian.Uint32(buf[arg:])))
+			return v, arg + 4, ok
 		}
 	case opShortBinUnicode:
 		if arg < len(buf) {
