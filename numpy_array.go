@@ -27,6 +27,8 @@ type NDArray struct {
 	// Data holds the elements, Dtype.Size bytes each, in memory order and
 	// in Dtype's byte order; nil for an object array. It may share memory
 	// with the input (a protocol 5 buffer), as numpy's array would.
+	// Unmarshal into an NDArray whose Data has the capacity for the
+	// array's bytes copies them into Data's backing array.
 	Data []byte
 	// Objects holds the elements of an object array (dtype O) in
 	// row-major order, as numpy pickles them; nil for any other dtype.

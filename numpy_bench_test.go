@@ -56,6 +56,20 @@ func BenchmarkNumpyFloat64(b *testing.B) {
 				}
 			}
 		})
+		b.Run(name+"/into_reused_ndarray", func(b *testing.B) {
+			// The NDArray of the run before: Unmarshal reuses its Data.
+			out := new(NDArray)
+			if err := Unmarshal(data, out); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(a.Data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := Unmarshal(data, out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(name+"/into_ndarray_shared", func(b *testing.B) {
 			b.SetBytes(int64(len(a.Data)))
 			b.ReportAllocs()

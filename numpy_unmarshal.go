@@ -24,7 +24,7 @@ var (
 // *NDArray (convertValue stores those as they are).
 func (u *unmarshaler) convertNDArray(a *NDArray, dst reflect.Value) error {
 	if dst.Type() == ndarrayType {
-		dst.Set(reflect.ValueOf(*a))
+		u.storeNDArray(a, dst)
 		return nil
 	}
 	if len(a.Shape) == 0 {

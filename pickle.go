@@ -231,6 +231,10 @@ const (
 //	                     precision, or when that is 0 at one that holds
 //	                     the coefficient exactly (at least 64 bits)
 //	TextUnmarshaler      str, or a Decimal's text
+//	NDArray, *NDArray    a numpy array or scalar. An NDArray value whose Data
+//	                     has the capacity for the array's bytes receives
+//	                     them there, as a slice is reused (not with
+//	                     ShareInput or Buffers, which share memory instead)
 //	Dict, Set, Object,   the model's own types held by value (not through
 //	Tuple, List, ...     a pointer): a copy of what decoding into `any`
 //	                     gives; a Dict accepts any dict-like value, a Set a
@@ -292,6 +296,9 @@ func unmarshal(data []byte, v any, direct bool, opts []Option) error {
 			return nil
 		}
 		reflect.ValueOf(v).Elem().SetZero()
+	}
+	if a, ok := v.(*NDArray); ok && reusesNDArray(cfg, a) {
+		return unmarshalNDArray(data, cfg, a)
 	}
 	borrowed := borrowsInput(cfg, v)
 	val, err := decodeAll(data, cfg, borrowed || cfg.shareInput)
