@@ -384,18 +384,31 @@ func withHint(err error, df decodeFlags) error {
 	var de *pickle.DecodeError
 	switch {
 	case errors.As(err, &de) && (de.Op == "PERSID" || de.Op == "BINPERSID") && errors.Is(err, pickle.ErrUnsupported) && !df.keepPIDs:
-		return fmt.Errorf("%w (rerun with -persistent-ids to keep it symbolically)", err)
+		// The library's message names its Go option; the command's
+		// names the flag instead.
+		return &hintedError{fmt.Sprintf("pickle: %s at offset %d: a persistent id was found (rerun with -persistent-ids to keep it symbolically)", de.Op, de.Offset), err}
 	case errors.Is(err, pickle.ErrForbiddenGlobal) && !df.allowAll:
 		return fmt.Errorf("%w (rerun with -allow-all to keep it symbolically)", err)
 	case errors.As(err, &le) && le.Limit == "MaxIntDigits":
 		return fmt.Errorf("%w (rerun with -max-int-digits N, or 0 for no limit)", err)
 	case errors.Is(err, pickle.ErrUnsupported) && strings.Contains(err.Error(), "extension code"):
 		return fmt.Errorf("%w (rerun with -extension CODE=module.name)", err)
-	case errors.Is(err, pickle.ErrUnsupported) && strings.Contains(err.Error(), "out-of-band"):
-		return fmt.Errorf("%w (rerun with -buffer FILE for each buffer)", err)
+	case errors.As(err, &de) && de.Op == "NEXT_BUFFER" && errors.Is(err, pickle.ErrUnsupported):
+		return &hintedError{fmt.Sprintf("pickle: NEXT_BUFFER at offset %d: the pickle refers to out-of-band data (rerun with -buffer FILE for each buffer)", de.Offset), err}
 	}
 	return err
 }
+
+// hintedError is a library error told in the command's words: msg names a
+// flag where the library's message names a Go option. errors.Is and As
+// still see the library's error.
+type hintedError struct {
+	msg string
+	err error
+}
+
+func (e *hintedError) Error() string { return e.msg }
+func (e *hintedError) Unwrap() error { return e.err }
 
 func runShow(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("show", stderr)
