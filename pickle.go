@@ -219,7 +219,12 @@ const (
 //	pointer              allocated as needed; None is nil. Two references to
 //	                     one Python object give one Go pointer.
 //	time.Time, ...       the standard library types' own Go values; a
-//	                     datetime.date into time.Time is naive midnight
+//	                     datetime.date into time.Time is naive midnight; a
+//	                     datetime with a zoneinfo, pytz or dateutil zone
+//	                     (which `any` keeps as an *Object) or with fold=1
+//	                     is the instant Python means, in the zone's
+//	                     Location (a skipped wall time shows as the time
+//	                     after the transition, as time.Time cannot show it)
 //	*big.Int, big.Int    int
 //	bool, numbers,       also an enum.Enum member, which CPython writes as
 //	string               its class called with its value (Color(1)), when

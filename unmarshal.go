@@ -208,6 +208,15 @@ func (u *unmarshaler) convertValue(src any, dst reflect.Value) error {
 			return u.convertNDArray(x, dst)
 		}
 	case *Object:
+		if t == timeType {
+			if tm, ok, err := zonedTime(x); ok {
+				if err != nil {
+					return u.mismatch(src, dst, err)
+				}
+				dst.Set(reflect.ValueOf(tm))
+				return nil
+			}
+		}
 		if kind != reflect.Interface && t != objectType {
 			if handled, err := u.convertObject(x, dst); handled {
 				return err

@@ -1,0 +1,101 @@
+package pickle
+
+import (
+	"fmt"
+	"time"
+)
+
+// This file takes into a time.Time the datetimes the decoder keeps as
+// *Object because time.Time cannot say all they say: a datetime whose
+// tzinfo is a zone of zoneinfo, pytz or dateutil (a *Tzinfo, written back
+// as that class), and one with fold=1. Into `any` they stay as they are, so
+// that Marshal writes them back exactly; into a time.Time they are the
+// instant Python means, in the zone's Location.
+
+// zonedTime returns the time.Time a datetime *Object stands for; ok is
+// false when o is not such a datetime.
+func zonedTime(o *Object) (t time.Time, ok bool, err error) {
+	if o.Class != any(globalDatetime) || o.HasState || len(o.Args) != 1 && len(o.Args) != 2 {
+		return time.Time{}, false, nil
+	}
+	b, ok := stateBytes(o.Args[0], 10)
+	if !ok {
+		return time.Time{}, false, nil
+	}
+	d := Date{int(b[0])<<8 | int(b[1]), time.Month(b[2] & 0x7f), int(b[3])}
+	tod := TimeOfDay{Hour: int(b[4]), Minute: int(b[5]), Second: int(b[6]), Microsecond: int(b[7])<<16 | int(b[8])<<8 | int(b[9])}
+	if !d.valid() || !tod.valid() {
+		return time.Time{}, false, nil
+	}
+	fold := b[2]>>7 == 1
+	// The wall clock, read as if it were UTC.
+	wall := time.Date(d.Year, d.Month, d.Day, tod.Hour, tod.Minute, tod.Second, tod.Microsecond*1000, time.UTC)
+	var tz any
+	if len(o.Args) == 2 {
+		tz = o.Args[1]
+	}
+	switch z := tz.(type) {
+	case nil:
+		// A naive datetime with fold=1: fold changes no naive value.
+		return time.Date(d.Year, d.Month, d.Day, tod.Hour, tod.Minute, tod.Second, tod.Microsecond*1000, Naive), true, nil
+	case *time.Location:
+		if z == Naive {
+			return time.Time{}, false, nil
+		}
+		// A fixed offset: fold changes nothing.
+		return time.Date(d.Year, d.Month, d.Day, tod.Hour, tod.Minute, tod.Second, tod.Microsecond*1000, z), true, nil
+	case *Tzinfo:
+		if z.Location == nil {
+			return time.Time{}, true, fmt.Errorf("its tzinfo %s names a zone Go's zone database lacks (importing time/tzdata embeds one)", z)
+		}
+		if off, ok := pytzOffset(z); ok {
+			// pytz keeps the offset the time was localized with.
+			return wall.Add(-time.Duration(off) * time.Second).In(z.Location), true, nil
+		}
+		// dateutil reads a skipped time with the offset after the
+		// transition whatever its fold (dateutil 2.8); zoneinfo as PEP 495
+		// says.
+		gapAfter := fold || z.Class == "dateutil.tz.tzfile"
+		return wall.Add(-time.Duration(wallOffset(wall, z.Location, fold, gapAfter)) * time.Second).In(z.Location), true, nil
+	}
+	return time.Time{}, false, nil
+}
+
+// pytzOffset returns the UTC offset, in seconds, that a localized pytz zone
+// carries: pytz._p(zone, utcoffset, dstoffset, tzname).
+func pytzOffset(z *Tzinfo) (int64, bool) {
+	if z.Class != "pytz.tzinfo" || z.read == nil || len(z.read.Args) != 4 {
+		return 0, false
+	}
+	off, ok := z.read.Args[1].(int64)
+	return off, ok && off > -86400 && off < 86400
+}
+
+// wallOffset returns the offset, in seconds, that a zone gives a wall-clock
+// time (wall read as UTC), choosing as PEP 495 does around a transition: a
+// time the clock shows twice is the earlier with fold=0 and the later with
+// fold=1; a time it skips is read with the offset after the transition when
+// gapAfter is set, else with the one before. Zones change offset at most
+// once within two days of any time.
+func wallOffset(wall time.Time, loc *time.Location, fold, gapAfter bool) int {
+	offsetAt := func(t time.Time) int { _, off := t.In(loc).Zone(); return off }
+	before, after := offsetAt(wall.Add(-48*time.Hour)), offsetAt(wall.Add(48*time.Hour))
+	validBefore := offsetAt(wall.Add(-time.Duration(before)*time.Second)) == before
+	validAfter := offsetAt(wall.Add(-time.Duration(after)*time.Second)) == after
+	switch {
+	case validBefore && validAfter:
+		// Shown twice (or one offset throughout): fold=0 is the first
+		// showing, under the offset before the transition.
+		if fold {
+			return after
+		}
+		return before
+	case validBefore:
+		return before
+	case validAfter:
+		return after
+	case gapAfter: // skipped
+		return after
+	}
+	return before
+}

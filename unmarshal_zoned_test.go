@@ -1,0 +1,87 @@
+package pickle
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The fixture testdata/zoned/zoned.json holds datetimes with a zoneinfo,
+// pytz or dateutil zone, or with fold=1, as Debian's CPython pickled them
+// (testdata/gen_zoned.py), beside the instant and offset Python gives.
+
+type zonedCase struct {
+	Name   string
+	Pickle []byte
+	Micros *int64
+	Offset *int
+	Zone   *string
+	Wall   [7]int
+}
+
+type zonedFixture struct {
+	Python string
+	Cases  []zonedCase
+}
+
+func TestUnmarshalZonedDatetimes(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "zoned", "zoned.json"))
+	require.NoError(t, err)
+	var fx zonedFixture
+	require.NoError(t, json.Unmarshal(raw, &fx))
+	require.Greater(t, len(fx.Cases), 200)
+	checkZonedCases(t, fx.Cases)
+}
+
+// TestUnmarshalZonedDatetimesLive has python3 pickle the standard library's
+// cases afresh and checks them the same way.
+func TestUnmarshalZonedDatetimesLive(t *testing.T) {
+	py := pythonPath(t, "3")
+	out, err := exec.Command(py, filepath.Join("testdata", "gen_zoned.py"), "--stdlib", "--stdout").Output()
+	require.NoError(t, err)
+	var fx zonedFixture
+	require.NoError(t, json.Unmarshal(out, &fx))
+	require.Greater(t, len(fx.Cases), 60)
+	checkZonedCases(t, fx.Cases)
+}
+
+func checkZonedCases(t *testing.T, cases []zonedCase) {
+	t.Helper()
+	for _, c := range cases {
+		var got time.Time
+		require.NoError(t, Unmarshal(c.Pickle, &got), c.Name)
+		if c.Micros == nil {
+			// Naive: the wall clock, in Naive.
+			w := c.Wall
+			require.Equal(t, time.Date(w[0], time.Month(w[1]), w[2], w[3], w[4], w[5], w[6]*1000, Naive), got, c.Name)
+			continue
+		}
+		require.Equal(t, *c.Micros, got.UnixMicro(), "%s: %s", c.Name, got)
+		if c.Offset != nil {
+			_, off := got.Zone()
+			require.Equal(t, *c.Offset, off, "%s: %s", c.Name, got)
+		}
+		if c.Zone != nil {
+			require.Equal(t, *c.Zone, got.Location().String(), c.Name)
+		}
+		// In a struct field too, and into `any` the value stays what
+		// Marshal writes back as it was.
+		var s struct{ T time.Time }
+		wrapped, err := Marshal(map[string]any{"T": mustDecode(t, c.Pickle)}, Protocol(2))
+		require.NoError(t, err, c.Name)
+		require.NoError(t, Unmarshal(wrapped, &s), c.Name)
+		require.True(t, got.Equal(s.T), c.Name)
+	}
+}
+
+func mustDecode(t *testing.T, data []byte) any {
+	t.Helper()
+	var v any
+	require.NoError(t, Unmarshal(data, &v))
+	return v
+}
