@@ -25,7 +25,8 @@ type stateBuilder interface {
 
 // bareInstanceClass returns the class of an instance that is just
 // cls.__new__(cls), before any BUILD: NEWOBJ(cls, ()), or
-// copyreg._reconstructor(cls, object, None), as protocols 0 and 1 spell it.
+// copyreg._reconstructor(cls, object, None), as protocols 0 and 1 spell it
+// (with datetime.tzinfo and tzinfo() for a tzinfo subclass).
 func bareInstanceClass(o *Object) (Global, bool) {
 	if o.HasState || len(o.ListItems) != 0 || len(o.DictItems) != 0 {
 		return Global{}, false
@@ -34,10 +35,28 @@ func bareInstanceClass(o *Object) (Global, bool) {
 		g, ok := o.Class.(Global)
 		return g, ok
 	}
-	if o.Kind == CallReduce && o.Class == any(globalReconstructor) && len(o.Args) == 3 &&
-		o.Args[1] == any(globalObject) && o.Args[2] == nil {
-		g, ok := o.Args[0].(Global)
+	if o.Kind == CallReduce && o.Class == any(globalReconstructor) {
+		return reconstructedClass(o.Args)
+	}
+	return Global{}, false
+}
+
+// reconstructedClass returns cls when args are copyreg._reconstructor's
+// for a bare instance: (cls, object, None), or (cls, datetime.tzinfo,
+// datetime.tzinfo()), which copyreg writes for tzinfo subclasses.
+func reconstructedClass(args Tuple) (Global, bool) {
+	if len(args) != 3 {
+		return Global{}, false
+	}
+	g, ok := args[0].(Global)
+	switch {
+	case args[1] == any(globalObject) && args[2] == nil:
 		return g, ok
+	case args[1] == any(globalTzinfoBase):
+		base, isObj := args[2].(*Object)
+		bare := isObj && base.Class == any(globalTzinfoBase) && base.Kind == CallReduce && len(base.Args) == 0 &&
+			base.Kwargs == nil && !base.HasState && len(base.ListItems) == 0 && len(base.DictItems) == 0
+		return g, ok && bare
 	}
 	return Global{}, false
 }
@@ -82,6 +101,15 @@ func (m *machine) call(callable any, args Tuple, kwargs *Dict, kind CallKind) (a
 			callable = p.g
 		} else {
 			return nil, &GlobalError{Module: p.g.Module, Name: p.g.Name}
+		}
+	}
+	if callable == any(globalReconstructor) && kind == CallReduce && len(args) == 3 && args[1] == any(globalTzinfoBase) {
+		// A dateutil zone below protocol 2: evaluated as NEWOBJ(cls, ())
+		// is at protocol 2.
+		if cls, ok := reconstructedClass(args); ok && builtinCalls[cls] != nil {
+			if v, handled, err := builtinCalls[cls](Tuple{}, CallNewObj); err != nil || handled {
+				return v, err
+			}
 		}
 	}
 	if g, ok := callable.(Global); ok && (kwargs == nil || kwargs.Len() == 0) {

@@ -50,6 +50,10 @@ var (
 	globalDateutilUTC   = Global{"dateutil.tz.tz", "tzutc"}
 	globalDateutilFixed = Global{"dateutil.tz.tz", "tzoffset"}
 	globalDateutilFile  = Global{"dateutil.tz.tz", "tzfile"}
+	// globalTzinfoBase is the abstract base class, which protocols 0 and
+	// 1 name for dateutil's zones: copyreg._reconstructor(tzutc,
+	// datetime.tzinfo, datetime.tzinfo()).
+	globalTzinfoBase = Global{"datetime", "tzinfo"}
 )
 
 func init() {
@@ -66,6 +70,9 @@ func init() {
 			{global: globalDateutilUTC, call: callDateutilUTC},
 			{global: globalDateutilFixed, build: buildDateutilFixed},
 			{global: globalDateutilFile, call: callDateutilFile},
+			// tzinfo() itself stays symbolic: it is only ever the base
+			// state of the _reconstructor call above (bareInstanceClass).
+			{global: globalTzinfoBase},
 		},
 		allowed: true,
 		goTypes: []reflect.Type{reflect.TypeFor[*Tzinfo]()},
