@@ -148,6 +148,9 @@ type pendingGlobal struct{ g Global }
 
 // allowsBelow reports whether the allowlist admits a name nested in g.
 func (c *config) allowsBelow(g Global) bool {
+	if defaultOwners[g] {
+		return true
+	}
 	prefix := g.Module + "." + g.Name + "."
 	for name := range c.allow {
 		if strings.HasPrefix(name, prefix) {

@@ -122,6 +122,10 @@ var (
 	plainChecks   = map[Global]func(args Tuple) string{}
 	// defaultAllowed lists the globals admitted without options.
 	defaultAllowed = map[string]bool{}
+	// defaultOwners are the classes that hold a nested name defaultAllowed
+	// admits (zoneinfo.ZoneInfo for zoneinfo.ZoneInfo._unpickle): what
+	// getattr(owner, name) may fold into it starts from them.
+	defaultOwners = map[Global]bool{}
 )
 
 // registerType adds a row to the table. Two rows claiming one global or one
@@ -149,6 +153,11 @@ func registerType(t *pyType) *pyType {
 		}
 		if t.allowed {
 			defaultAllowed[c.global.String()] = true
+			for i, r := range c.global.Name {
+				if r == '.' {
+					defaultOwners[Global{c.global.Module, c.global.Name[:i]}] = true
+				}
+			}
 		}
 	}
 	for _, gt := range t.goTypes {
