@@ -48,7 +48,9 @@
 //	collections.deque           *Deque
 //	datetime.datetime           time.Time: Location Naive when naive, time.UTC
 //	                            for timezone.utc, else a fixed zone (fold=1,
-//	                            or another tzinfo: *Object)
+//	                            or another tzinfo: *Object, which Unmarshal
+//	                            also takes into a time.Time)
+//	zoneinfo/pytz/dateutil zone *Tzinfo (the zone's class, key and Location)
 //	datetime.date               Date
 //	datetime.time               TimeOfDay
 //	datetime.timedelta          time.Duration (beyond its range: *Object)
@@ -58,6 +60,8 @@
 //	fractions.Fraction          *big.Rat
 //	Python 2 str                string, or []byte with Encoding("bytes")
 //	pickle.PickleBuffer         *PickleBuffer (protocol 5 buffers)
+//	numpy.ndarray, scalars      *NDArray (Shape, Dtype, the raw Data)
+//	numpy.dtype                 *Dtype
 //	pandas.DataFrame            *DataFrame (columns in order, and the index)
 //	pandas.Series, Index        *Series, *Index
 //	pandas.Categorical          *Categorical
