@@ -102,13 +102,49 @@ func FuzzUnmarshalTyped(f *testing.F) {
 	for _, seed := range typedSeeds(f) {
 		f.Add(seed)
 	}
+	// numpy's own arrays, for checkNDArrayRoom: numbers, bytes, objects.
+	for _, file := range []string{"f8.json", "S3.json", "O.json"} {
+		for _, c := range loadNumpyCases(f, file)[:4] {
+			f.Add(c.Pickle)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, opts := range [][]Option{nil, {AllowAllGlobals(), Encoding("latin1")}} {
 			for _, typ := range fuzzTargets {
 				checkTyped(t, data, typ, opts)
 			}
+			checkNDArrayRoom(t, data, opts)
 		}
 	})
+}
+
+// checkNDArrayRoom decodes data into an NDArray whose Data has room (the
+// path that borrows the input, numpy_reuse.go) and into a new *NDArray:
+// both fail or both give the same array, and nothing decoded into the room
+// shares the input (which is overwritten before the comparison).
+func checkNDArrayRoom(t *testing.T, data []byte, opts []Option) {
+	var fresh *NDArray
+	errFresh := Unmarshal(bytes.Clone(data), &fresh, opts...)
+	room := &NDArray{Data: make([]byte, 0, 64)}
+	in := bytes.Clone(data)
+	errRoom := Unmarshal(in, room, opts...)
+	clear(in)
+	var v any
+	errAny := Unmarshal(data, &v, opts...)
+	if _, isArray := v.(*NDArray); errAny != nil || !isArray {
+		// Not an array (a dict fills an NDArray's fields by name, and
+		// leaves the others, Data's room too, as they were), or an error.
+		return
+	}
+	if errFresh != nil {
+		t.Fatalf("an array decodes into any but not into a new *NDArray: %v", errFresh)
+	}
+	if errRoom != nil {
+		t.Fatalf("into an NDArray with room: %v (into a new *NDArray: no error)", errRoom)
+	}
+	if diff := cmp.Diff(*fresh, *room, equalDecoded, exportModel); diff != "" {
+		t.Fatalf("into an NDArray with room (-new +room):\n%s", diff)
+	}
 }
 
 // typedSeeds are pickles of fuzzRecord values, so that the fuzzer starts
