@@ -9,7 +9,6 @@ import (
 	"math/big"
 	"reflect"
 	"sync"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/pickle-go/pickle/internal/alloc"
@@ -462,10 +461,11 @@ func (d *direct) hot(code byte) (ok, done bool) {
 	case opShortBinUnicode:
 		if pos < len(buf) {
 			end := pos + 1 + int(buf[pos])
-			if end <= len(buf) && utf8.Valid(buf[pos+1:end]) {
-				src.pos = end
-				str := d.strs.String(buf[pos+1 : end])
-				return d.push(dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))}), true
+			if end <= len(buf) {
+				if str, ok := arenaStr(&d.strs, buf, pos+1, end); ok {
+					src.pos = end
+					return d.push(dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))}), true
+				}
 			}
 		}
 	case opBinGet:

@@ -3,7 +3,6 @@ package pickle
 import (
 	"encoding/binary"
 	"reflect"
-	"unicode/utf8"
 	"unsafe"
 )
 
@@ -128,10 +127,13 @@ func long1At(buf []byte, at int) (v dval, next int, ok bool) {
 // strAt reads a str of n UTF-8 bytes at buf[at:].
 func (d *direct) strAt(buf []byte, at, n int) (dval, int, bool) {
 	end := at + n
-	if n < 0 || end > len(buf) || end < at || !utf8.Valid(buf[at:end]) {
+	if n < 0 || end > len(buf) || end < at {
 		return dval{}, 0, false
 	}
-	str := d.strs.String(buf[at:end])
+	str, ok := arenaStr(&d.strs, buf, at, end)
+	if !ok {
+		return dval{}, 0, false
+	}
 	return dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))}, end, true
 }
 
