@@ -1026,6 +1026,9 @@ func (d *direct) setItems(c *dcont, kv []dval) bool {
 		}
 		return true
 	}
+	if !c.estimated {
+		c.presizeMap(len(kv)/2, d.src)
+	}
 	if done, ok := setNativeMap(p.t, c.ptr, kv); done {
 		return ok
 	}
