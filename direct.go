@@ -299,6 +299,9 @@ type direct struct {
 	// taken counts the items fillStruct took that the general path would
 	// still hold on its stack, for MaxStack.
 	taken int
+	// keys: the fields that memo fetches of strs named (direct_keys.go).
+	keys     fetchedKeys
+	keysUsed bool
 }
 
 var directs = sync.Pool{New: func() any { return new(direct) }}
@@ -342,6 +345,7 @@ func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer
 	// ever go after those already handed out.
 	d.tuples, d.chunks, d.carves, d.pointees = alloc.Slab[dval]{}, [2]chunk{}, [2]carveChunk{}, [2]carveChunk{}
 	d.conts.reset()
+	d.forgetKeys()
 	d.src, d.cfg, d.root = nil, nil, nil
 	directs.Put(d)
 	return pos, err

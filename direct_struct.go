@@ -211,13 +211,15 @@ func (d *direct) fillStruct(c *dcont) bool {
 	p := c.plan
 	for pos < len(buf) {
 		d.npend = 0
-		k, at, ok := d.scalarAt(buf, pos)
-		if !ok || k.kind != dvStr {
-			break
-		}
-		f, ok := p.fieldFor(k.str(), c.n)
+		k, f, at, ok := d.knownKey(buf, pos, p)
 		if !ok {
-			break
+			if k, at, ok = d.scalarAt(buf, pos); !ok || k.kind != dvStr {
+				break
+			}
+			if f, ok = p.fieldFor(k.str(), c.n); !ok {
+				break
+			}
+			d.learnKey(buf, pos, p, &k, f)
 		}
 		at = d.memoAfter(buf, at, pendKey)
 		v, at, ok := d.valueAt(buf, at, p.fplans[f])
