@@ -485,7 +485,7 @@ func (d *direct) hot(code byte) (ok, done bool) {
 	case opMemoize:
 		return d.memoPut(uint64(d.memoN)), true
 	case opMark:
-		return d.exec(code, nil) && d.enterStruct(), true
+		return d.exec(code, nil) && d.enterBatch(), true
 	case opSetItems, opAppends, opTuple2, opTuple3:
 		return d.exec(code, nil) && d.resumeStruct(), true
 	case opEmptyDict, opEmptyList, opNone, opNewTrue, opNewFalse:
@@ -625,7 +625,7 @@ func (d *direct) exec(code byte, a *argument) bool {
 		return true
 	case opAppends:
 		f := d.fence()
-		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont {
+		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont || d.markOnMark() {
 			return false
 		}
 		items, _ := d.popMark()
@@ -654,7 +654,7 @@ func (d *direct) exec(code byte, a *argument) bool {
 		return true
 	case opSetItems:
 		f := d.fence()
-		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont {
+		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont || d.markOnMark() {
 			return false
 		}
 		c := d.stack[f-1].cont()
@@ -673,6 +673,14 @@ func (d *direct) fence() int {
 		return 0
 	}
 	return d.marks[len(d.marks)-1]
+}
+
+// markOnMark reports whether the topmost mark sits on another at the
+// same height: the container below both is then out of reach of APPENDS
+// and SETITEMS, which CPython refuses ("unexpected MARK found").
+func (d *direct) markOnMark() bool {
+	n := len(d.marks)
+	return n >= 2 && d.marks[n-2] == d.marks[n-1]
 }
 
 func (d *direct) push(v dval) bool {

@@ -137,25 +137,28 @@ func (d *direct) strAt(buf []byte, at, n int) (dval, int, bool) {
 	return dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))}, end, true
 }
 
-// enterStruct starts filling a struct when the MARK just run opens a batch
-// of its pairs.
-func (d *direct) enterStruct() bool {
+// enterBatch starts filling a struct, or a long list of scalars
+// (direct_list.go), when the MARK just run opens a batch of its items.
+func (d *direct) enterBatch() bool {
 	n := len(d.stack)
-	if n == 0 || d.stack[n-1].kind != dvCont {
+	if n == 0 || d.stack[n-1].kind != dvCont || d.markOnMark() {
 		return true
 	}
 	c := d.stack[n-1].cont()
-	if c.plan.kind != dkStruct {
-		return true
+	switch c.plan.kind {
+	case dkStruct:
+		return d.fillStruct(c)
+	case dkSlice:
+		return d.fillList(c)
 	}
-	return d.fillStruct(c)
+	return true
 }
 
 // resumeStruct takes the key and container value above the topmost mark
 // into the struct below it, when a key follows, and goes on filling.
 func (d *direct) resumeStruct() bool {
 	n, f := len(d.stack), d.fence()
-	if n-f != 2 || f == 0 || d.stack[f-1].kind != dvCont || !d.keyNext() {
+	if n-f != 2 || f == 0 || d.stack[f-1].kind != dvCont || d.markOnMark() || !d.keyNext() {
 		return true
 	}
 	c := d.stack[f-1].cont()

@@ -72,6 +72,8 @@ func TestFillStructMatchesGeneral(t *testing.T) {
 		{"unknown key refused", "}(\x8c\x01zK\x01\x8c\x01aK\x02u", rec, []Option{DisallowUnknownFields()}, false},
 		{"POP into the pairs taken", "}(\x8c\x01aK\x01\x8c\x01aK\x020u", rec, nil, false},
 		{"POP of a key pushed after them", "}(\x8c\x01aK\x01\x8c\x01b0u", rec, nil, true},
+		{"MARK on the batch's MARK", "}((\x8c\x01aK\x01uu", rec, nil, false},
+		{"MARK on the batch's MARK, a dict value", "}((\x8c\x01r}(\x8c\x01aK\x07u\x8c\x01aK\x01uu", rec, nil, false},
 		{"MARK above the pairs taken", "}(\x8c\x01aK\x01(\x8c\x01aK\x02uu", rec, nil, false},
 		{"TUPLE of the pairs taken", "}(\x8c\x01aK\x01t", rec, nil, false},
 		{"LIST of the pairs taken", "}(\x8c\x01aK\x01l", rec, nil, false},
