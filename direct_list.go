@@ -38,14 +38,21 @@ func (d *direct) fillList(c *dcont) bool {
 	dst := unsafe.Add(hdr.data, uintptr(hdr.len)*p.elem.size)
 	n := 0
 	for pos < len(buf) {
-		// Runs of numbers without memo stores, read by loops of their
-		// own; anything else item by item, below.
+		// Runs of numbers without memo stores, and of short strs with
+		// theirs, read by loops of their own; anything else item by
+		// item, below.
 		switch want {
 		case dvInt:
 			k, next := readInts(buf, pos, unsafe.Slice((*int64)(dst), room)[n:])
 			n, pos = n+k, next
 		case dvFloat:
 			k, next := readFloats(buf, pos, unsafe.Slice((*uint64)(dst), room)[n:])
+			n, pos = n+k, next
+		case dvStr:
+			k, next, ok := d.readStrs(buf, pos, unsafe.Slice((*string)(dst), room)[n:])
+			if !ok {
+				return false
+			}
 			n, pos = n+k, next
 		}
 		if pos >= len(buf) {
@@ -168,4 +175,31 @@ func readFloats(buf []byte, pos int, out []uint64) (int, int) {
 		n++
 	}
 	return n, pos
+}
+
+// readStrs reads SHORT_BINUNICODEs into out for as long as they come, each
+// with the MEMOIZE after it that protocol 4 writes, or none, as readInts
+// reads ints; ok false means give up (the memo refused a store).
+func (d *direct) readStrs(buf []byte, pos int, out []string) (n, next int, ok bool) {
+	for n < len(out) && pos+1 < len(buf) && buf[pos] == opShortBinUnicode {
+		end := pos + 2 + int(buf[pos+1])
+		if end > len(buf) {
+			break
+		}
+		s, valid := arenaStr(&d.strs, buf, pos+2, end)
+		if !valid {
+			break
+		}
+		out[n] = s
+		n++
+		pos = end
+		if pos < len(buf) && buf[pos] == opMemoize {
+			v := dval{kind: dvStr, n: int64(len(s)), ref: unsafe.Pointer(unsafe.StringData(s))}
+			if !d.memoSet(uint64(d.memoN), &v) {
+				return n, pos, false
+			}
+			pos++
+		}
+	}
+	return n, pos, true
 }

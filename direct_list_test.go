@@ -92,6 +92,7 @@ func TestFillListMatchesGeneral(t *testing.T) {
 		tc{"ints among floats", listBatches(repeat(binFloat(0.5), batchSize), repeat(binFloat(0.5), batchSize), repeat(binFloat(0.5), batchSize), repeat(binFloat(2.5)+"K\x03", 300)), floats, nil, true},
 		tc{"None among floats", listBatches(repeat(binFloat(0.5), batchSize), repeat(binFloat(0.5), batchSize), repeat(binFloat(0.5), batchSize), binFloat(1)+"N"), floats, nil, false},
 		tc{"strs fetched from the memo", listBatches(repeat("\x8c\x01a", batchSize), repeat("\x8c\x01a", batchSize), repeat("\x8c\x01a", batchSize), "\x8c\x02xy\x94"+repeat("h\x01X\x01\x00\x00\x00b", 300)), strs, nil, true},
+		tc{"MaxMemo inside a run of strs", listBatches(repeat("\x8c\x01a\x94", batchSize), repeat("\x8c\x01a\x94", batchSize), repeat("\x8c\x01a\x94", batchSize)), strs, []Option{MaxMemo(2500)}, false},
 		tc{"an ill-formed str", listBatches(repeat("\x8c\x01a", batchSize), repeat("\x8c\x01a", batchSize), repeat("\x8c\x01a", batchSize), "\x8c\x01z\x8c\x01\xff"), strs, nil, false},
 		tc{"a batch longer than the room", listBatches(whole, whole, whole, repeat("K\x09", 9000)), ints, nil, true},
 		tc{"MaxStack inside a batch", listBatches(repeat("K\x07", 100), repeat("K\x07", 100), whole, whole, whole), ints, []Option{MaxStack(500)}, false},
