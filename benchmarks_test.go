@@ -122,6 +122,7 @@ func BenchmarkPayloadDecodeAny(b *testing.B) {
 		b.Run(f.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(f.data)))
+			defer reportCPUTime(b)()
 			for range b.N {
 				var v any
 				if err := Unmarshal(f.data, &v); err != nil {
@@ -140,6 +141,7 @@ func BenchmarkPayloadDecodeTyped(b *testing.B) {
 		b.Run(f.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(f.data)))
+			defer reportCPUTime(b)()
 			for range b.N {
 				if err := Unmarshal(f.data, benchTyped(f.payload)); err != nil {
 					b.Fatal(err)

@@ -209,7 +209,7 @@ func (s *source) readArgInPlace(kind argKind, a *argument) bool {
 	case argUnicode1:
 		if pos < len(buf) {
 			end := pos + 1 + int(buf[pos])
-			if end <= len(buf) && utf8.Valid(buf[pos+1:end]) {
+			if end <= len(buf) && validUTF8In(buf, pos+1, end) {
 				a.b = buf[pos+1 : end]
 				s.pos = end
 				return true

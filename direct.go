@@ -9,7 +9,6 @@ import (
 	"math/big"
 	"reflect"
 	"sync"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/pickle-go/pickle/internal/alloc"
@@ -300,6 +299,9 @@ type direct struct {
 	// taken counts the items fillStruct took that the general path would
 	// still hold on its stack, for MaxStack.
 	taken int
+	// keys: the fields that memo fetches of strs named (direct_keys.go).
+	keys     fetchedKeys
+	keysUsed bool
 }
 
 var directs = sync.Pool{New: func() any { return new(direct) }}
@@ -343,6 +345,7 @@ func decodeDirect(data []byte, cfg *config, root *directPlan, dst unsafe.Pointer
 	// ever go after those already handed out.
 	d.tuples, d.chunks, d.carves, d.pointees = alloc.Slab[dval]{}, [2]chunk{}, [2]carveChunk{}, [2]carveChunk{}
 	d.conts.reset()
+	d.forgetKeys()
 	d.src, d.cfg, d.root = nil, nil, nil
 	directs.Put(d)
 	return pos, err
@@ -462,10 +465,11 @@ func (d *direct) hot(code byte) (ok, done bool) {
 	case opShortBinUnicode:
 		if pos < len(buf) {
 			end := pos + 1 + int(buf[pos])
-			if end <= len(buf) && utf8.Valid(buf[pos+1:end]) {
-				src.pos = end
-				str := d.strs.String(buf[pos+1 : end])
-				return d.push(dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))}), true
+			if end <= len(buf) {
+				if str, ok := arenaStr(&d.strs, buf, pos+1, end); ok {
+					src.pos = end
+					return d.push(dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))}), true
+				}
 			}
 		}
 	case opBinGet:
@@ -481,7 +485,7 @@ func (d *direct) hot(code byte) (ok, done bool) {
 	case opMemoize:
 		return d.memoPut(uint64(d.memoN)), true
 	case opMark:
-		return d.exec(code, nil) && d.enterStruct(), true
+		return d.exec(code, nil) && d.enterBatch(), true
 	case opSetItems, opAppends, opTuple2, opTuple3:
 		return d.exec(code, nil) && d.resumeStruct(), true
 	case opEmptyDict, opEmptyList, opNone, opNewTrue, opNewFalse:
@@ -621,7 +625,7 @@ func (d *direct) exec(code byte, a *argument) bool {
 		return true
 	case opAppends:
 		f := d.fence()
-		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont {
+		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont || d.markOnMark() {
 			return false
 		}
 		items, _ := d.popMark()
@@ -650,7 +654,7 @@ func (d *direct) exec(code byte, a *argument) bool {
 		return true
 	case opSetItems:
 		f := d.fence()
-		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont {
+		if len(d.marks) == 0 || f == 0 || d.stack[f-1].kind != dvCont || d.markOnMark() {
 			return false
 		}
 		c := d.stack[f-1].cont()
@@ -669,6 +673,14 @@ func (d *direct) fence() int {
 		return 0
 	}
 	return d.marks[len(d.marks)-1]
+}
+
+// markOnMark reports whether the topmost mark sits on another at the
+// same height: the container below both is then out of reach of APPENDS
+// and SETITEMS, which CPython refuses ("unexpected MARK found").
+func (d *direct) markOnMark() bool {
+	n := len(d.marks)
+	return n >= 2 && d.marks[n-2] == d.marks[n-1]
 }
 
 func (d *direct) push(v dval) bool {
@@ -1025,6 +1037,9 @@ func (d *direct) setItems(c *dcont, kv []dval) bool {
 			}
 		}
 		return true
+	}
+	if !c.estimated {
+		c.presizeMap(len(kv)/2, d.src)
 	}
 	if done, ok := setNativeMap(p.t, c.ptr, kv); done {
 		return ok

@@ -48,3 +48,33 @@ func TestDirectListEstimate(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectMapEstimate decodes dicts of several batches into maps made at
+// their estimated size, natively filled and through reflection, alone and
+// before a tail that makes the estimate long, at every protocol that
+// batches: the direct decoder must take them and agree with the general
+// path.
+func TestDirectMapEstimate(t *testing.T) {
+	type xy struct{ X, Y int64 }
+	type shape struct {
+		ByID map[int64]float64 `pickle:"by_id"`
+		ByXY map[xy]string     `pickle:"by_xy"`
+		Tail string            `pickle:"tail"`
+	}
+	in := shape{ByID: map[int64]float64{}, ByXY: map[xy]string{}}
+	for i := range 4500 {
+		in.ByID[int64(i*7919-3_000_000)] = float64(i) / 4
+		in.ByXY[xy{int64(i % 70), int64(i / 70)}] = fmt.Sprint("cell", i)
+	}
+	for _, tail := range []string{"", strings.Repeat("t", 100000)} {
+		in.Tail = tail
+		for p := 2; p <= HighestProtocol; p++ {
+			data, err := Marshal(in, Protocol(p))
+			require.NoError(t, err)
+			require.True(t, compareDirect(t, data, reflect.TypeFor[shape](), nil), "the direct decoder gave up at protocol %d", p)
+			var got shape
+			require.NoError(t, Unmarshal(data, &got))
+			require.Equal(t, in, got, "protocol %d, tail of %d", p, len(tail))
+		}
+	}
+}

@@ -3,7 +3,6 @@ package pickle
 import (
 	"encoding/binary"
 	"reflect"
-	"unicode/utf8"
 	"unsafe"
 )
 
@@ -128,32 +127,38 @@ func long1At(buf []byte, at int) (v dval, next int, ok bool) {
 // strAt reads a str of n UTF-8 bytes at buf[at:].
 func (d *direct) strAt(buf []byte, at, n int) (dval, int, bool) {
 	end := at + n
-	if n < 0 || end > len(buf) || end < at || !utf8.Valid(buf[at:end]) {
+	if n < 0 || end > len(buf) || end < at {
 		return dval{}, 0, false
 	}
-	str := d.strs.String(buf[at:end])
+	str, ok := arenaStr(&d.strs, buf, at, end)
+	if !ok {
+		return dval{}, 0, false
+	}
 	return dval{kind: dvStr, n: int64(len(str)), ref: unsafe.Pointer(unsafe.StringData(str))}, end, true
 }
 
-// enterStruct starts filling a struct when the MARK just run opens a batch
-// of its pairs.
-func (d *direct) enterStruct() bool {
+// enterBatch starts filling a struct, or a long list of scalars
+// (direct_list.go), when the MARK just run opens a batch of its items.
+func (d *direct) enterBatch() bool {
 	n := len(d.stack)
-	if n == 0 || d.stack[n-1].kind != dvCont {
+	if n == 0 || d.stack[n-1].kind != dvCont || d.markOnMark() {
 		return true
 	}
 	c := d.stack[n-1].cont()
-	if c.plan.kind != dkStruct {
-		return true
+	switch c.plan.kind {
+	case dkStruct:
+		return d.fillStruct(c)
+	case dkSlice:
+		return d.fillList(c)
 	}
-	return d.fillStruct(c)
+	return true
 }
 
 // resumeStruct takes the key and container value above the topmost mark
 // into the struct below it, when a key follows, and goes on filling.
 func (d *direct) resumeStruct() bool {
 	n, f := len(d.stack), d.fence()
-	if n-f != 2 || f == 0 || d.stack[f-1].kind != dvCont || !d.keyNext() {
+	if n-f != 2 || f == 0 || d.stack[f-1].kind != dvCont || d.markOnMark() || !d.keyNext() {
 		return true
 	}
 	c := d.stack[f-1].cont()
@@ -209,13 +214,15 @@ func (d *direct) fillStruct(c *dcont) bool {
 	p := c.plan
 	for pos < len(buf) {
 		d.npend = 0
-		k, at, ok := d.scalarAt(buf, pos)
-		if !ok || k.kind != dvStr {
-			break
-		}
-		f, ok := p.fieldFor(k.str(), c.n)
+		k, f, at, ok := d.knownKey(buf, pos, p)
 		if !ok {
-			break
+			if k, at, ok = d.scalarAt(buf, pos); !ok || k.kind != dvStr {
+				break
+			}
+			if f, ok = p.fieldFor(k.str(), c.n); !ok {
+				break
+			}
+			d.learnKey(buf, pos, p, &k, f)
 		}
 		at = d.memoAfter(buf, at, pendKey)
 		v, at, ok := d.valueAt(buf, at, p.fplans[f])

@@ -23,9 +23,24 @@ type fillRec struct {
 	R *fillRec   `pickle:"r"`
 }
 
+// keyOuter and keyInner name their fields by the same keys in another
+// order, so that a memo slot's key names a different field of each
+// (direct_keys.go).
+type keyOuter struct {
+	A int64    `pickle:"a"`
+	Q int64    `pickle:"q"`
+	S keyInner `pickle:"s"`
+}
+
+type keyInner struct {
+	Q int64 `pickle:"q"`
+	A int64 `pickle:"a"`
+}
+
 func TestFillStructMatchesGeneral(t *testing.T) {
 	rec := reflect.TypeFor[fillRec]()
 	recs := reflect.TypeFor[[]fillRec]()
+	outers := reflect.TypeFor[[]keyOuter]()
 	cases := []struct {
 		name   string
 		pickle string // after PROTO 4, before STOP
@@ -35,6 +50,8 @@ func TestFillStructMatchesGeneral(t *testing.T) {
 	}{
 		{"scalars", "}\x94(\x8c\x01a\x94K\x01\x8c\x01b\x94\x8c\x01x\x94\x8c\x01q\x94Nu", rec, nil, true},
 		{"key fetched from the memo in the next dict", "]\x94(}\x94(\x8c\x01a\x94K\x01u}\x94(h\x02K\x02ue", recs, nil, true},
+		{"key's memo slot given another str", "](}(\x8c\x01aq\x00K\x01\x8c\x01qq\x01K\x02u}(h\x00K\x03h\x01K\x04u}(\x8c\x01qq\x00K\x05u}(h\x00K\x06ue", recs, nil, true},
+		{"key's memo slot names a field of another struct", "](}(\x8c\x01aq\x00K\x01\x8c\x01qq\x01K\x02\x8c\x01s}(h\x01K\x03h\x00K\x04uu}(h\x00K\x05h\x01K\x06ue", outers, nil, true},
 		{"str value fetched from the memo", "]\x94(}\x94(\x8c\x01b\x8c\x01x\x94u}\x94(\x8c\x01bh\x02ue", recs, nil, true},
 		{"BINPUT and LONG_BINPUT", "}q\x00(\x8c\x01ar\x00\x01\x00\x00K\x01\x8c\x01bh\x00u", rec, nil, false},
 		{"BINUNICODE key", "}(X\x01\x00\x00\x00aK\x05u", rec, nil, true},
@@ -55,6 +72,8 @@ func TestFillStructMatchesGeneral(t *testing.T) {
 		{"unknown key refused", "}(\x8c\x01zK\x01\x8c\x01aK\x02u", rec, []Option{DisallowUnknownFields()}, false},
 		{"POP into the pairs taken", "}(\x8c\x01aK\x01\x8c\x01aK\x020u", rec, nil, false},
 		{"POP of a key pushed after them", "}(\x8c\x01aK\x01\x8c\x01b0u", rec, nil, true},
+		{"MARK on the batch's MARK", "}((\x8c\x01aK\x01uu", rec, nil, false},
+		{"MARK on the batch's MARK, a dict value", "}((\x8c\x01r}(\x8c\x01aK\x07u\x8c\x01aK\x01uu", rec, nil, false},
 		{"MARK above the pairs taken", "}(\x8c\x01aK\x01(\x8c\x01aK\x02uu", rec, nil, false},
 		{"TUPLE of the pairs taken", "}(\x8c\x01aK\x01t", rec, nil, false},
 		{"LIST of the pairs taken", "}(\x8c\x01aK\x01l", rec, nil, false},

@@ -36,3 +36,29 @@ func TestStringArena(t *testing.T) {
 		t.Fatalf("String(nil) = %q", s)
 	}
 }
+
+// TestStringArenaRoom pins that what Room gives is writable past the string
+// by RoomSlack bytes, that scribbling there changes no string handed out,
+// and that a chunk's end is never crossed.
+func TestStringArenaRoom(t *testing.T) {
+	var a StringArena
+	var got, want []string
+	for i := range 20000 {
+		n := 1 + i%(MaxShort/8)
+		room := a.Room(n)
+		if len(room) != n+RoomSlack {
+			t.Fatalf("Room(%d) has %d bytes, want %d", n, len(room), n+RoomSlack)
+		}
+		s := strings.Repeat(string(rune('a'+i%26)), n)
+		copy(room, s)
+		for j := n; j < len(room); j++ {
+			room[j] = '!'
+		}
+		got, want = append(got, a.Take(n)), append(want, s)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("string %d: %.20q..., want %.20q...", i, got[i], want[i])
+		}
+	}
+}
