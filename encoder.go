@@ -190,6 +190,9 @@ type encoder struct {
 	segs   [][]byte
 	segLen int
 	home   []byte
+	// owned are the segments cut made this pickle, spare those it may
+	// reuse (encode_segments.go).
+	owned, spare [][]byte
 
 	// frameStart is where the open frame's 9-byte header sits in buf, or -1.
 	frameStart int
@@ -214,6 +217,7 @@ func (e *encoder) reset() {
 	}
 	clear(e.segs)
 	e.segs, e.segLen = e.segs[:0], 0
+	e.recycleSegments()
 	e.buf = e.buf[:0]
 	e.frameStart = -1
 	e.framing = false
@@ -338,7 +342,7 @@ func (e *encoder) cut() {
 	e.segLen += len(e.buf)
 	rest := e.buf[len(e.buf):]
 	if cap(rest) < segmentSize/4 {
-		rest = make([]byte, 0, segmentSize+frameSizeTarget)
+		rest = e.newSegment()
 	}
 	e.buf = rest
 }
