@@ -86,7 +86,7 @@ func Marshal(v any, opts ...Option) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := encoders.Get().(*encoder)
+	e := getEncoder()
 	defer putEncoder(e)
 	e.reset()
 	e.cfg, e.proto = cfg, cfg.protocol
@@ -127,7 +127,9 @@ func putEncoder(e *encoder) {
 		e.buf = nil
 	}
 	e.cfg = nil
-	encoders.Put(e)
+	if !keepLarge(e) {
+		encoders.Put(e)
+	}
 }
 
 // An Encoder writes pickles to a stream, one complete pickle per Encode call,
