@@ -683,6 +683,17 @@ func (e *encoder) saveQuickItem(v any) (bool, error) {
 	if e.cfg.noQuickPaths || e.cfg.persistentID != nil || e.depth >= e.cfg.maxDepth {
 		return false, nil
 	}
+	if e.gets.n > 0 {
+		if idx, ok := e.gets.get(&v); ok {
+			if err := e.opcodeBoundary(); err != nil {
+				return true, err
+			}
+			e.writeGet(idx)
+			return true, nil
+		}
+	}
+	memoLen := e.memoLen
+	e.lastGet = -1
 	var err error
 	switch x := v.(type) {
 	case int64:
@@ -726,6 +737,11 @@ func (e *encoder) saveQuickItem(v any) (bool, error) {
 		}
 	default:
 		return false, nil
+	}
+	if e.lastGet >= 0 && e.memoLen == memoLen && err == nil {
+		// Written as a GET (nothing new was numbered): the next time v
+		// comes, it is one probe.
+		e.gets.put(&v, e.lastGet)
 	}
 	return true, err
 }

@@ -207,6 +207,10 @@ type encoder struct {
 	moduleNames, qualNames map[string]strKey
 	memoLen                int
 	depth                  int
+	// gets finds items written as GETs before; lastGet is the index the
+	// last GET wrote (encode_getcache.go).
+	gets    getCache
+	lastGet int
 }
 
 func newEncoder(cfg *config) *encoder {
@@ -225,6 +229,7 @@ func (e *encoder) reset() {
 	e.framing = false
 	e.memo.clear()
 	e.strMemo.clear()
+	e.gets.clear()
 	clear(e.moduleNames)
 	clear(e.qualNames)
 	e.memoLen = 0
@@ -431,6 +436,7 @@ func (e *encoder) writePut(idx int) {
 }
 
 func (e *encoder) writeGet(idx int) {
+	e.lastGet = idx
 	e.writeIndex(opGet, opBinGet, opLongBinGet, idx)
 }
 
