@@ -50,9 +50,11 @@ func ageLargeEncoder() {
 }
 
 // onEachGC calls f after each collection, from the runtime's cleanup
-// goroutine: the cleanup of an object dropped at once, which arms the next.
+// goroutine: the cleanup of an object dropped at once, which arms the next
+// before it calls f. (A collection that starts before the cleanup of the
+// last one has run is not seen: f counts collections at most.)
 func onEachGC(f func()) {
-	runtime.AddCleanup(new(gcTick), func(f func()) { f(); onEachGC(f) }, f)
+	runtime.AddCleanup(new(gcTick), func(f func()) { onEachGC(f); f() }, f)
 }
 
 // gcTick is large enough not to share a block with other tiny objects,
