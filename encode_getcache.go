@@ -23,9 +23,11 @@ type getCache struct {
 	slots []getSlot
 	n     int
 	shift uint // 64 - log2(len(slots))
-	// hits and puts tell a cache that pays from one that does not: a
-	// decoder may box a value anew each time it is referred to (records:
-	// its dict keys), so that the same value comes in other words.
+	// hits and puts tell a cache that pays from one that does not: where
+	// each use of a value is boxed anew (a Go value made into an `any`
+	// per item), the same value comes in other words every time. (The
+	// corpus's decoded payloads all pay: records 1.9M hits to 92k puts,
+	// nested 1.4M to 6, shared 958k to 41k.)
 	hits, puts int
 	off        bool // given up on, for this pickle
 }
