@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -200,6 +201,10 @@ func (e *encoder) saveStrAs(key strKey, s string) error {
 		e.writeGet(idx)
 		return nil
 	}
+	if len(s) <= 0xff && e.proto >= 4 && validUTF8(s) {
+		e.writeShortStrMemoized(s)
+		return nil
+	}
 	if err := e.writeStr(s); err != nil {
 		return err
 	}
@@ -304,6 +309,24 @@ func (m *strMemo) clear() {
 	clear(m.small)
 }
 
+// writeShortStrMemoized writes SHORT_BINUNICODE, s and MEMOIZE (protocol 4
+// and up, s of at most 255 valid bytes) into the output with one check of
+// its room, and numbers s in the memo: what writeStr and memoPut(nil)
+// write, for the commonest strings.
+func (e *encoder) writeShortStrMemoized(s string) {
+	e.open()
+	n := len(e.buf)
+	if cap(e.buf)-n < len(s)+3 {
+		e.buf = slices.Grow(e.buf, len(s)+3)
+	}
+	b := e.buf[n : n+len(s)+3]
+	b[0], b[1] = opShortBinUnicode, byte(len(s))
+	copy(b[2:], s)
+	b[len(b)-1] = opMemoize
+	e.buf = e.buf[:n+len(b)]
+	e.memoLen++
+}
+
 // saveFreshStr writes a str that CPython creates anew while pickling (such as
 // the text of bytes at protocols 0 to 2): numbered in the memo, never shared.
 func (e *encoder) saveFreshStr(s string) error {
@@ -363,7 +386,7 @@ func (e *encoder) writeLargeString(header []byte, s string) error {
 }
 
 func isSurrogatepassUTF8Str(s string) bool {
-	return utf8.ValidString(s) || isSurrogatepassUTF8([]byte(s))
+	return validUTF8(s) || isSurrogatepassUTF8([]byte(s))
 }
 
 func truncateForError(s string) string {
@@ -660,6 +683,17 @@ func (e *encoder) saveQuickItem(v any) (bool, error) {
 	if e.cfg.noQuickPaths || e.cfg.persistentID != nil || e.depth >= e.cfg.maxDepth {
 		return false, nil
 	}
+	if e.gets.n > 0 {
+		if idx, ok := e.gets.get(&v); ok {
+			if err := e.opcodeBoundary(); err != nil {
+				return true, err
+			}
+			e.writeGet(idx)
+			return true, nil
+		}
+	}
+	memoLen := e.memoLen
+	e.lastGet = -1
 	var err error
 	switch x := v.(type) {
 	case int64:
@@ -703,6 +737,11 @@ func (e *encoder) saveQuickItem(v any) (bool, error) {
 		}
 	default:
 		return false, nil
+	}
+	if e.lastGet >= 0 && e.memoLen == memoLen && err == nil {
+		// Written as a GET (nothing new was numbered): the next time v
+		// comes, it is one probe.
+		e.gets.put(&v, e.lastGet)
 	}
 	return true, err
 }

@@ -86,7 +86,7 @@ func Marshal(v any, opts ...Option) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := encoders.Get().(*encoder)
+	e := getEncoder()
 	defer putEncoder(e)
 	e.reset()
 	e.cfg, e.proto = cfg, cfg.protocol
@@ -127,7 +127,9 @@ func putEncoder(e *encoder) {
 		e.buf = nil
 	}
 	e.cfg = nil
-	encoders.Put(e)
+	if !keepLarge(e) {
+		encoders.Put(e)
+	}
 }
 
 // An Encoder writes pickles to a stream, one complete pickle per Encode call,
@@ -190,6 +192,9 @@ type encoder struct {
 	segs   [][]byte
 	segLen int
 	home   []byte
+	// owned are the segments cut made this pickle, spare those it may
+	// reuse (encode_segments.go).
+	owned, spare [][]byte
 
 	// frameStart is where the open frame's 9-byte header sits in buf, or -1.
 	frameStart int
@@ -202,6 +207,10 @@ type encoder struct {
 	moduleNames, qualNames map[string]strKey
 	memoLen                int
 	depth                  int
+	// gets finds items written as GETs before; lastGet is the index the
+	// last GET wrote (encode_getcache.go).
+	gets    getCache
+	lastGet int
 }
 
 func newEncoder(cfg *config) *encoder {
@@ -214,11 +223,13 @@ func (e *encoder) reset() {
 	}
 	clear(e.segs)
 	e.segs, e.segLen = e.segs[:0], 0
+	e.recycleSegments()
 	e.buf = e.buf[:0]
 	e.frameStart = -1
 	e.framing = false
 	e.memo.clear()
 	e.strMemo.clear()
+	e.gets.clear()
 	clear(e.moduleNames)
 	clear(e.qualNames)
 	e.memoLen = 0
@@ -338,7 +349,7 @@ func (e *encoder) cut() {
 	e.segLen += len(e.buf)
 	rest := e.buf[len(e.buf):]
 	if cap(rest) < segmentSize/4 {
-		rest = make([]byte, 0, segmentSize+frameSizeTarget)
+		rest = e.newSegment()
 	}
 	e.buf = rest
 }
@@ -425,6 +436,7 @@ func (e *encoder) writePut(idx int) {
 }
 
 func (e *encoder) writeGet(idx int) {
+	e.lastGet = idx
 	e.writeIndex(opGet, opBinGet, opLongBinGet, idx)
 }
 

@@ -125,6 +125,9 @@ func (t *Table) grow() {
 	}
 }
 
+// Size is how many slots the table has.
+func (t *Table) Size() int { return len(t.keys) }
+
 // Len is how many keys the table holds.
 func (t *Table) Len() int { return t.n }
 
