@@ -36,6 +36,12 @@ type planKinds struct {
 	Arr  [2]int8
 	Any  any
 	Recs []planInner
+	AS   [2]string
+	AU   [3]uint64
+	AF   [2]float32
+	Kids []planKinds    // a slice of the struct itself
+	Fall []planFallback // items without a plan
+	Ptrs []*planInner   // items behind pointers
 }
 
 type planInner struct {
@@ -69,6 +75,9 @@ func planValues() []any {
 		S: shared, PI: &n, PF: &f, SS: []string{shared, name, "", "é"}, SF: []float64{1, math.Inf(-1)},
 		SI: []int{1, -1 << 33}, SU: []uint16{7}, In: planInner{name, 5}, Arr: [2]int8{-1, 1},
 		Any: shared, Recs: []planInner{{shared, 1}, {"x", 2}},
+		AS: [2]string{shared, name}, AU: [3]uint64{0, math.MaxUint64, 1 << 40}, AF: [2]float32{0.1, -3},
+		Kids: []planKinds{{S: shared, Kids: []planKinds{{I: 1}, {}}}}, Fall: []planFallback{{A: 1}, {}},
+		Ptrs: []*planInner{{"p", 1}, nil},
 	}
 	empty := planKinds{SS: []string{}}
 	many := make([]planInner, 600) // field names past memo index 255: LONG_BINGET
@@ -128,6 +137,8 @@ func TestMarshalPlanErrors(t *testing.T) {
 		{"bad string field", []planInner{{"a", 1}, {bad, 2}}, nil},
 		{"bad string in a slice field", planKinds{SS: []string{"a", bad}}, nil},
 		{"bad string in a nested struct", []planKinds{{In: planInner{Name: bad}}}, nil},
+		{"bad string in an array field", []planKinds{{AS: [2]string{"", bad}}}, nil},
+		{"bad string in a nested slice", []planKinds{{Kids: []planKinds{{}, {SS: []string{bad}}}}}, nil},
 		{"unsupported field", struct{ C chan int }{make(chan int)}, nil},
 	}
 	for _, tc := range cases {
