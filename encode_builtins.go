@@ -200,6 +200,17 @@ func (e *encoder) saveStrAs(key strKey, s string) error {
 		e.writeGet(idx)
 		return nil
 	}
+	if len(s) <= 0xff && e.proto >= 4 && utf8.ValidString(s) {
+		// The commonest str, written as writeStr and memoPut would
+		// write it, in one piece: SHORT_BINUNICODE, its bytes, MEMOIZE.
+		e.open()
+		out := e.grow(3 + len(s))
+		out[0], out[1] = opShortBinUnicode, byte(len(s))
+		copy(out[2:], s)
+		out[2+len(s)] = opMemoize
+		e.memoLen++
+		return nil
+	}
 	if err := e.writeStr(s); err != nil {
 		return err
 	}
