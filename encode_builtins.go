@@ -200,7 +200,7 @@ func (e *encoder) saveStrAs(key strKey, s string) error {
 		e.writeGet(idx)
 		return nil
 	}
-	if len(s) <= 0xff && e.proto >= 4 && utf8.ValidString(s) {
+	if len(s) <= 0xff && e.proto >= 4 && validUTF8(s) {
 		// The commonest str, written as writeStr and memoPut would
 		// write it, in one piece: SHORT_BINUNICODE, its bytes, MEMOIZE.
 		e.open()
@@ -374,7 +374,7 @@ func (e *encoder) writeLargeString(header []byte, s string) error {
 }
 
 func isSurrogatepassUTF8Str(s string) bool {
-	return utf8.ValidString(s) || isSurrogatepassUTF8([]byte(s))
+	return validUTF8(s) || isSurrogatepassUTF8([]byte(s))
 }
 
 func truncateForError(s string) string {
