@@ -43,11 +43,16 @@ type structFields struct {
 var fieldCache sync.Map // reflect.Type -> *structFields
 
 func cachedFields(t reflect.Type) *structFields {
-	if f, ok := fieldCache.Load(t); ok {
-		return f.(*structFields)
+	return cachedByType(&fieldCache, t, typeFields)
+}
+
+// cachedByType returns build(t), built once per type into cache.
+func cachedByType[T any](cache *sync.Map, t reflect.Type, build func(reflect.Type) T) T {
+	if v, ok := cache.Load(t); ok {
+		return v.(T)
 	}
-	f, _ := fieldCache.LoadOrStore(t, typeFields(t))
-	return f.(*structFields)
+	v, _ := cache.LoadOrStore(t, build(t))
+	return v.(T)
 }
 
 func typeFields(t reflect.Type) *structFields {

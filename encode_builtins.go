@@ -637,11 +637,15 @@ func (e *encoder) saveDictKeyed(d *Dict, key any, fieldNames bool) error {
 }
 
 // openDict writes an empty dict, memoized under key: items follow.
-func (e *encoder) openDict(key any) {
+func (e *encoder) openDict(key any) { e.openEmpty(opEmptyDict, opDict, key) }
+
+// openEmpty writes an empty container, memoized under key: its empty
+// opcode from protocol 1, MARK and its building opcode at 0.
+func (e *encoder) openEmpty(empty, build byte, key any) {
 	if e.proto >= 1 {
-		e.writeOp(opEmptyDict)
+		e.writeOp(empty)
 	} else {
-		e.write(opMark, opDict)
+		e.write(opMark, build)
 	}
 	e.memoPut(key)
 }

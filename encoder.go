@@ -211,6 +211,11 @@ type encoder struct {
 	// last GET wrote (encode_getcache.go).
 	gets    getCache
 	lastGet int
+
+	// plans memoizes struct plans' field names per pickle (planNames);
+	// pickles numbers the pickles, so that reset need not clear it.
+	plans   []planMemo
+	pickles uint64
 }
 
 func newEncoder(cfg *config) *encoder {
@@ -234,6 +239,7 @@ func (e *encoder) reset() {
 	clear(e.qualNames)
 	e.memoLen = 0
 	e.depth = 0
+	e.pickles++
 }
 
 // encode writes a whole pickle: PROTO, the value, STOP.

@@ -1,6 +1,7 @@
 package pickle
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -62,6 +63,11 @@ func FuzzMarshalGo(f *testing.F) {
 			t.Fatalf("Marshal wrote a func or a channel")
 		}
 		checkGraphRoundTrip(t, g.root, out, proto, "")
+		// Struct plans only write faster: the bytes are those without them.
+		unplanned, err := Marshal(g.root, Protocol(proto), noStructPlans{})
+		if err != nil || !bytes.Equal(unplanned, out) {
+			t.Fatalf("protocol %d: without struct plans: %v\n%x\nwith them:\n%x", proto, err, unplanned, out)
+		}
 		// Maps as ranged: other bytes, the same graph.
 		out, err = Marshal(g.root, Protocol(proto), UnsortedMaps())
 		if err != nil {

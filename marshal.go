@@ -164,16 +164,14 @@ func (e *encoder) saveValueAs(rv reflect.Value, key any) error {
 
 // saveSequence writes a slice or array as a list, the way saveList does.
 func (e *encoder) saveSequence(rv reflect.Value, key any) error {
-	if e.proto >= 1 {
-		e.writeOp(opEmptyList)
-	} else {
-		e.write(opMark, opList)
-	}
-	e.memoPut(key)
+	e.openList(key)
 	if rv.Kind() == reflect.Slice && e.quickScalars(rv.Type().Elem()) {
 		if done, err := e.saveSliceItems(rv); done {
 			return err
 		}
+	}
+	if done, err := e.saveStructItems(rv); done {
+		return err
 	}
 	quick := e.quickValues(rv.Type().Elem())
 	return e.batchItems(rv.Len(), opAppend, opAppends, false, func(i int) error {
@@ -183,6 +181,9 @@ func (e *encoder) saveSequence(rv reflect.Value, key any) error {
 		return nil
 	})
 }
+
+// openList writes an empty list, memoized under key: items follow.
+func (e *encoder) openList(key any) { e.openEmpty(opEmptyList, opList, key) }
 
 // saveMap writes a map as a dict with sorted keys (unless UnsortedMaps).
 func (e *encoder) saveMap(rv reflect.Value, key any) error {

@@ -92,8 +92,12 @@ func (e *encoder) writeScalar(rv reflect.Value) error {
 // false for other slices. (The item functions are literals here, not
 // returned, so that they need no allocation.)
 func (e *encoder) saveSliceItems(rv reflect.Value) (bool, error) {
-	n, p := rv.Len(), rv.UnsafePointer()
-	switch rv.Type().Elem().Kind() {
+	return e.saveSliceItemsAt(rv.Type().Elem().Kind(), rv.UnsafePointer(), rv.Len())
+}
+
+// saveSliceItemsAt is saveSliceItems for the n items of kind at p.
+func (e *encoder) saveSliceItemsAt(kind reflect.Kind, p unsafe.Pointer, n int) (bool, error) {
+	switch kind {
 	case reflect.Float64:
 		items := unsafe.Slice((*float64)(p), n)
 		if e.proto >= 1 { // saveFloats writes BINFLOAT
@@ -116,7 +120,7 @@ func (e *encoder) saveSliceItems(rv reflect.Value) (bool, error) {
 			return nil
 		})
 	case reflect.Int64, reflect.Int:
-		if unsafe.Sizeof(int(0)) != 8 && rv.Type().Elem().Kind() == reflect.Int {
+		if unsafe.Sizeof(int(0)) != 8 && kind == reflect.Int {
 			return false, nil
 		}
 		items := unsafe.Slice((*int64)(p), n)
@@ -327,6 +331,17 @@ func (e *encoder) saveElem(rv reflect.Value, quick bool) error {
 // saveStruct writes a struct as a dict of its fields by tag name, in
 // declaration order, as saveDictKeyed writes a dict.
 func (e *encoder) saveStruct(rv reflect.Value, key any) error {
+	if e.plannedConfig() {
+		if plan := encodePlanFor(rv.Type()); plan != nil {
+			return e.saveStructPlanned(rv, key, plan)
+		}
+	}
+	return e.saveStructFields(rv, key)
+}
+
+// saveStructFields is saveStruct without a plan: each field's facts looked
+// up as it is written.
+func (e *encoder) saveStructFields(rv reflect.Value, key any) error {
 	sf := cachedFields(rv.Type())
 	if sf.tuple {
 		return e.saveTuple(tupleStructItems(rv))

@@ -87,6 +87,9 @@ type config struct {
 	// noQuickPaths keeps Marshal off marshal_fast.go's quick paths, for
 	// tests that compare.
 	noQuickPaths bool
+	// noStructPlans keeps Marshal's quick paths but writes structs
+	// without their plans (marshal_plan.go), for tests that compare.
+	noStructPlans bool
 
 	// Signed pickles.
 	signKeyID  string

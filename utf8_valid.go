@@ -1,9 +1,13 @@
 package pickle
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"unsafe"
+)
 
-// This file checks that a pickle's str arguments are well-formed UTF-8, the
-// same answer as utf8.Valid, faster on the short strs data pickles hold.
+// This file checks that a pickle's str arguments, and the Go strings the
+// encoder writes as str, are well-formed UTF-8, the same answer as
+// utf8.Valid, faster on the short strs data pickles hold.
 // utf8.Valid branches on every rune, and a str mixing ASCII with other
 // characters mispredicts most of those branches (the strings payload: 42
 // ns a str, half of typed decoding). Here an ASCII str is checked a word at
@@ -102,4 +106,11 @@ func validUTF8In(buf []byte, at, end int) bool {
 		}
 	}
 	return utf8DFA(buf[at:end])
+}
+
+// validUTF8 reports whether s is well-formed UTF-8, as utf8.ValidString:
+// the check of every Go string the encoder writes as a str (CPython need
+// not check: its str objects hold code points).
+func validUTF8(s string) bool {
+	return validUTF8In(unsafe.Slice(unsafe.StringData(s), len(s)), 0, len(s))
 }
