@@ -359,6 +359,11 @@ func (e *encoder) saveStructFields(rv reflect.Value, key any) error {
 	e.openDict(key)
 	field := func(i int) error {
 		f := &fields[i]
+		// The key may close a full frame, as save does before any
+		// object.
+		if err := e.opcodeBoundary(); err != nil {
+			return err
+		}
 		if err := e.saveStr(f.name); err != nil {
 			return err
 		}

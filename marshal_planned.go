@@ -104,11 +104,16 @@ func (e *encoder) saveStructsAt(p unsafe.Pointer, n int, plan *structPlan) error
 	})
 }
 
-// saveFieldName writes a field's name as saveStr(f.name) would. Within
+// saveFieldName writes a field's name as save(f.name) would. Within
 // one pickle the name, once memoized, is always the same GET: idx keeps
 // its memo index plus one (0 until known), so that later structs skip the
 // string memo's probe.
 func (e *encoder) saveFieldName(f *fieldPlan, idx *int32) error {
+	// The name is an object of its own to CPython's save, which may
+	// close a full frame before it, as before the value.
+	if err := e.opcodeBoundary(); err != nil {
+		return err
+	}
 	if *idx > 0 {
 		e.writeGet(int(*idx - 1))
 		return nil
