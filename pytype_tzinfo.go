@@ -285,3 +285,20 @@ func pyTimezoneName(loc *time.Location) string {
 	}
 	return s
 }
+
+// localizedOffset returns the UTC offset, in seconds, that a localized pytz
+// zone carries, pytz._p(zone, utcoffset, dstoffset, tzname): pytz keeps the
+// offset a time was localized with rather than the zone's rule.
+func (tz *Tzinfo) localizedOffset() (int64, bool) {
+	if tz.Class != "pytz.tzinfo" || tz.read == nil || len(tz.read.Args) != 4 {
+		return 0, false
+	}
+	off, ok := tz.read.Args[1].(int64)
+	return off, ok && off > -86400 && off < 86400
+}
+
+// skipsForward reports whether the zone reads a wall time its clock skips
+// with the offset after the transition whatever the time's fold, as
+// dateutil's tzfile does (dateutil 2.8); zoneinfo follows PEP 495 (fold=0:
+// the offset before).
+func (tz *Tzinfo) skipsForward() bool { return tz.Class == "dateutil.tz.tzfile" }

@@ -48,27 +48,13 @@ func zonedTime(o *Object) (t time.Time, ok bool, err error) {
 		if z.Location == nil {
 			return time.Time{}, true, fmt.Errorf("its tzinfo %s names a zone Go's zone database lacks (importing time/tzdata embeds one)", z)
 		}
-		if off, ok := pytzOffset(z); ok {
-			// pytz keeps the offset the time was localized with.
+		if off, ok := z.localizedOffset(); ok {
 			return wall.Add(-time.Duration(off) * time.Second).In(z.Location), true, nil
 		}
-		// dateutil reads a skipped time with the offset after the
-		// transition whatever its fold (dateutil 2.8); zoneinfo as PEP 495
-		// says.
-		gapAfter := fold || z.Class == "dateutil.tz.tzfile"
+		gapAfter := fold || z.skipsForward()
 		return wall.Add(-time.Duration(wallOffset(wall, z.Location, fold, gapAfter)) * time.Second).In(z.Location), true, nil
 	}
 	return time.Time{}, false, nil
-}
-
-// pytzOffset returns the UTC offset, in seconds, that a localized pytz zone
-// carries: pytz._p(zone, utcoffset, dstoffset, tzname).
-func pytzOffset(z *Tzinfo) (int64, bool) {
-	if z.Class != "pytz.tzinfo" || z.read == nil || len(z.read.Args) != 4 {
-		return 0, false
-	}
-	off, ok := z.read.Args[1].(int64)
-	return off, ok && off > -86400 && off < 86400
 }
 
 // wallOffset returns the offset, in seconds, that a zone gives a wall-clock
