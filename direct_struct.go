@@ -65,12 +65,12 @@ func (d *direct) scalarAt(buf []byte, pos int) (v dval, next int, ok bool) {
 	arg := pos + 1
 	switch buf[pos] {
 	case opBinGet:
-		if arg < len(buf) {
+		if arg < len(buf) && !d.pendingSlot(uint64(buf[arg])) {
 			v, ok := d.memoScalar(uint64(buf[arg]))
 			return v, arg + 1, ok
 		}
 	case opLongBinGet:
-		if arg+4 <= len(buf) {
+		if arg+4 <= len(buf) && !d.pendingSlot(uint64(binary.LittleEndian.Uint32(buf[arg:]))) {
 			v, ok := d.memoScalar(uint64(binary.LittleEndian.Uint32(buf[arg:])))
 			return v, arg + 4, ok
 		}
@@ -236,6 +236,7 @@ func (d *direct) fillStruct(c *dcont) bool {
 			}
 		}
 	}
+	d.npend = 0 // what the pair left unread is the opcode loop's
 	src.pos = pos
 	return true
 }
@@ -281,6 +282,18 @@ func (d *direct) memoAfter(buf []byte, pos int, what int) int {
 		d.npend++
 	}
 	return at
+}
+
+// pendingSlot reports whether a memo store memoAfter noted, not yet done,
+// may write slot i: a fetch of it must see that store, so it is left to
+// the opcode loop. A MEMOIZE writes at memoN or past it.
+func (d *direct) pendingSlot(i uint64) bool {
+	for _, pm := range d.pend[:d.npend] {
+		if pm.op.kind == memoOpPut && pm.op.i == i || pm.op.kind == memoOpMemoize && i >= uint64(d.memoN) {
+			return true
+		}
+	}
+	return false
 }
 
 // apply does the memo store pm, of the pair k, v.
