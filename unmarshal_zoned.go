@@ -51,6 +51,9 @@ func zonedTime(o *Object) (t time.Time, ok bool, err error) {
 		if off, ok := z.localizedOffset(); ok {
 			return wall.Add(-time.Duration(off) * time.Second).In(z.Location), true, nil
 		}
+		if off, ok := z.dateutilOffset(wall.Unix(), fold); ok {
+			return wall.Add(-time.Duration(off) * time.Second).In(z.Location), true, nil
+		}
 		gapAfter := fold || z.skipsForward()
 		return wall.Add(-time.Duration(wallOffset(wall, z.Location, fold, gapAfter)) * time.Second).In(z.Location), true, nil
 	}

@@ -50,6 +50,36 @@ func TestUnmarshalZonedDatetimesLive(t *testing.T) {
 	checkZonedCases(t, fx.Cases)
 }
 
+// TestUnmarshalZonedSweepLive has Debian's python3 (pytz, dateutil and
+// zoneinfo) pickle every wall time around every transition of eight zones
+// from 1900 to 2040, fold 0 and 1, one list per zone and library, and
+// requires the instants Python loads.
+func TestUnmarshalZonedSweepLive(t *testing.T) {
+	py := pythonPath(t, debianPython)
+	out, err := exec.Command(py, filepath.Join("testdata", "gen_zoned.py"), "--sweep").Output()
+	require.NoError(t, err, "%s with pytz and dateutil is needed", py)
+	var fx struct {
+		Sweeps []struct {
+			Name   string
+			Pickle []byte
+			Micros []int64
+		}
+	}
+	require.NoError(t, json.Unmarshal(out, &fx))
+	require.Len(t, fx.Sweeps, 24)
+	n := 0
+	for _, sw := range fx.Sweeps {
+		var got []time.Time
+		require.NoError(t, Unmarshal(sw.Pickle, &got), sw.Name)
+		require.Len(t, got, len(sw.Micros), sw.Name)
+		for i, g := range got {
+			require.Equal(t, sw.Micros[i], g.UnixMicro(), "%s: item %d, %s", sw.Name, i, g)
+		}
+		n += len(got)
+	}
+	require.Greater(t, n, 10000)
+}
+
 func checkZonedCases(t *testing.T, cases []zonedCase) {
 	t.Helper()
 	for _, c := range cases {

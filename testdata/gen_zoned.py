@@ -4,7 +4,9 @@ the instant Python says each one is.
 
 Run with an interpreter that has pytz and dateutil (Debian's python3):
     /usr/bin/python3 testdata/gen_zoned.py            # writes the fixture
-    /usr/bin/python3 testdata/gen_zoned.py --stdout   # prints it (live test)
+    /usr/bin/python3 testdata/gen_zoned.py --stdout   # prints it
+    /usr/bin/python3 testdata/gen_zoned.py --sweep    # every transition of
+        # eight zones, one pickle per zone and library (live test)
 With --stdlib only the zoneinfo and datetime.timezone cases are made, so
 that any python3 of 3.9 or later can run it.
 """
@@ -27,7 +29,18 @@ WALLS = {
     "Australia/Lord_Howe": [(2023, 1, 1, 0, 0, 0, 0), (2023, 4, 2, 1, 45, 0, 0), (2023, 10, 1, 2, 15, 0, 0)],
     "Asia/Kolkata": [(1942, 5, 15, 0, 0, 0, 0), (2024, 2, 29, 23, 59, 59, 999999)],
     "UTC": [(2000, 1, 1, 0, 0, 0, 0)],
+    # Negative summer time, where dateutil's reading of a wall time
+    # differs from PEP 495's; London's double summer time, and its local
+    # mean time (-75 s, which dateutil rounds to a minute).
+    "Europe/Dublin": [(2023, 10, 29, 1, 30, 0, 0), (2023, 10, 29, 2, 30, 0, 0), (2023, 3, 26, 1, 30, 0, 0)],
+    "Africa/Casablanca": [(2023, 3, 19, 2, 30, 0, 0), (2023, 4, 23, 2, 30, 0, 0)],
+    "Europe/London": [(1944, 4, 2, 2, 30, 0, 0), (1944, 9, 17, 1, 30, 0, 0), (1890, 6, 1, 12, 0, 0, 0)],
 }
+
+# The zones of the sweep (--sweep): every transition from 1900 to 2040,
+# wall times from 3 hours before to 3 hours after it.
+SWEEP_ZONES = ["Europe/Dublin", "Africa/Casablanca", "Europe/London", "America/New_York",
+               "Australia/Lord_Howe", "America/Sao_Paulo", "Pacific/Apia", "America/St_Johns"]
 
 
 def case(name, value, protos=(0, 2, 4)):
@@ -40,8 +53,12 @@ def case(name, value, protos=(0, 2, 4)):
         aware = value.tzinfo is not None and value.utcoffset() is not None
         micros = (value - EPOCH) // dt.timedelta(microseconds=1) if aware else None
         # A wall time the clock skips has no Go time.Time showing it, so
-        # its offset is checked only where the time exists in its zone.
-        exists = aware and value.astimezone(dt.timezone.utc).astimezone(value.tzinfo).replace(tzinfo=None) == value.replace(tzinfo=None, fold=0)
+        # its offset is checked only where the time exists in its zone;
+        # and only for zoneinfo and fixed offsets, which read the system's
+        # zone database as Go does (pytz and dateutil have rules of their
+        # own: only their instants are compared).
+        exists = aware and isinstance(value.tzinfo, (zoneinfo.ZoneInfo, dt.timezone)) and \
+            value.astimezone(dt.timezone.utc).astimezone(value.tzinfo).replace(tzinfo=None) == value.replace(tzinfo=None, fold=0)
         out.append({
             "name": "%s/p%d" % (name, proto),
             "pickle": base64.b64encode(data).decode(),
@@ -85,7 +102,44 @@ def cases(stdlib_only):
     return out
 
 
+def sweep():
+    """One pickle per zone and library of every wall time around every
+    transition, fold 0 and 1 (the zone pickled once), and the instants
+    Python loads them as."""
+    import pytz
+    from dateutil import tz as dtz
+    out = []
+    for zone in SWEEP_ZONES:
+        walls = set()
+        for t in dtz.gettz(zone)._trans_list_utc:
+            if not -2208988800 <= t <= 2240524800:
+                continue
+            for off in (-4, 0, 4):
+                local = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=t + off * 3600)
+                for step in range(-3, 4):
+                    walls.add(local + dt.timedelta(minutes=30 * step))
+        walls = sorted(walls)
+        makers = {
+            "zoneinfo": lambda w, f, z=zoneinfo.ZoneInfo(zone): w.replace(fold=f, tzinfo=z),
+            "pytz": lambda w, f, z=pytz.timezone(zone): z.localize(w, is_dst=not f),
+            "dateutil": lambda w, f, z=dtz.gettz(zone): w.replace(fold=f, tzinfo=z),
+        }
+        for lib, make in makers.items():
+            values = [make(w, f) for w in walls for f in (0, 1)]
+            data = pickle.dumps(values, protocol=4)
+            loaded = pickle.loads(data)
+            out.append({
+                "name": "%s/%s" % (lib, zone),
+                "pickle": base64.b64encode(data).decode(),
+                "micros": [(v - EPOCH) // dt.timedelta(microseconds=1) for v in loaded],
+            })
+    return out
+
+
 def main():
+    if "--sweep" in sys.argv:
+        sys.stdout.write(json.dumps({"python": sys.version.split()[0], "sweeps": sweep()}) + "\n")
+        return
     stdlib_only = "--stdlib" in sys.argv
     doc = {"python": sys.version.split()[0], "cases": cases(stdlib_only)}
     text = json.dumps(doc, indent=1, sort_keys=True) + "\n"
