@@ -305,3 +305,43 @@ func TestReviewPlansMatchLivePython(t *testing.T) {
 		{"(lambda pool: [pool[i * 7 % 4] for i in range(40000)])(['str-a', ('t', 1), [2], {}])", &shared},
 	})
 }
+
+// reviewTaggedEmbed embeds an unexported struct type and names it by a
+// tag, which makes it one field (as in encoding/json), of a type reflect
+// keeps read-only.
+type reviewTaggedEmbed struct {
+	planInner    `pickle:"inner"`
+	*reviewBoxed `pickle:"boxed"`
+	X            int64
+}
+
+type reviewBoxed struct{ Z int64 }
+
+// TestReviewTaggedUnexportedEmbed: such a field is written as the plans
+// write it (and the decoder reads it back) on the general path too, which
+// every option that turns the quick paths off takes (a PersistentIDFunc, a
+// registered class): it panicked there, reflect refusing to make an `any`
+// of a read-only field.
+func TestReviewTaggedUnexportedEmbed(t *testing.T) {
+	v := reviewTaggedEmbed{planInner{"a", 1}, &reviewBoxed{2}, 3}
+	noPID := PersistentIDFunc(func(any) (any, bool, error) { return nil, false, nil })
+	values := []any{v, &v, []reviewTaggedEmbed{v, v}, [1]reviewTaggedEmbed{v}, map[string]reviewTaggedEmbed{"k": v},
+		struct{ E reviewTaggedEmbed }{v}, Tuple{v}, reviewTaggedEmbed{}}
+	for i, x := range values {
+		for p := 0; p <= HighestProtocol; p++ {
+			want, err := Marshal(x, Protocol(p))
+			require.NoError(t, err, "value %d at protocol %d", i, p)
+			for _, opt := range []Option{noQuickPaths{}, noStructPlans{}, noPID, RegisterClass("m.Other", planFallback{})} {
+				var got []byte
+				require.NotPanics(t, func() { got, err = Marshal(x, Protocol(p), opt) }, "value %d at protocol %d, %T", i, p, opt)
+				require.NoError(t, err, "value %d at protocol %d, %T", i, p, opt)
+				require.Equal(t, want, got, "value %d at protocol %d, %T", i, p, opt)
+			}
+		}
+	}
+	out, err := Marshal(v, noQuickPaths{})
+	require.NoError(t, err)
+	var back reviewTaggedEmbed
+	require.NoError(t, Unmarshal(out, &back))
+	require.Equal(t, v, back)
+}
