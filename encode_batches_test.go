@@ -1,8 +1,6 @@
 package pickle
 
 import (
-	"bytes"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"testing"
@@ -14,11 +12,7 @@ import (
 // value model's lists, dicts, sets and reduce items are held to CPython at
 // the same sizes by TestMarshalMatchesLivePython.)
 func TestBatchesTypedLive(t *testing.T) {
-	type typedCase struct {
-		expr string // Python's value
-		v    any    // the same in Go
-	}
-	var cases []typedCase
+	var cases []liveDumps
 	for _, n := range []int{0, 1, 2, 999, 1000, 1001, 1999, 2000, 2001} {
 		floats, ints, strs := make([]float64, n), make([]int64, n), make([]string, n)
 		anys, m := make([]any, n), make(map[int64]int64, n)
@@ -32,34 +26,12 @@ func TestBatchesTypedLive(t *testing.T) {
 		}
 		r := fmt.Sprintf("range(%d)", n)
 		cases = append(cases,
-			typedCase{"[i / 4 for i in " + r + "]", floats},
-			typedCase{"list(" + r + ")", ints},
-			typedCase{"[str(i) for i in " + r + "]", strs},
-			typedCase{"[str(i) if i % 3 == 0 else i / 4 for i in " + r + "]", anys},
-			typedCase{"{i: -i for i in " + r + "}", m},
+			liveDumps{"[i / 4 for i in " + r + "]", floats},
+			liveDumps{"list(" + r + ")", ints},
+			liveDumps{"[str(i) for i in " + r + "]", strs},
+			liveDumps{"[str(i) if i % 3 == 0 else i / 4 for i in " + r + "]", anys},
+			liveDumps{"{i: -i for i in " + r + "}", m},
 		)
 	}
-	var reqs []map[string]any
-	for _, c := range cases {
-		for p := 0; p <= HighestProtocol; p++ {
-			reqs = append(reqs, map[string]any{"op": "dumps", "expr": c.expr, "protocol": p})
-		}
-	}
-	for i, r := range crossCheck(t, "3", reqs) {
-		c, p := cases[i/(HighestProtocol+1)], reqs[i]["protocol"].(int)
-		if r["error"] != nil {
-			t.Fatalf("%s: %v", c.expr, r["error"])
-		}
-		want, err := hex.DecodeString(r["data"].(string))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := Marshal(c.v, Protocol(p))
-		if err != nil {
-			t.Fatalf("Marshal(%T for %s, Protocol(%d)): %v", c.v, c.expr, p, err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%T for %s at protocol %d: Marshal differs from CPython", c.v, c.expr, p)
-		}
-	}
+	requireMarshalMatchesDumps(t, cases)
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // This file marshals ordinary Go values (everything outside the value model)
@@ -450,6 +451,31 @@ func fieldInterface(fv reflect.Value) any {
 // fieldByIndex follows an index path, reporting false at a nil embedded
 // pointer.
 func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
+	fv, ok := walkFields(v, index)
+	if ok && !fv.CanInterface() {
+		fv = readableField(v, index)
+	}
+	return fv, ok
+}
+
+// readableField returns the field at index (a path walkFields follows) as
+// a value reflect makes an `any` of. A field of an unexported embedded
+// type that a tag names (a field of its own, as encoding/json takes it) is
+// read-only to reflect, whose Interface panics on it: it is read where it
+// sits, as the struct plans and the decoder read every field, in a copy of
+// v when v cannot be addressed.
+func readableField(v reflect.Value, index []int) reflect.Value {
+	if !v.CanAddr() {
+		c := reflect.New(v.Type()).Elem()
+		c.Set(v)
+		v = c
+	}
+	fv, _ := walkFields(v, index)
+	return reflect.NewAt(fv.Type(), unsafe.Pointer(fv.UnsafeAddr())).Elem()
+}
+
+// walkFields is fieldByIndex as reflect gives the field.
+func walkFields(v reflect.Value, index []int) (reflect.Value, bool) {
 	for i, x := range index {
 		if i > 0 && v.Kind() == reflect.Pointer {
 			if v.IsNil() {

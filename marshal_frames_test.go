@@ -48,17 +48,27 @@ func TestMarshalGoValuesMatchLivePython(t *testing.T) {
 	for i := range 5000 {
 		recordsByName[fmt.Sprintf("k%05d", i)] = frameRecord{A: fmt.Sprint("v", i), B: int64(i)}
 	}
-	cases := []struct {
-		expr string
-		v    any
-	}{
+	requireMarshalMatchesDumps(t, []liveDumps{
 		{"[{'A': 'value-%d' % i, 'B': i} for i in range(20000)]", records},
 		{"{'k%05d' % i: i for i in range(20000)}", byName},
 		{"{i: i / 7 for i in range(30000)}", byInt},
 		{"['s%d' % i for i in range(30000)]", strs},
 		{"[{'Name': 'n%d' % i, 'Vals': [i, i + 1]} for i in range(10000)]", nodes},
 		{"{'k%05d' % i: {'A': 'v%d' % i, 'B': i} for i in range(5000)}", recordsByName},
-	}
+	})
+}
+
+// liveDumps is a Go value and the Python expression of the same value.
+type liveDumps struct {
+	expr string
+	v    any
+}
+
+// requireMarshalMatchesDumps requires Marshal's bytes for each case to be
+// python3's pickle.dumps of its expression, at every protocol, and names
+// the first byte that differs.
+func requireMarshalMatchesDumps(t *testing.T, cases []liveDumps) {
+	t.Helper()
 	var reqs []map[string]any
 	for _, c := range cases {
 		for p := 0; p <= HighestProtocol; p++ {
@@ -71,13 +81,10 @@ func TestMarshalGoValuesMatchLivePython(t *testing.T) {
 		want, err := hex.DecodeString(r["data"].(string))
 		require.NoError(t, err)
 		got, err := Marshal(c.v, Protocol(p))
-		require.NoError(t, err)
+		require.NoError(t, err, "Marshal(%T for %s, Protocol(%d))", c.v, c.expr, p)
 		if !bytes.Equal(got, want) {
-			n := 0
-			for n < len(got) && n < len(want) && got[n] == want[n] {
-				n++
-			}
-			t.Errorf("%s at protocol %d: differs at byte %d of %d (got %d)\n got %q\nwant %q", c.expr, p, n, len(want), len(got),
+			n := firstDiff(got, want)
+			t.Errorf("%T for %.60s at protocol %d: differs at byte %d of %d (got %d)\n got %q\nwant %q", c.v, c.expr, p, n, len(want), len(got),
 				got[max(0, n-16):min(len(got), n+16)], want[max(0, n-16):min(len(want), n+16)])
 		}
 	}

@@ -53,7 +53,11 @@ func (e *encoder) saveStructFieldsOf(base unsafe.Pointer, rv reflect.Value, key 
 		if base != nil {
 			err = e.saveFieldAt(f, unsafe.Add(base, f.offset))
 		} else {
-			err = e.saveFieldValue(f, rv.Field(f.index))
+			fv := rv.Field(f.index)
+			if !fv.CanInterface() {
+				fv = readableField(rv, []int{f.index}) // see fieldByIndex
+			}
+			err = e.saveFieldValue(f, fv)
 		}
 		if err != nil {
 			return prependPath(err, "."+f.name)
