@@ -31,10 +31,14 @@ func ShareInput() Option {
 // this package's types, a type with decoding hooks), and no callback or
 // registered class sees the decoded values.
 func borrowsInput(cfg *config, v any) bool {
-	if cfg.persistentLoad != nil || len(cfg.classByName) > 0 || cfg.plain {
-		return false
-	}
-	return copiesOut(reflect.TypeOf(v).Elem())
+	return unseenDecoding(cfg) && copiesOut(reflect.TypeOf(v).Elem())
+}
+
+// unseenDecoding reports that no callback or registered class sees the
+// values decoding makes (nor PlainValues, which keeps them): only the
+// conversion into the target does.
+func unseenDecoding(cfg *config) bool {
+	return cfg.persistentLoad == nil && len(cfg.classByName) == 0 && !cfg.plain
 }
 
 // copyingTypes caches copiesOut per type.

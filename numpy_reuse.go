@@ -48,8 +48,7 @@ func (u *unmarshaler) storeNDArray(a *NDArray, dst reflect.Value) {
 // unmarshalNDArray: a.Data has room to reuse, and nothing but the array
 // sees the decoded values (as borrowsInput requires).
 func reusesNDArray(cfg *config, a *NDArray) bool {
-	return cap(a.Data) > 0 && !cfg.shareInput && !cfg.buffersSet &&
-		cfg.persistentLoad == nil && len(cfg.classByName) == 0 && !cfg.plain
+	return cap(a.Data) > 0 && !cfg.shareInput && !cfg.buffersSet && unseenDecoding(cfg)
 }
 
 // unmarshalNDArray decodes data into a, letting the array's bytes object

@@ -294,9 +294,18 @@ func appendDatetimeObjectRepr(p *reprPrinter, dst []byte, o *Object, depth int) 
 	if !ok {
 		return dst, false
 	}
-	dst = fmt.Appendf(dst, "datetime.datetime(%d, %d, %d, ", int(b[0])<<8|int(b[1]), b[2]&0x7f, b[3])
-	dst = appendClockRepr(dst, int(b[4]), int(b[5]), int(b[6]), int(b[7])<<16|int(b[8])<<8|int(b[9]))
-	return appendTzFoldRepr(p, dst, o.Args[1:], b[2]>>7, depth), true
+	f, fold := datetimeFields(b)
+	dst = fmt.Appendf(dst, "datetime.datetime(%d, %d, %d, ", f[0], f[1], f[2])
+	dst = appendClockRepr(dst, f[3], f[4], f[5], f[6])
+	return appendTzFoldRepr(p, dst, o.Args[1:], fold, depth), true
+}
+
+// datetimeFields unpacks datetime's 10-byte state: year, month, day, hour,
+// minute, second, microsecond, and the fold bit (the month's high bit,
+// which protocols 4 and 5 carry).
+func datetimeFields(b []byte) (f [7]int, fold byte) {
+	return [7]int{int(b[0])<<8 | int(b[1]), int(b[2] & 0x7f), int(b[3]), int(b[4]), int(b[5]), int(b[6]),
+		int(b[7])<<16 | int(b[8])<<8 | int(b[9])}, b[2] >> 7
 }
 
 func appendTimeObjectRepr(p *reprPrinter, dst []byte, o *Object, depth int) ([]byte, bool) {
@@ -471,11 +480,10 @@ func callDatetime(args Tuple, kind CallKind) (any, bool, error) {
 	ok := false
 	if len(args) >= 1 && len(args) <= 2 {
 		if b, isState := stateBytes(args[0], 10); isState {
-			if b[2]&0x80 != 0 {
+			var fold byte
+			if f, fold = datetimeFields(b); fold != 0 {
 				return nil, false, nil // fold=1
 			}
-			f = [7]int{int(b[0])<<8 | int(b[1]), int(b[2]), int(b[3]), int(b[4]), int(b[5]), int(b[6]),
-				int(b[7])<<16 | int(b[8])<<8 | int(b[9])}
 			loc, ok = tzinfoArg(args[1:])
 		}
 	}

@@ -34,10 +34,11 @@ func (tz *Tzinfo) dateutilOffset(wallSecs int64, fold bool) (offset int64, ok bo
 		return 0, true // no zone information: dateutil's ZERO
 	}
 	// ttinfo is tzfile._get_ttinfo: the standard time after the last
-	// transition, the one before the first, else the transition's.
+	// transition (or with none at all), the one before the first, else
+	// the transition's.
 	ttinfo := func(i int) any {
 		switch {
-		case len(trans) == 0 || i+1 >= len(trans):
+		case i+1 >= len(trans):
 			return std
 		case i < 0:
 			return before
@@ -45,7 +46,7 @@ func (tz *Tzinfo) dateutilOffset(wallSecs int64, fold bool) (offset int64, ok bo
 		return infos[i]
 	}
 	i := sort.Search(len(trans), func(k int) bool { return trans[k] > wallSecs }) - 1
-	if len(trans) > 0 && i > 0 && !fold {
+	if i > 0 && !fold {
 		// is_ambiguous: the time is within the overlap after transition
 		// i, so fold=0 reads it with the offset before.
 		prev, okp := ttinfoSeconds(ttinfo(i-1), "offset")

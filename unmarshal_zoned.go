@@ -22,14 +22,16 @@ func zonedTime(o *Object) (t time.Time, ok bool, err error) {
 	if !ok {
 		return time.Time{}, false, nil
 	}
-	d := Date{int(b[0])<<8 | int(b[1]), time.Month(b[2] & 0x7f), int(b[3])}
-	tod := TimeOfDay{Hour: int(b[4]), Minute: int(b[5]), Second: int(b[6]), Microsecond: int(b[7])<<16 | int(b[8])<<8 | int(b[9])}
-	if !d.valid() || !tod.valid() {
+	f, foldBit := datetimeFields(b)
+	if !(Date{f[0], time.Month(f[1]), f[2]}).valid() || !(TimeOfDay{Hour: f[3], Minute: f[4], Second: f[5], Microsecond: f[6]}).valid() {
 		return time.Time{}, false, nil
 	}
-	fold := b[2]>>7 == 1
+	fold := foldBit == 1
+	at := func(loc *time.Location) time.Time {
+		return time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], f[6]*1000, loc)
+	}
 	// The wall clock, read as if it were UTC.
-	wall := time.Date(d.Year, d.Month, d.Day, tod.Hour, tod.Minute, tod.Second, tod.Microsecond*1000, time.UTC)
+	wall := at(time.UTC)
 	var tz any
 	if len(o.Args) == 2 {
 		tz = o.Args[1]
@@ -37,13 +39,13 @@ func zonedTime(o *Object) (t time.Time, ok bool, err error) {
 	switch z := tz.(type) {
 	case nil:
 		// A naive datetime with fold=1: fold changes no naive value.
-		return time.Date(d.Year, d.Month, d.Day, tod.Hour, tod.Minute, tod.Second, tod.Microsecond*1000, Naive), true, nil
+		return at(Naive), true, nil
 	case *time.Location:
 		if z == Naive {
 			return time.Time{}, false, nil
 		}
 		// A fixed offset: fold changes nothing.
-		return time.Date(d.Year, d.Month, d.Day, tod.Hour, tod.Minute, tod.Second, tod.Microsecond*1000, z), true, nil
+		return at(z), true, nil
 	case *Tzinfo:
 		if z.Location == nil {
 			return time.Time{}, true, fmt.Errorf("its tzinfo %s names a zone Go's zone database lacks (importing time/tzdata embeds one)", z)
